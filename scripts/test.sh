@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every Keyway test: formatting, lints, the core's unit and integration tests, the UI in
+# headless Chromium, and the real app window under Xvfb. Installs what is missing first.
+# Screenshots land in artifacts/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+scripts/setup.sh test
+export PATH="$HOME/.cargo/bin:$PATH"
+mkdir -p artifacts
+
+say "Formatting (cargo fmt --check)"
+cargo fmt --all --check
+
+say "Lints (cargo clippy, warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+say "Building the CLI and the app"
+cargo build --workspace --locked
+export KEYWAY_BIN="$PWD/target/debug/keyway" KEYWAY_APP_BIN="$PWD/target/debug/keyway-app"
+
+# The Rust tests and the browser tests do not share anything: run them side by side.
+say "Rust tests, and the UI in headless Chromium, in parallel"
+node --test --test-concurrency=2 tests/ui/ >artifacts/ui-tests.log 2>&1 &
+ui_pid=$!
+rust_status=0
+cargo test --workspace --locked || rust_status=$?
+ui_status=0
+wait "$ui_pid" || ui_status=$?
+cat artifacts/ui-tests.log
+
+say "The real app window under Xvfb, over WebDriver"
+window_status=0
+scripts/headless-session.sh node --test --test-concurrency=1 tests/e2e/ || window_status=$?
+
+say "Summary"
+fail=0
+for part in rust:$rust_status ui:$ui_status window:$window_status; do
+  name=${part%%:*}; code=${part##*:}
+  if [ "$code" -eq 0 ]; then echo "  $name tests: passed"; else echo "  $name tests: FAILED"; fail=1; fi
+done
+echo "  screenshots: artifacts/*.png"
+exit $fail

@@ -1,0 +1,42 @@
+//! Keyway's core: everything the desktop wizard and the `keyway` CLI share.
+//!
+//! Nothing here depends on Tauri, so every piece of protocol logic is tested with plain
+//! `cargo test`. The desktop shell (`src-tauri/`) only turns these functions into commands.
+
+pub mod cloud;
+pub mod goal;
+
+use serde::Serialize;
+
+pub use cloud::{Cloud, CloudId};
+pub use goal::{Goal, GoalInfo, Method, MethodInfo};
+
+/// Keyway's version, from the package.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// What the first wizard step needs: who we are, and the choices it offers.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    /// Keyway's version.
+    pub version: String,
+    /// The operating system family, as Rust names it (`linux`, `windows`, `macos`).
+    pub os: String,
+    /// Goals, in the order they are offered.
+    pub goals: Vec<GoalInfo>,
+    /// Sign-in methods, in the order they are offered.
+    pub methods: Vec<MethodInfo>,
+    /// Built-in clouds, most common first.
+    pub clouds: Vec<Cloud>,
+}
+
+/// The data behind the first wizard step (and `keyway clouds`).
+pub fn app_info() -> AppInfo {
+    AppInfo {
+        version: VERSION.to_string(),
+        os: std::env::consts::OS.to_string(),
+        goals: Goal::ALL.into_iter().map(GoalInfo::from).collect(),
+        methods: Method::ALL.into_iter().map(MethodInfo::from).collect(),
+        clouds: Cloud::all(),
+    }
+}

@@ -1,0 +1,104 @@
+// Opens Keyway's static UI in headless Chromium, exactly as the app's webview would see it:
+// files from ui/, the app's Content-Security-Policy, and window.__TAURI__ answering commands
+// with what the real core returns (taken from the `keyway` CLI, not written by hand).
+
+import { chromium } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const ORIGIN = 'http://keyway.test';
+export const ARTIFACTS = path.join(ROOT, 'artifacts');
+
+const TYPES = {
+  '.html': 'text/html', '.css': 'text/css', '.js': 'text/javascript',
+  '.svg': 'image/svg+xml', '.png': 'image/png',
+};
+
+/** The CSP from tauri.conf.json, as one header value. */
+export async function appCsp() {
+  const conf = JSON.parse(await readFile(path.join(ROOT, 'src-tauri', 'tauri.conf.json'), 'utf8'));
+  return Object.entries(conf.app.security.csp).map(([k, v]) => `${k} ${v}`).join('; ');
+}
+
+/** What the core's `app_info` command returns, from the real CLI. */
+export function coreAppInfo() {
+  const bin = process.env.KEYWAY_BIN;
+  const out = bin
+    ? execFileSync(bin, ['info', '--json'], { encoding: 'utf8' })
+    : execFileSync('cargo', ['run', '-q', '--bin', 'keyway', '--', 'info', '--json'],
+      { cwd: ROOT, encoding: 'utf8' });
+  return JSON.parse(out);
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * A page with ui/ served under ORIGIN. `responses` maps a command name to its answer (a value,
+ * or `{ __error: {...} }` to reject); `tauri: false` leaves the bridge out entirely.
+ */
+export async function openUi(browser, { responses = {}, tauri = true, colorScheme = 'light',
+  viewport = { width: 960, height: 720 } } = {}) {
+  const context = await browser.newContext({ viewport, colorScheme });
+  const page = await context.newPage();
+  const csp = await appCsp();
+  const requests = [];
+  const problems = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  await page.route('**/*', async (route) => {
+    const url = new URL(route.request().url());
+    if (url.origin !== ORIGIN) return route.abort();
+    const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
+    const file = path.join(ROOT, 'ui', rel);
+    if (!file.startsWith(path.join(ROOT, 'ui'))) return route.abort();
+    try {
+      const body = await readFile(file);
+      return route.fulfill({
+        status: 200, body,
+        headers: { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream',
+          'content-security-policy': csp },
+      });
+    } catch {
+      return route.fulfill({ status: 404, body: 'not found' });
+    }
+  });
+  if (tauri) {
+    await page.addInitScript((answers) => {
+      window.__KEYWAY_CALLS__ = [];
+      window.__TAURI__ = {
+        core: {
+          invoke: async (cmd, args) => {
+            window.__KEYWAY_CALLS__.push({ cmd, args });
+            if (!(cmd in answers)) throw { code: 'NO_COMMAND', message: `No command ${cmd}` };
+            const answer = answers[cmd];
+            if (answer && answer.__error) throw answer.__error;
+            return structuredClone(answer);
+          },
+        },
+      };
+    }, responses);
+  }
+  await page.goto(`${ORIGIN}/index.html`);
+  return { page, context, requests, problems };
+}
+
+/** Runs axe-core on the page; returns its violations. */
+export async function axe(page) {
+  const source = await readFile(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  await page.evaluate(source);
+  const result = await page.evaluate(async () => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+  }));
+  return result.violations.map((v) => ({ id: v.id, help: v.help,
+    nodes: v.nodes.map((n) => n.target.join(' ')) }));
+}
