@@ -29,6 +29,9 @@ if [ ! -s "$tmp/display" ]; then
 fi
 
 export DISPLAY=":$(head -n1 "$tmp/display")"
+# Keep the caller's Rust toolchain reachable once HOME moves.
+export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
+export PATH="$CARGO_HOME/bin:$PATH"
 export HOME="$tmp/home" XDG_RUNTIME_DIR="$tmp/runtime"
 export XDG_CONFIG_HOME="$tmp/home/.config" XDG_DATA_HOME="$tmp/home/.local/share"
 export NO_AT_BRIDGE=1 GTK_USE_PORTAL=0

@@ -19,6 +19,8 @@ before(async () => {
 after(async () => { await app?.stop(); });
 
 async function screenshot(name) {
+  // Let WebKit paint the latest DOM before capturing it.
+  await app.driver.executeAsyncScript((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
   const png = await app.driver.takeScreenshot();
   await writeFile(path.join(ARTIFACTS, name), Buffer.from(png, 'base64'));
 }

@@ -4,7 +4,6 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import os from 'node:os';
 import { Builder } from 'selenium-webdriver';
 import { ROOT } from './ui-harness.mjs';
 
@@ -49,10 +48,8 @@ export async function startApp({ env = {} } = {}) {
   const port = await freePort();
   let nativePort = await freePort();
   while (nativePort === port) nativePort = await freePort();
-  const driverBin = process.env.TAURI_DRIVER
-    || path.join(os.homedir(), '.cargo', 'bin', 'tauri-driver');
   const log = [];
-  const child = spawn(process.env.TAURI_DRIVER ? driverBin : 'tauri-driver',
+  const child = spawn(process.env.TAURI_DRIVER || 'tauri-driver',
     ['--port', String(port), '--native-port', String(nativePort)],
     { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.on('data', (d) => log.push(String(d)));

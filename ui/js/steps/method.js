@@ -30,7 +30,7 @@ export function render(ctx) {
   return [
     h('h1', { id: 'step-title', tabindex: '-1' }, 'How should the connection sign in?'),
     h('p', { class: 'lead' },
-      goal ? `For “${goal.title}”, Keyway recommends the first choice marked below.` : ''),
+      goal ? `For “${goal.title}”, Keyway suggests the choice marked Recommended. You can pick another.` : ''),
     h('form', { novalidate: true, 'aria-labelledby': 'step-title',
       onsubmit: (e) => e.preventDefault() },
     methods,
