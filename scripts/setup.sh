@@ -17,16 +17,16 @@ TEST_PKGS=(xvfb webkit2gtk-driver gnome-keyring libsecret-tools dbus-x11 imagema
 pkgs=("${APP_PKGS[@]}")
 [ "$want" = test ] && pkgs+=("${TEST_PKGS[@]}")
 
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   say "Installing system packages: ${missing[*]}"
-  sudo_cmd=()
-  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
     "${missing[@]}" >/dev/null
 else
   say "System packages: all present"
@@ -41,7 +41,7 @@ rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup comp
 if [ "$want" = test ]; then
   if ! command -v node >/dev/null; then
     say "Installing Node.js and npm"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
   fi
   # npm packages: reinstall only when package-lock.json changed since the last install.
   if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.keyway-lock; then

@@ -43,7 +43,7 @@ function withTimeout(promise, ms, what) {
 }
 
 /** Launches the app; returns { driver, stop }. */
-export async function startApp({ env = {} } = {}) {
+export async function startApp({ env = {}, application = APP_BIN } = {}) {
   if (!process.env.DISPLAY) throw new Error('no DISPLAY: run inside scripts/headless-session.sh');
   const port = await freePort();
   let nativePort = await freePort();
@@ -62,7 +62,7 @@ export async function startApp({ env = {} } = {}) {
     await waitForPort(port, 15000);
     const driver = await withTimeout(new Builder()
       .usingServer(`http://127.0.0.1:${port}/`)
-      .withCapabilities({ browserName: 'wry', 'tauri:options': { application: APP_BIN } })
+      .withCapabilities({ browserName: 'wry', 'tauri:options': { application } })
       .build(), 60000, 'starting the app over WebDriver');
     return { driver, stop: () => stop(driver), log };
   } catch (err) {
