@@ -7,7 +7,10 @@ fn keyway(args: &[&str]) -> (bool, String) {
         .args(args)
         .output()
         .expect("keyway runs");
-    (out.status.success(), String::from_utf8(out.stdout).expect("UTF-8 output"))
+    (
+        out.status.success(),
+        String::from_utf8(out.stdout).expect("UTF-8 output"),
+    )
 }
 
 #[test]

@@ -11,9 +11,12 @@ export class KeywayError extends Error {
   }
 }
 
+// Tauri's own `core.invoke` is a thin wrapper over `__TAURI_INTERNALS__.invoke`, which every
+// Tauri 2 webview has. Calling it directly spares the window the whole global API bundle
+// (`withGlobalTauri`), which costs start-up time and memory for nothing Keyway uses.
 function bridge() {
-  const tauri = globalThis.__TAURI__;
-  if (!tauri || !tauri.core || typeof tauri.core.invoke !== 'function') {
+  const tauri = globalThis.__TAURI__?.core ?? globalThis.__TAURI_INTERNALS__;
+  if (!tauri || typeof tauri.invoke !== 'function') {
     throw new KeywayError({
       code: 'NO_ENGINE',
       message: "This page isn't connected to Keyway's engine.",
@@ -21,7 +24,7 @@ function bridge() {
       fix: ['Start Keyway from its icon or with the run command in the README.'],
     });
   }
-  return tauri.core;
+  return tauri;
 }
 
 export async function call(command, args = {}) {

@@ -1,0 +1,111 @@
+//! The control API tests use (`/_fakecloud/...`), and the layer that records every request
+//! and adds latency.
+
+use crate::state::{LoggedRequest, Shared};
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::time::Duration;
+use uuid::Uuid;
+
+/// Largest request body the emulator reads (token requests are small).
+const MAX_BODY: usize = 1 << 20;
+
+/// Control routes.
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route(
+            "/_fakecloud/health",
+            get(|| async { Json(json!({ "ok": true })) }),
+        )
+        .route("/_fakecloud/requests", get(requests).delete(clear_requests))
+        .route("/_fakecloud/latency", post(set_latency))
+}
+
+async fn requests(State(state): State<Shared>) -> Json<Value> {
+    let log = state.log.lock().map(|l| l.clone()).unwrap_or_default();
+    Json(json!(log))
+}
+
+async fn clear_requests(State(state): State<Shared>) -> Json<Value> {
+    if let Ok(mut log) = state.log.lock() {
+        log.clear();
+    }
+    Json(json!({ "ok": true }))
+}
+
+#[derive(Deserialize)]
+struct Latency {
+    ms: u64,
+}
+
+async fn set_latency(State(state): State<Shared>, Json(l): Json<Latency>) -> Json<Value> {
+    if let Ok(mut d) = state.latency.write() {
+        *d = Duration::from_millis(l.ms);
+    }
+    Json(json!({ "ok": true, "ms": l.ms }))
+}
+
+/// Records each request (names of fields, never values, except `grant_type`) and applies the
+/// configured latency. Control routes are neither delayed nor logged.
+pub async fn observe(State(state): State<Shared>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    if path.starts_with("/_fakecloud/") {
+        return next.run(req).await;
+    }
+    let delay = state.latency.read().map(|d| *d).unwrap_or_default();
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let method = req.method().to_string();
+    let query_keys = req
+        .uri()
+        .query()
+        .map(|q| {
+            form_urlencoded::parse(q.as_bytes())
+                .map(|(k, _)| k.into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    let basic_auth = req
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("Basic "));
+    let is_form = req
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let (parts, body) = req.into_parts();
+    let bytes = to_bytes(body, MAX_BODY).await.unwrap_or_default();
+    let mut form_keys = vec![];
+    let mut grant_type = None;
+    if is_form {
+        for (k, v) in form_urlencoded::parse(&bytes) {
+            if k == "grant_type" {
+                grant_type = Some(v.into_owned());
+            }
+            form_keys.push(k.into_owned());
+        }
+    }
+    let response = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    state.record(LoggedRequest {
+        id: Uuid::new_v4(),
+        method,
+        path,
+        query_keys,
+        form_keys,
+        grant_type,
+        basic_auth,
+        status: response.status().as_u16(),
+    });
+    response
+}
