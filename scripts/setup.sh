@@ -51,6 +51,18 @@ if [ "$want" = test ]; then
   else
     say "npm packages: up to date"
   fi
+  # Python: a private virtual environment with the pinned MSAL the fidelity tests use.
+  if [ ! -x .venv/bin/python ] || ! cmp -s tests/fidelity/requirements.txt .venv/.keyway-requirements; then
+    say "Preparing the Python environment for the MSAL fidelity tests (.venv)"
+    dpkg-query -W -f='${Status}' python3-venv 2>/dev/null | grep -q "install ok installed" \
+      || python3 -m venv --help >/dev/null 2>&1 \
+      || as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    python3 -m venv .venv
+    .venv/bin/pip install --quiet --disable-pip-version-check -r tests/fidelity/requirements.txt
+    cp tests/fidelity/requirements.txt .venv/.keyway-requirements
+  else
+    say "Python environment: up to date"
+  fi
   if ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
     say "Installing tauri-driver (WebDriver for the real app window)"
     cargo install tauri-driver --locked --version '^2' --quiet

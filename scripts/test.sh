@@ -30,13 +30,17 @@ ui_status=0
 wait "$ui_pid" || ui_status=$?
 cat artifacts/ui-tests.log
 
+say "fakecloud against the official MSAL for Python"
+fidelity_status=0
+(cd tests/fidelity && ../../.venv/bin/python -m pytest -q -p no:cacheprovider) || fidelity_status=$?
+
 say "The real app window under Xvfb, over WebDriver"
 window_status=0
 scripts/headless-session.sh node --test --test-concurrency=1 tests/e2e/ || window_status=$?
 
 say "Summary"
 fail=0
-for part in rust:$rust_status ui:$ui_status window:$window_status; do
+for part in rust:$rust_status ui:$ui_status msal-python:$fidelity_status window:$window_status; do
   name=${part%%:*}; code=${part##*:}
   if [ "$code" -eq 0 ]; then echo "  $name tests: passed"; else echo "  $name tests: FAILED"; fail=1; fi
 done

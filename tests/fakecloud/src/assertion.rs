@@ -74,8 +74,10 @@ pub fn verify(
     validation.validate_nbf = false;
     validation.validate_aud = false;
     validation.required_spec_claims.clear();
-    let data = jsonwebtoken::decode::<Value>(assertion, &key, &validation)
-        .map_err(|_| aadsts::assertion_signature())?;
+    let data = jsonwebtoken::decode::<Value>(assertion, &key, &validation).map_err(|e| {
+        eprintln!("fakecloud: client assertion refused: {e}");
+        aadsts::assertion_signature()
+    })?;
     let claims = data.claims;
 
     let client_id = app.client_id.to_string();
@@ -96,8 +98,10 @@ pub fn verify(
         return Err(aadsts::assertion_audience());
     }
     let t = now.unix_timestamp();
-    let exp = claims.get("exp").and_then(Value::as_i64);
-    let nbf = claims.get("nbf").and_then(Value::as_i64);
+    // NumericDate may carry a fraction (RFC 7519 §2).
+    let number = |k: &str| claims.get(k).and_then(Value::as_f64).map(|v| v as i64);
+    let exp = number("exp");
+    let nbf = number("nbf");
     let out_of_range =
         exp.is_none_or(|e| e + SKEW_SECONDS < t) || nbf.is_some_and(|n| n - SKEW_SECONDS > t);
     if out_of_range {
@@ -133,11 +137,11 @@ pub fn pem_to_der(pem: &str) -> Option<Vec<u8>> {
 
 fn decoding_key(cert_der: &[u8]) -> Option<DecodingKey> {
     let (_, cert) = x509_parser::parse_x509_certificate(cert_der).ok()?;
-    match cert.public_key().parsed().ok()? {
-        x509_parser::public_key::PublicKey::RSA(rsa) => Some(DecodingKey::from_rsa_raw_components(
-            rsa.modulus,
-            rsa.exponent,
-        )),
-        _ => None,
-    }
+    let spki = cert.public_key();
+    // For RSA, the subjectPublicKey bits are the PKCS#1 RSAPublicKey the decoder takes.
+    matches!(
+        spki.parsed().ok()?,
+        x509_parser::public_key::PublicKey::RSA(_)
+    )
+    .then(|| DecodingKey::from_rsa_der(&spki.subject_public_key.data))
 }

@@ -3,7 +3,8 @@
 
 use crate::state::{LoggedRequest, Shared};
 use axum::body::{to_bytes, Body};
-use axum::extract::{Request, State};
+use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -25,6 +26,53 @@ pub fn routes() -> Router<Shared> {
         )
         .route("/_fakecloud/requests", get(requests).delete(clear_requests))
         .route("/_fakecloud/latency", post(set_latency))
+        .route(
+            "/_fakecloud/tenants/{tenant}/apps/{client_id}/certificates",
+            post(add_certificate),
+        )
+}
+
+#[derive(Deserialize)]
+struct NewCertificate {
+    pem: String,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    expires: Option<time::OffsetDateTime>,
+}
+
+/// Registers a certificate's public part on an app, as uploading it in the portal does.
+async fn add_certificate(
+    State(state): State<Shared>,
+    Path((tenant, client_id)): Path<(String, String)>,
+    Json(cert): Json<NewCertificate>,
+) -> (StatusCode, Json<Value>) {
+    if crate::assertion::pem_to_der(&cert.pem).is_none() {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({ "error": "not a PEM certificate" })),
+        );
+    }
+    let mut scenario = state.scenario.write().unwrap_or_else(|e| e.into_inner());
+    let app = scenario
+        .tenants
+        .iter_mut()
+        .filter(|t| t.matches(&tenant))
+        .flat_map(|t| t.apps.iter_mut())
+        .find(|a| a.client_id.to_string().eq_ignore_ascii_case(&client_id));
+    match app {
+        Some(app) => {
+            app.certificates.push(crate::scenario::Certificate {
+                pem: cert.pem,
+                expires: cert
+                    .expires
+                    .unwrap_or(time::macros::datetime!(2099-01-01 0:00 UTC)),
+            });
+            (StatusCode::CREATED, Json(json!({ "ok": true })))
+        }
+        None => (
+            StatusCode::NOT_FOUND,
+            Json(json!({ "error": "no such tenant or app" })),
+        ),
+    }
 }
 
 async fn requests(State(state): State<Shared>) -> Json<Value> {

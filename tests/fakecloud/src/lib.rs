@@ -26,6 +26,9 @@ pub use state::Shared;
 /// How to start.
 #[derive(Debug, Default, Clone)]
 pub struct Options {
+    /// Loopback address to listen on; 127.0.0.1 when absent. Any 127.x.y.z works, which lets
+    /// a test answer on port 443 (where MSAL asks the user realm) without clashing with others.
+    pub host: Option<std::net::IpAddr>,
     /// HTTPS port on 127.0.0.1; 0 picks a free one.
     pub https_port: u16,
     /// Plain HTTP port on 127.0.0.1; 0 picks a free one.
@@ -58,6 +61,13 @@ impl Running {
     }
 }
 
+fn url(scheme: &str, addr: SocketAddr) -> String {
+    match (scheme, addr.port()) {
+        ("https", 443) | ("http", 80) => format!("{scheme}://{}", addr.ip()),
+        _ => format!("{scheme}://{addr}"),
+    }
+}
+
 /// The full router for one scheme.
 pub fn router(state: Shared, scheme: &'static str) -> Router {
     Router::new()
@@ -76,7 +86,14 @@ pub async fn start(scenario: Scenario, options: Options) -> anyhow::Result<Runni
     // Several crates may each enable a rustls crypto provider; pick one for the process.
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     let state = state::State::new(scenario)?;
-    let pki = tls::TestPki::generate()?;
+    let host = options
+        .host
+        .unwrap_or(std::net::IpAddr::from([127, 0, 0, 1]));
+    anyhow::ensure!(
+        host.is_loopback(),
+        "fakecloud listens on loopback addresses only"
+    );
+    let pki = tls::TestPki::generate(host)?;
     let ca_path = match options.ca_path {
         Some(p) => p,
         None => std::env::temp_dir().join(format!("fakecloud-ca-{}.pem", uuid::Uuid::new_v4())),
@@ -88,7 +105,7 @@ pub async fn start(scenario: Scenario, options: Options) -> anyhow::Result<Runni
         pki.server_key_pem.clone().into_bytes(),
     )
     .await?;
-    let https_listener = std::net::TcpListener::bind(("127.0.0.1", options.https_port))?;
+    let https_listener = std::net::TcpListener::bind((host, options.https_port))?;
     https_listener.set_nonblocking(true)?;
     let https_addr = https_listener.local_addr()?;
     let handle = axum_server::Handle::new();
@@ -98,7 +115,7 @@ pub async fn start(scenario: Scenario, options: Options) -> anyhow::Result<Runni
         let _ = server.serve(https_app.into_make_service()).await;
     });
 
-    let http_listener = tokio::net::TcpListener::bind(("127.0.0.1", options.http_port)).await?;
+    let http_listener = tokio::net::TcpListener::bind((host, options.http_port)).await?;
     let http_addr = http_listener.local_addr()?;
     let http_app = router(state.clone(), "http");
     let http_task = tokio::spawn(async move {
@@ -106,8 +123,8 @@ pub async fn start(scenario: Scenario, options: Options) -> anyhow::Result<Runni
     });
 
     Ok(Running {
-        https_url: format!("https://127.0.0.1:{}", https_addr.port()),
-        http_url: format!("http://127.0.0.1:{}", http_addr.port()),
+        https_url: url("https", https_addr),
+        http_url: url("http", http_addr),
         ca_path,
         ca_pem: pki.ca_pem,
         state,

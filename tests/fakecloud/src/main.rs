@@ -10,6 +10,9 @@ struct Args {
     /// Scenario file (TOML or JSON); the shipped Contoso scenario when absent.
     #[arg(long)]
     scenario: Option<PathBuf>,
+    /// Loopback address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: std::net::IpAddr,
     /// HTTPS port (0: any free port).
     #[arg(long, default_value_t = 0)]
     https_port: u16,
@@ -31,6 +34,7 @@ async fn main() -> anyhow::Result<()> {
     let running = fakecloud::start(
         scenario,
         fakecloud::Options {
+            host: Some(args.host),
             https_port: args.https_port,
             http_port: args.http_port,
             ca_path: args.ca_out,

@@ -14,8 +14,8 @@ pub struct TestPki {
 }
 
 impl TestPki {
-    /// A new CA and a certificate for 127.0.0.1, ::1 and localhost.
-    pub fn generate() -> anyhow::Result<TestPki> {
+    /// A new CA and a certificate for `host`, 127.0.0.1, ::1 and localhost.
+    pub fn generate(host: std::net::IpAddr) -> anyhow::Result<TestPki> {
         let mut ca = CertificateParams::new(Vec::<String>::new())?;
         ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
         ca.distinguished_name
@@ -36,6 +36,9 @@ impl TestPki {
         server
             .subject_alt_names
             .push(SanType::IpAddress("::1".parse()?));
+        if host != std::net::IpAddr::from([127, 0, 0, 1]) {
+            server.subject_alt_names.push(SanType::IpAddress(host));
+        }
         let server_key = KeyPair::generate()?;
         let server_cert = server.signed_by(&server_key, &issuer)?;
         Ok(TestPki {

@@ -28,7 +28,7 @@ impl SigningKey {
     pub fn generate() -> anyhow::Result<SigningKey> {
         let pair = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256)?;
         let encoding = EncodingKey::from_rsa_pem(pair.serialize_pem().as_bytes())?;
-        let (n, e) = rsa_public_parts(&pair.public_key_raw())
+        let (n, e) = rsa_public_parts(pair.public_key_raw())
             .ok_or_else(|| anyhow::anyhow!("unexpected RSA public key encoding"))?;
         let kid = B64.encode(Sha1::digest(pair.public_key_raw()));
         Ok(SigningKey {
