@@ -46,7 +46,9 @@ if [ "$want" = test ]; then
   # npm packages: reinstall only when package-lock.json changed since the last install.
   if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.keyway-lock; then
     say "Installing npm packages (playwright-core, axe-core, selenium-webdriver, Tauri CLI)"
-    npm ci --no-fund --no-audit --loglevel=error
+    # `npm ci` trips over the Tauri CLI's per-platform optional packages (an npm bug); `npm
+    # install` with the committed lock file installs the same versions.
+    npm install --no-fund --no-audit --loglevel=error
     cp package-lock.json node_modules/.keyway-lock
   else
     say "npm packages: up to date"
