@@ -175,3 +175,169 @@ def test_wrong_password(fakecloud):
     result = public(fakecloud).acquire_token_by_username_password(
         "ada@contoso.com", "wrong", scopes=[f"{PBI}/Workspace.Read.All"])
     assert result["error"] == "invalid_grant" and result["error_codes"] == [50126]
+
+
+PBI_SCOPES = [f"{PBI}/Workspace.Read.All", f"{PBI}/Report.Read.All"]
+
+
+def test_device_code_with_the_person_approving(fakecloud):
+    import threading
+
+    fakecloud.control("POST", "device/settings", {"interval": 1})
+    app = public(fakecloud)
+    flow = app.initiate_device_flow(scopes=PBI_SCOPES)
+    assert "user_code" in flow, flow
+    assert flow["verification_uri"].endswith("/devicelogin")
+    assert flow["interval"] == 1 and flow["expires_in"] == 900
+
+    def approve():
+        import time
+        time.sleep(1.5)  # let MSAL meet `authorization_pending` first
+        fakecloud.control("POST", "device/approve", {"user_code": flow["user_code"],
+                                                     "upn": "ada@contoso.com"})
+    fakecloud.clear()
+    threading.Thread(target=approve).start()
+    result = app.acquire_token_by_device_flow(flow)
+    assert "access_token" in result, result
+    c = claims(result["access_token"])
+    assert c["upn"] == "ada@contoso.com"
+    assert set(c["scp"].split()) == {"Workspace.Read.All", "Report.Read.All"}
+    polls = token_requests(fakecloud)
+    assert polls[0]["status"] == 400, "the first poll was still pending"
+    assert polls[-1]["status"] == 200
+    assert polls[-1]["grant_type"] == "urn:ietf:params:oauth:grant-type:device_code"
+    assert {"device_code", "code"} & set(polls[-1]["form_keys"])
+
+
+def test_device_code_declined(fakecloud):
+    fakecloud.control("POST", "device/settings", {"interval": 1})
+    app = public(fakecloud)
+    flow = app.initiate_device_flow(scopes=PBI_SCOPES)
+    fakecloud.control("POST", "device/decline", {"user_code": flow["user_code"]})
+    result = app.acquire_token_by_device_flow(flow)
+    assert result["error"] == "authorization_declined", result
+
+
+def browser_sign_in(fakecloud, auth_uri, user="ada@contoso.com", password="Correct-Horse-42"):
+    """Does what the person does in the browser: submit the sign-in form (and consent)."""
+    import re
+    import ssl
+    import urllib.parse
+    import urllib.request
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPSHandler(context=ssl.create_default_context(cafile=fakecloud.ca)),
+        NoRedirect)
+    page = opener.open(auth_uri, timeout=10).read().decode()
+    request_id = re.search(r'name="request" value="([^"]+)"', page).group(1)
+    body = urllib.parse.urlencode({"request": request_id, "login": user, "passwd": password})
+    try:
+        res = opener.open(f"{fakecloud.https}/_signin/login", body.encode(), timeout=10)
+        page = res.read().decode()
+    except urllib.error.HTTPError as redirect:
+        return redirect.headers["Location"]
+    # A consent page: accept it.
+    fields = dict(re.findall(r'name="(request|upn|tenant)" value="([^"]+)"', page))
+    fields["accept"] = "yes"
+    try:
+        opener.open(f"{fakecloud.https}/_signin/consent", urllib.parse.urlencode(fields).encode(),
+                    timeout=10)
+    except urllib.error.HTTPError as redirect:
+        return redirect.headers["Location"]
+    raise AssertionError("no redirect back to the app")
+
+
+def test_authorization_code_with_pkce(fakecloud):
+    import urllib.parse
+
+    app = public(fakecloud)
+    flow = app.initiate_auth_code_flow(scopes=PBI_SCOPES, redirect_uri="http://localhost:53100")
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlparse(flow["auth_uri"]).query))
+    assert query["code_challenge_method"] == "S256" and query["state"]
+    fakecloud.clear()
+    location = browser_sign_in(fakecloud, flow["auth_uri"])
+    assert location.startswith("http://localhost:53100?")
+    response = dict(urllib.parse.parse_qsl(urllib.parse.urlparse(location).query))
+    assert response["state"] == query["state"]
+    result = app.acquire_token_by_auth_code_flow(flow, response)
+    assert "access_token" in result, result
+    assert claims(result["access_token"])["upn"] == "ada@contoso.com"
+    # MSAL sends a hash of its nonce and checks the ID token carries it back.
+    assert result["id_token_claims"]["nonce"] == query["nonce"]
+    token = token_requests(fakecloud)[-1]
+    assert token["grant_type"] == "authorization_code"
+    assert {"code", "code_verifier", "redirect_uri"} <= set(token["form_keys"])
+
+
+def test_authorization_code_with_a_forged_verifier_is_refused(fakecloud):
+    import urllib.parse
+
+    app = public(fakecloud)
+    flow = app.initiate_auth_code_flow(scopes=PBI_SCOPES, redirect_uri="http://localhost:53100")
+    location = browser_sign_in(fakecloud, flow["auth_uri"])
+    response = dict(urllib.parse.parse_qsl(urllib.parse.urlparse(location).query))
+    flow["code_verifier"] = "x" * 43
+    result = app.acquire_token_by_auth_code_flow(flow, response)
+    assert result.get("error") == "invalid_grant", result
+
+
+def test_consent_page_then_silent_refresh_with_rotation(fakecloud):
+    import urllib.parse
+
+    app = public(fakecloud)
+    # Dataset.Read.All was never consented: the person is asked, and accepts.
+    scopes = [f"{PBI}/Dataset.Read.All"]
+    flow = app.initiate_auth_code_flow(scopes=scopes, redirect_uri="http://localhost:53100")
+    location = browser_sign_in(fakecloud, flow["auth_uri"])
+    result = app.acquire_token_by_auth_code_flow(
+        flow, dict(urllib.parse.parse_qsl(urllib.parse.urlparse(location).query)))
+    assert "access_token" in result, result
+    first_rt = result["refresh_token"]
+    [account] = app.get_accounts()
+    fakecloud.clear()
+    refreshed = app.acquire_token_silent_with_error(scopes, account, force_refresh=True)
+    assert refreshed and "access_token" in refreshed, refreshed
+    assert refreshed["access_token"] != result["access_token"]
+    assert token_requests(fakecloud)[-1]["grant_type"] == "refresh_token"
+    # The used refresh token no longer works.
+    again = app.acquire_token_by_refresh_token(first_rt, scopes)
+    assert again.get("error") == "invalid_grant", again
+
+
+def test_declining_consent_sends_access_denied(fakecloud):
+    import re
+    import ssl
+    import urllib.parse
+    import urllib.request
+
+    app = public(fakecloud)
+    flow = app.initiate_auth_code_flow(scopes=[f"{PBI}/Tenant.Read.All"],
+                                       redirect_uri="http://localhost:53100")
+    opener = urllib.request.build_opener(urllib.request.HTTPSHandler(
+        context=ssl.create_default_context(cafile=fakecloud.ca)))
+    page = opener.open(flow["auth_uri"], timeout=10).read().decode()
+    request_id = re.search(r'name="request" value="([^"]+)"', page).group(1)
+    page = opener.open(f"{fakecloud.https}/_signin/login", urllib.parse.urlencode(
+        {"request": request_id, "login": "ada@contoso.com", "passwd": "Correct-Horse-42"}
+    ).encode(), timeout=10).read().decode()
+    assert "Tenant.Read.All" in page
+    fields = dict(re.findall(r'name="(request|upn|tenant)" value="([^"]+)"', page))
+    fields["accept"] = "no"
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+    no_redirect = urllib.request.build_opener(urllib.request.HTTPSHandler(
+        context=ssl.create_default_context(cafile=fakecloud.ca)), NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as redirect:
+        no_redirect.open(f"{fakecloud.https}/_signin/consent",
+                         urllib.parse.urlencode(fields).encode(), timeout=10)
+    response = dict(urllib.parse.parse_qsl(
+        urllib.parse.urlparse(redirect.value.headers["Location"]).query))
+    assert response["error"] == "access_denied"
+    result = app.acquire_token_by_auth_code_flow(flow, response)
+    assert result.get("error") == "access_denied"

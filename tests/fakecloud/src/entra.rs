@@ -67,7 +67,7 @@ pub fn base_url(headers: &HeaderMap, scheme: &str) -> String {
 pub struct Scheme(pub &'static str);
 
 /// Resolves a tenant path segment. `common`/`organizations` resolve to `None` (any tenant).
-fn resolve_tenant<'a>(
+pub(crate) fn resolve_tenant<'a>(
     scenario: &'a crate::scenario::Scenario,
     name: &str,
 ) -> Result<Option<&'a Tenant>, EntraError> {
@@ -89,19 +89,32 @@ fn resolve_tenant<'a>(
         .ok_or_else(|| aadsts::tenant_not_found(name))
 }
 
+/// The tenant ID (or Entra's `{tenantid}` placeholder for `common`) and our base URL, for
+/// a discovery document.
+fn discovery_context(
+    state: &Shared,
+    tenant: &str,
+    headers: &HeaderMap,
+    scheme: &str,
+) -> Result<(String, String), EntraError> {
+    let scenario = state.scenario();
+    let tid = match resolve_tenant(&scenario, tenant)? {
+        Some(t) => t.id.to_string(),
+        None => "{tenantid}".to_string(),
+    };
+    Ok((tid, base_url(headers, scheme)))
+}
+
 async fn openid_configuration_v2(
     State(state): State<Shared>,
     Path(tenant): Path<String>,
     headers: HeaderMap,
     axum::Extension(Scheme(scheme)): axum::Extension<Scheme>,
 ) -> Response {
-    let scenario = state.scenario();
-    let tid = match resolve_tenant(&scenario, &tenant) {
-        Ok(Some(t)) => t.id.to_string(),
-        Ok(None) => "{tenantid}".to_string(),
+    let (tid, base) = match discovery_context(&state, &tenant, &headers, scheme) {
+        Ok(c) => c,
         Err(e) => return e.into_response(),
     };
-    let base = base_url(&headers, scheme);
     Json(json!({
         "token_endpoint": format!("{base}/{tenant}/oauth2/v2.0/token"),
         "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt", "client_secret_basic"],
@@ -135,13 +148,10 @@ async fn openid_configuration_v1(
     headers: HeaderMap,
     axum::Extension(Scheme(scheme)): axum::Extension<Scheme>,
 ) -> Response {
-    let scenario = state.scenario();
-    let tid = match resolve_tenant(&scenario, &tenant) {
-        Ok(Some(t)) => t.id.to_string(),
-        Ok(None) => "{tenantid}".to_string(),
+    let (tid, base) = match discovery_context(&state, &tenant, &headers, scheme) {
+        Ok(c) => c,
         Err(e) => return e.into_response(),
     };
-    let base = base_url(&headers, scheme);
     Json(json!({
         "token_endpoint": format!("{base}/{tenant}/oauth2/token"),
         "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt", "client_secret_basic"],
@@ -195,7 +205,7 @@ async fn keys(State(state): State<Shared>) -> Json<Value> {
 
 /// Which token endpoint version a request came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Version {
+pub(crate) enum Version {
     V1,
     V2,
 }
@@ -256,30 +266,32 @@ fn client_auth(headers: &HeaderMap, form: &HashMap<String, String>) -> ClientAut
 }
 
 /// What was asked for: one resource and the scope names on it.
-struct Target {
-    resource: String,
-    scopes: Vec<String>,
-    default: bool,
+/// One resource and the scope names asked for on it.
+pub(crate) struct Target {
+    pub(crate) resource: String,
+    pub(crate) scopes: Vec<String>,
+    pub(crate) default: bool,
 }
 
-fn parse_target(version: Version, form: &HashMap<String, String>) -> Result<Target, EntraError> {
+/// Reads the resource and scopes from a token, device-code or authorize request. `Ok(None)`:
+/// none given (allowed where an earlier step already named them).
+pub(crate) fn parse_target(
+    version: Version,
+    form: &HashMap<String, String>,
+) -> Result<Option<Target>, EntraError> {
     if version == Version::V1 {
-        let resource = form
-            .get("resource")
-            .map(|r| r.trim_end_matches('/').to_string())
-            .ok_or_else(|| aadsts::missing_param("resource"))?;
-        return Ok(Target {
-            resource,
+        return Ok(form.get("resource").map(|r| Target {
+            resource: r.trim_end_matches('/').to_string(),
             scopes: vec![],
             default: true,
-        });
+        }));
     }
     if form.contains_key("resource") {
         return Err(aadsts::resource_on_v2());
     }
-    let scope = form
-        .get("scope")
-        .ok_or_else(|| aadsts::missing_param("scope"))?;
+    let Some(scope) = form.get("scope") else {
+        return Ok(None);
+    };
     let mut resource: Option<String> = None;
     let mut scopes = vec![];
     let mut default = false;
@@ -302,10 +314,20 @@ fn parse_target(version: Version, form: &HashMap<String, String>) -> Result<Targ
         }
     }
     let resource = resource.unwrap_or_else(|| "https://graph.microsoft.com".to_string());
-    Ok(Target {
+    Ok(Some(Target {
         resource,
         scopes,
         default,
+    }))
+}
+
+fn required_target(version: Version, form: &HashMap<String, String>) -> Result<Target, EntraError> {
+    parse_target(version, form)?.ok_or_else(|| {
+        aadsts::missing_param(if version == Version::V1 {
+            "resource"
+        } else {
+            "scope"
+        })
     })
 }
 
@@ -313,7 +335,6 @@ fn known_resource(resource: &str) -> bool {
     POWERBI_RESOURCES.contains(&resource) || OTHER_RESOURCES.contains(&resource)
 }
 
-#[allow(clippy::too_many_lines)]
 async fn token(
     version: Version,
     State(state): State<Shared>,
@@ -322,8 +343,7 @@ async fn token(
     axum::Extension(Scheme(scheme)): axum::Extension<Scheme>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let result = issue(version, &state, &tenant_name, &headers, scheme, &form);
-    match result {
+    match issue(version, &state, &tenant_name, &headers, scheme, &form) {
         Ok(body) => {
             let mut res = (StatusCode::OK, Json(body)).into_response();
             res.headers_mut().insert(
@@ -335,6 +355,12 @@ async fn token(
         Err(e) => e.correlated(&headers).into_response(),
     }
 }
+
+/// The device-code grant type, in the long form and the short one msal-node sends.
+const DEVICE_GRANTS: &[&str] = &[
+    "urn:ietf:params:oauth:grant-type:device_code",
+    "device_code",
+];
 
 fn issue(
     version: Version,
@@ -355,10 +381,18 @@ fn issue(
         .client_id
         .clone()
         .ok_or_else(|| aadsts::missing_param("client_id"))?;
-    let target = parse_target(version, form)?;
     let now = OffsetDateTime::now_utc();
+    let ctx = ClientContext {
+        state,
+        auth: &auth,
+        headers,
+        scheme,
+        tenant_name,
+        version,
+        now,
+    };
 
-    let (tenant, app, subject, client_auth_level) = match grant_type {
+    let (grant, nonce) = match grant_type {
         "client_credentials" => {
             let tenant = tenant.ok_or_else(|| {
                 EntraError::new(
@@ -369,19 +403,11 @@ fn issue(
                      any provided credentials.",
                 )
             })?;
+            let target = required_target(version, form)?;
             let app = find_app(tenant, &client_id)?;
-            let level = authenticate_client(
-                state,
-                tenant,
-                app,
-                &auth,
-                headers,
-                scheme,
-                tenant_name,
-                version,
-                now,
-            )?
-            .ok_or_else(aadsts::missing_credential)?;
+            let level = ctx
+                .authenticate(tenant, app, false)?
+                .ok_or_else(aadsts::missing_credential)?;
             if version == Version::V2 && !target.default {
                 return Err(EntraError::new(
                     400,
@@ -406,15 +432,17 @@ fn issue(
             } else {
                 vec![]
             };
-            (
-                tenant,
-                app,
-                Subject::App {
+            let grant = Grant {
+                tenant: tenant.id,
+                client_id: app.client_id,
+                resource: target.resource,
+                subject: Subject::App {
                     sp_id: app.service_principal_id,
                     roles,
                 },
-                level,
-            )
+                client_auth: level,
+            };
+            (grant, None)
         }
         "password" => {
             let username = form
@@ -426,70 +454,207 @@ fn issue(
             if tenant_name.eq_ignore_ascii_case("common") {
                 return Err(aadsts::ropc_on_common());
             }
+            let target = required_target(version, form)?;
             let tenant = match tenant {
                 Some(t) => t,
-                None => scenario
-                    .tenants
-                    .iter()
-                    .find(|t| t.user(username).is_some())
-                    .ok_or_else(|| aadsts::user_not_in_tenant(username))?,
+                None => home_tenant(&scenario, username)?,
             };
             let app = find_app(tenant, &client_id)?;
-            let level = authenticate_client(
-                state,
-                tenant,
-                app,
-                &auth,
-                headers,
-                scheme,
-                tenant_name,
-                version,
-                now,
-            )?;
-            let level = match level {
-                Some(l) => l,
-                None if app.public_client => 0,
-                None => return Err(aadsts::public_client_required()),
-            };
+            let level = ctx.authenticate(tenant, app, true)?;
             let user = tenant
                 .user(username)
                 .ok_or_else(|| aadsts::user_not_in_tenant(username))?;
+            check_password(tenant, user, password, true)?;
+            (user_grant(tenant, app, user, &target, level)?, None)
+        }
+        g if DEVICE_GRANTS.contains(&g) => {
+            let code = form
+                .get("device_code")
+                .or_else(|| form.get("code"))
+                .ok_or_else(|| aadsts::missing_param("device_code"))?;
+            let flow = redeem_device_code(state, code, &client_id, now)?;
+            let tenant = scenario
+                .tenants
+                .iter()
+                .find(|t| Some(t.id) == flow.tenant)
+                .ok_or_else(aadsts::bad_device_code)?;
+            let app = find_app(tenant, &client_id)?;
+            let level = ctx.authenticate(tenant, app, true)?;
+            let crate::state::DeviceAnswer::Approved(upn) = &flow.answer else {
+                return Err(aadsts::bad_device_code());
+            };
+            let user = tenant
+                .user(upn)
+                .ok_or_else(|| aadsts::user_not_in_tenant(upn))?;
+            let target = Target {
+                resource: flow.resource.clone(),
+                default: flow.scopes.is_empty(),
+                scopes: flow.scopes.clone(),
+            };
+            (user_grant(tenant, app, user, &target, level)?, None)
+        }
+        "authorization_code" => {
+            let code = form
+                .get("code")
+                .ok_or_else(|| aadsts::missing_param("code"))?;
+            let request = crate::authorize::redeem_code(state, code, &client_id, form, now)?;
+            let tenant = scenario
+                .tenants
+                .iter()
+                .find(|t| Some(t.id) == request.tenant)
+                .ok_or_else(aadsts::bad_code)?;
+            let app = find_app(tenant, &client_id)?;
+            let level = ctx.authenticate(tenant, app, true)?;
+            let upn = request.upn.clone().unwrap_or_default();
+            let user = tenant
+                .user(&upn)
+                .ok_or_else(|| aadsts::user_not_in_tenant(&upn))?;
+            let target = Target {
+                resource: request.resource.clone(),
+                default: request.scopes.is_empty(),
+                scopes: request.scopes.clone(),
+            };
+            (
+                user_grant(tenant, app, user, &target, level)?,
+                request.nonce.clone(),
+            )
+        }
+        "refresh_token" => {
+            let token = form
+                .get("refresh_token")
+                .ok_or_else(|| aadsts::missing_param("refresh_token"))?;
+            // Rotation: a refresh token works once; the answer carries its successor.
+            let session = state
+                .refresh_tokens
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(token)
+                .ok_or_else(aadsts::bad_code)?;
+            if session.client_id.to_string() != client_id.to_ascii_lowercase() {
+                return Err(aadsts::bad_code());
+            }
+            let tenant = scenario
+                .tenants
+                .iter()
+                .find(|t| t.id == session.tenant)
+                .ok_or_else(aadsts::bad_code)?;
+            let app = find_app(tenant, &client_id)?;
+            let level = ctx.authenticate(tenant, app, true)?;
+            let user = tenant
+                .user(&session.upn)
+                .ok_or_else(|| aadsts::user_not_in_tenant(&session.upn))?;
             if user.locked {
                 return Err(aadsts::locked());
             }
-            if user.password != *password {
-                return Err(aadsts::bad_password());
-            }
-            if user.password_expired {
-                return Err(aadsts::password_expired());
-            }
-            if user.mfa_required {
-                return Err(aadsts::mfa_required());
-            }
-            if tenant.conditional_access_blocks {
-                return Err(aadsts::conditional_access());
-            }
-            let scopes = delegated_scopes(tenant, app, user, &target)?;
-            let subject = Subject::User {
-                oid: user.object_id,
-                upn: user.upn.clone(),
-                name: user.display_name.clone(),
-                scopes,
-            };
-            (tenant, app, subject, level)
+            let target = parse_target(version, form)?.unwrap_or(Target {
+                resource: session.resource.clone(),
+                scopes: vec![],
+                default: true,
+            });
+            (user_grant(tenant, app, user, &target, level)?, None)
         }
         other => return Err(aadsts::unsupported_grant(other)),
     };
+    let base = base_url(headers, scheme);
+    respond(state, version, &grant, form, nonce.as_deref(), &base, now)
+}
 
-    let grant = Grant {
+/// The tenant a user belongs to, for `organizations` requests.
+fn home_tenant<'s>(
+    scenario: &'s crate::scenario::Scenario,
+    upn: &str,
+) -> Result<&'s Tenant, EntraError> {
+    scenario
+        .tenants
+        .iter()
+        .find(|t| t.user(upn).is_some())
+        .ok_or_else(|| aadsts::user_not_in_tenant(upn))
+}
+
+/// Checks a user's password and account state. `interactive_mfa`: whether the sign-in is one
+/// where MFA cannot be done (the password grant); browser and device sign-ins satisfy MFA.
+pub(crate) fn check_password(
+    tenant: &Tenant,
+    user: &crate::scenario::User,
+    password: &str,
+    no_mfa_possible: bool,
+) -> Result<(), EntraError> {
+    if user.locked {
+        return Err(aadsts::locked());
+    }
+    if user.password != password {
+        return Err(aadsts::bad_password());
+    }
+    if user.password_expired {
+        return Err(aadsts::password_expired());
+    }
+    if no_mfa_possible && user.mfa_required {
+        return Err(aadsts::mfa_required());
+    }
+    if tenant.conditional_access_blocks {
+        return Err(aadsts::conditional_access());
+    }
+    Ok(())
+}
+
+/// A delegated grant for a signed-in user, with the consented scopes.
+fn user_grant(
+    tenant: &Tenant,
+    app: &App,
+    user: &crate::scenario::User,
+    target: &Target,
+    level: Option<u8>,
+) -> Result<Grant, EntraError> {
+    let level = match level {
+        Some(l) => l,
+        None if app.public_client => 0,
+        None => return Err(aadsts::missing_credential()),
+    };
+    let scopes = delegated_scopes(tenant, app, user, target)?;
+    Ok(Grant {
         tenant: tenant.id,
         client_id: app.client_id,
         resource: target.resource.clone(),
-        subject,
-        client_auth: client_auth_level,
-    };
-    let base = base_url(headers, scheme);
-    respond(state, version, &grant, form, &base, now)
+        subject: Subject::User {
+            oid: user.object_id,
+            upn: user.upn.clone(),
+            name: user.display_name.clone(),
+            scopes,
+        },
+        client_auth: level,
+    })
+}
+
+/// Takes a device code's answer, as a poll does: pending, declined and expired are errors.
+fn redeem_device_code(
+    state: &Shared,
+    code: &str,
+    client_id: &str,
+    now: OffsetDateTime,
+) -> Result<crate::state::DeviceFlow, EntraError> {
+    use crate::state::DeviceAnswer;
+    let mut flows = state.device_flows.lock().unwrap_or_else(|e| e.into_inner());
+    let flow = flows
+        .iter_mut()
+        .find(|f| {
+            f.device_code == code && f.client_id.to_string() == client_id.to_ascii_lowercase()
+        })
+        .ok_or_else(aadsts::bad_device_code)?;
+    if flow.answer == DeviceAnswer::Redeemed {
+        return Err(aadsts::bad_device_code());
+    }
+    if now.unix_timestamp() > flow.expires_at {
+        return Err(aadsts::device_code_expired());
+    }
+    match flow.answer {
+        DeviceAnswer::Pending => Err(aadsts::authorization_pending()),
+        DeviceAnswer::Declined => Err(aadsts::authorization_declined()),
+        _ => {
+            let taken = flow.clone();
+            flow.answer = DeviceAnswer::Redeemed;
+            Ok(taken)
+        }
+    }
 }
 
 fn find_app<'t>(tenant: &'t Tenant, client_id: &str) -> Result<&'t App, EntraError> {
@@ -503,44 +668,54 @@ fn find_app<'t>(tenant: &'t Tenant, client_id: &str) -> Result<&'t App, EntraErr
     Ok(app)
 }
 
-/// Checks a secret or a certificate assertion. `Ok(None)`: the client sent neither.
-#[allow(clippy::too_many_arguments)]
-fn authenticate_client(
-    state: &Shared,
-    tenant: &Tenant,
-    app: &App,
-    auth: &ClientAuth,
-    headers: &HeaderMap,
-    scheme: &str,
-    tenant_name: &str,
+/// Everything needed to authenticate the client of one token request.
+struct ClientContext<'a> {
+    state: &'a Shared,
+    auth: &'a ClientAuth,
+    headers: &'a HeaderMap,
+    scheme: &'a str,
+    tenant_name: &'a str,
     version: Version,
     now: OffsetDateTime,
-) -> Result<Option<u8>, EntraError> {
-    let client_id = app.client_id.to_string();
-    if let Some(secret) = &auth.secret {
-        let found = app.secrets.iter().find(|s| s.value == *secret);
-        return match found {
-            Some(s) if s.expires <= now => Err(aadsts::expired_secret(&client_id)),
-            Some(_) => Ok(Some(1)),
-            None => Err(aadsts::invalid_secret(&client_id)),
-        };
+}
+
+impl ClientContext<'_> {
+    /// Checks a secret or a certificate assertion, returning `appidacr` (1 secret, 2
+    /// certificate). `Ok(None)`: the client sent neither, which only a public client may.
+    /// `user_flow`: a sign-in on behalf of a user, where a public client needs no secret.
+    fn authenticate(
+        &self,
+        tenant: &Tenant,
+        app: &App,
+        user_flow: bool,
+    ) -> Result<Option<u8>, EntraError> {
+        let client_id = app.client_id.to_string();
+        if let Some(secret) = &self.auth.secret {
+            let found = app.secrets.iter().find(|s| s.value == *secret);
+            return match found {
+                Some(s) if s.expires <= self.now => Err(aadsts::expired_secret(&client_id)),
+                Some(_) => Ok(Some(1)),
+                None => Err(aadsts::invalid_secret(&client_id)),
+            };
+        }
+        if let Some(assertion) = &self.auth.assertion {
+            let base = base_url(self.headers, self.scheme);
+            let path = match self.version {
+                Version::V2 => "oauth2/v2.0/token",
+                Version::V1 => "oauth2/token",
+            };
+            let audiences = [
+                format!("{base}/{}/{path}", self.tenant_name),
+                format!("{base}/{}/{path}", tenant.id),
+            ];
+            crate::assertion::verify(self.state, app, assertion, &audiences, self.now)?;
+            return Ok(Some(2));
+        }
+        if user_flow && !app.public_client {
+            return Err(aadsts::missing_credential());
+        }
+        Ok(None)
     }
-    if let Some(assertion) = &auth.assertion {
-        let base = base_url(headers, scheme);
-        let path = match version {
-            Version::V2 => "oauth2/v2.0/token",
-            Version::V1 => "oauth2/token",
-        };
-        let audiences = [
-            format!("{base}/{tenant_name}/{path}"),
-            format!("{base}/{}/{path}", tenant.id),
-            format!("{base}/{tenant_name}/oauth2/v2.0/token"),
-            format!("{base}/{tenant_name}/oauth2/token"),
-        ];
-        crate::assertion::verify(state, app, assertion, &audiences, now)?;
-        return Ok(Some(2));
-    }
-    Ok(None)
 }
 
 /// The delegated Power BI scopes a user gets: those asked for (or all consented for
@@ -593,6 +768,7 @@ fn respond(
     version: Version,
     grant: &Grant,
     form: &HashMap<String, String>,
+    nonce: Option<&str>,
     base: &str,
     now: OffsetDateTime,
 ) -> Result<Value, EntraError> {
@@ -632,11 +808,20 @@ fn respond(
             Version::V1 => scopes.join(" "),
         });
         let refresh = format!("0.fakecloud.{}", Uuid::new_v4().simple());
-        if let Ok(mut rts) = state.refresh_tokens.lock() {
-            rts.insert(refresh.clone(), grant.clone());
+        if let (Ok(mut rts), Subject::User { upn, .. }) =
+            (state.refresh_tokens.lock(), &grant.subject)
+        {
+            rts.insert(
+                refresh.clone(),
+                crate::state::UserSession {
+                    tenant: grant.tenant,
+                    client_id: grant.client_id,
+                    upn: upn.clone(),
+                    resource: grant.resource.clone(),
+                },
+            );
         }
         body["refresh_token"] = json!(refresh);
-        let nonce = form.get("nonce").map(String::as_str);
         if let Some(claims) = tokens::id_token_claims(base, grant, nonce, now) {
             body["id_token"] = json!(sign(&claims)?);
         }
@@ -664,6 +849,7 @@ mod tests {
             Version::V2,
             &form(&[("scope", "https://analysis.windows.net/powerbi/api/.default")]),
         )
+        .unwrap()
         .unwrap();
         assert!(t.default);
         assert_eq!(t.resource, "https://analysis.windows.net/powerbi/api");
@@ -674,6 +860,7 @@ mod tests {
                 "https://analysis.windows.net/powerbi/api/Workspace.Read.All openid offline_access",
             )]),
         )
+        .unwrap()
         .unwrap();
         assert_eq!(t.scopes, vec!["Workspace.Read.All"]);
         let mixed = parse_target(
@@ -686,6 +873,7 @@ mod tests {
             &form(&[("resource", "x"), ("scope", "y/.default")]),
         );
         assert_eq!(resource.err().map(|e| e.code), Some(901002));
+        assert!(parse_target(Version::V2, &form(&[])).unwrap().is_none());
     }
 
     #[test]

@@ -310,15 +310,6 @@ pub mod aadsts {
         )
         .suberror("consent_required")
     }
-    pub fn public_client_required() -> EntraError {
-        EntraError::new(
-            401,
-            "invalid_client",
-            7000218,
-            "The request body must contain the following parameter: 'client_assertion' or \
-             'client_secret'.",
-        )
-    }
     pub fn ropc_on_common() -> EntraError {
         EntraError::new(
             400,

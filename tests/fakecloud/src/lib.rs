@@ -7,6 +7,7 @@
 //! emulator says by changing the model.
 
 pub mod assertion;
+pub mod authorize;
 pub mod control;
 pub mod entra;
 pub mod entra_error;
@@ -72,6 +73,7 @@ fn url(scheme: &str, addr: SocketAddr) -> String {
 pub fn router(state: Shared, scheme: &'static str) -> Router {
     Router::new()
         .merge(entra::routes())
+        .merge(authorize::routes())
         .merge(control::routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

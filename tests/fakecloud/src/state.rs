@@ -16,8 +16,14 @@ pub struct State {
     pub key: SigningKey,
     /// `jti`s of client assertions already used.
     pub used_jtis: Mutex<HashSet<String>>,
-    /// Refresh tokens in circulation, each once.
-    pub refresh_tokens: Mutex<HashMap<String, crate::tokens::Grant>>,
+    /// Refresh tokens in circulation; each is replaced when used (rotation).
+    pub refresh_tokens: Mutex<HashMap<String, UserSession>>,
+    /// Device-code sign-ins waiting for, or given, the person's answer.
+    pub device_flows: Mutex<Vec<DeviceFlow>>,
+    /// Browser sign-ins between the authorize request and the code redemption.
+    pub auth_requests: Mutex<Vec<AuthRequest>>,
+    /// Seconds between device-code polls that the emulator asks for.
+    pub device_interval: RwLock<u64>,
     /// Every request seen, in order (no secret values).
     pub log: Mutex<Vec<LoggedRequest>>,
     /// Added delay before every answer.
@@ -35,6 +41,9 @@ impl State {
             key: SigningKey::generate()?,
             used_jtis: Mutex::new(HashSet::new()),
             refresh_tokens: Mutex::new(HashMap::new()),
+            device_flows: Mutex::new(Vec::new()),
+            auth_requests: Mutex::new(Vec::new()),
+            device_interval: RwLock::new(5),
             log: Mutex::new(Vec::new()),
             latency: RwLock::new(Duration::ZERO),
         }))
@@ -72,4 +81,84 @@ pub struct LoggedRequest {
     pub basic_auth: bool,
     /// The answer's status.
     pub status: u16,
+}
+
+/// A user signed in to an app: what a refresh token stands for.
+#[derive(Debug, Clone)]
+pub struct UserSession {
+    /// Tenant GUID.
+    pub tenant: Uuid,
+    /// The app.
+    pub client_id: Uuid,
+    /// The user's UPN.
+    pub upn: String,
+    /// The resource the session was started for.
+    pub resource: String,
+}
+
+/// What the person answered on the device-code page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeviceAnswer {
+    /// Not yet.
+    Pending,
+    /// Signed in as this UPN.
+    Approved(String),
+    /// Said no.
+    Declined,
+    /// Already exchanged for tokens.
+    Redeemed,
+}
+
+/// One device-code sign-in.
+#[derive(Debug, Clone)]
+pub struct DeviceFlow {
+    /// The long code the client polls with.
+    pub device_code: String,
+    /// The short code the person types.
+    pub user_code: String,
+    /// Tenant GUID (resolved when the person signs in, for `organizations`).
+    pub tenant: Option<Uuid>,
+    /// The app.
+    pub client_id: Uuid,
+    /// Resource and scopes asked for.
+    pub resource: String,
+    /// Scope names asked for (empty: `.default`).
+    pub scopes: Vec<String>,
+    /// When it stops being valid (Unix seconds).
+    pub expires_at: i64,
+    /// The person's answer.
+    pub answer: DeviceAnswer,
+}
+
+/// One browser sign-in, from the authorize request to the code.
+#[derive(Debug, Clone)]
+pub struct AuthRequest {
+    /// Our ID for the pending sign-in (in the login form).
+    pub id: String,
+    /// Tenant path segment as requested.
+    pub tenant_name: String,
+    /// The app.
+    pub client_id: Uuid,
+    /// Where to send the person back.
+    pub redirect_uri: String,
+    /// The client's `state`, returned unchanged.
+    pub state: Option<String>,
+    /// PKCE challenge and method.
+    pub code_challenge: Option<(String, String)>,
+    /// OIDC nonce.
+    pub nonce: Option<String>,
+    /// Resource asked for.
+    pub resource: String,
+    /// Scope names asked for.
+    pub scopes: Vec<String>,
+    /// The authorization code, once the person signed in.
+    pub code: Option<String>,
+    /// Who signed in.
+    pub upn: Option<String>,
+    /// Tenant the person signed in to.
+    pub tenant: Option<Uuid>,
+    /// Whether the code was already redeemed.
+    pub redeemed: bool,
+    /// When the code stops being valid (Unix seconds).
+    pub code_expires_at: i64,
 }
