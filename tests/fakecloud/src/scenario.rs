@@ -189,6 +189,9 @@ pub struct User {
     /// Password expired (AADSTS50055).
     #[serde(default)]
     pub password_expired: bool,
+    /// A Fabric (Power BI) administrator, who may call the admin APIs.
+    #[serde(default)]
+    pub fabric_admin: bool,
     /// Whether the user has a Power BI licence.
     #[serde(default = "yes")]
     pub powerbi_license: bool,
@@ -279,6 +282,26 @@ pub struct Dataset {
     /// Whether rows can be pushed into it.
     #[serde(default)]
     pub push: bool,
+    /// Tables (push datasets).
+    #[serde(default)]
+    pub tables: Vec<String>,
+    /// Rows pushed so far (push datasets).
+    #[serde(default)]
+    pub rows: u64,
+    /// Refreshes started through the API.
+    #[serde(default)]
+    pub refreshes: Vec<Refresh>,
+}
+
+/// One dataset refresh.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Refresh {
+    /// The request ID the refresh was started with.
+    pub request_id: Uuid,
+    /// When it started.
+    #[serde(with = "time::serde::rfc3339")]
+    pub started: OffsetDateTime,
 }
 
 impl Scenario {

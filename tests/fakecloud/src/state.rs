@@ -22,6 +22,8 @@ pub struct State {
     pub device_flows: Mutex<Vec<DeviceFlow>>,
     /// Browser sign-ins between the authorize request and the code redemption.
     pub auth_requests: Mutex<Vec<AuthRequest>>,
+    /// Admin scans (getInfo → scanStatus → scanResult).
+    pub scans: Mutex<Vec<Scan>>,
     /// Seconds between device-code polls that the emulator asks for.
     pub device_interval: RwLock<u64>,
     /// Every request seen, in order (no secret values).
@@ -44,6 +46,7 @@ impl State {
             device_flows: Mutex::new(Vec::new()),
             auth_requests: Mutex::new(Vec::new()),
             device_interval: RwLock::new(5),
+            scans: Mutex::new(Vec::new()),
             log: Mutex::new(Vec::new()),
             latency: RwLock::new(Duration::ZERO),
         }))
@@ -161,4 +164,23 @@ pub struct AuthRequest {
     pub redeemed: bool,
     /// When the code stops being valid (Unix seconds).
     pub code_expires_at: i64,
+}
+
+/// One admin metadata scan.
+#[derive(Debug, Clone)]
+pub struct Scan {
+    /// Scan ID.
+    pub id: Uuid,
+    /// Tenant that started it.
+    pub tenant: Uuid,
+    /// Workspaces asked for.
+    pub workspaces: Vec<Uuid>,
+    /// `datasetSchema=True`.
+    pub schema: bool,
+    /// `datasetExpressions=True`.
+    pub expressions: bool,
+    /// `lineage=True`.
+    pub lineage: bool,
+    /// How often its status was asked.
+    pub polls: u32,
 }
