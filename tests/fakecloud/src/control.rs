@@ -1,12 +1,12 @@
 //! The control API tests use (`/_fakecloud/...`), and the layer that records every request
 //! and adds latency.
 
-use crate::state::{LoggedRequest, Shared};
+use crate::state::{Fault, FaultKind, LoggedRequest, Shared};
 use axum::body::{to_bytes, Body};
 use axum::extract::{Path, Request, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -26,6 +26,7 @@ pub fn routes() -> Router<Shared> {
         )
         .route("/_fakecloud/requests", get(requests).delete(clear_requests))
         .route("/_fakecloud/latency", post(set_latency))
+        .route("/_fakecloud/faults", post(add_fault).delete(clear_faults))
         .route(
             "/_fakecloud/tenants/{tenant}/apps/{client_id}/certificates",
             post(add_certificate),
@@ -87,6 +88,102 @@ async fn clear_requests(State(state): State<Shared>) -> Json<Value> {
     Json(json!({ "ok": true }))
 }
 
+async fn add_fault(State(state): State<Shared>, Json(f): Json<Fault>) -> Json<Value> {
+    state
+        .faults
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(f);
+    Json(json!({ "ok": true }))
+}
+
+async fn clear_faults(State(state): State<Shared>) -> Json<Value> {
+    state
+        .faults
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clear();
+    Json(json!({ "ok": true }))
+}
+
+/// Takes the first fault matching a request, counting it down.
+fn take_fault(state: &Shared, method: &str, path: &str) -> Option<Fault> {
+    let mut faults = state.faults.lock().unwrap_or_else(|e| e.into_inner());
+    let i = faults.iter().position(|f| {
+        path.starts_with(&f.path)
+            && f.method
+                .as_deref()
+                .is_none_or(|m| m.eq_ignore_ascii_case(method))
+            && f.times != Some(0)
+    })?;
+    let f = faults[i].clone();
+    if let Some(t) = faults[i].times.as_mut() {
+        *t -= 1;
+    }
+    Some(f)
+}
+
+/// The answer a fault gives, in the shape of the service the path belongs to.
+async fn fault_response(fault: &Fault, path: &str) -> Option<Response> {
+    let service_body = |code: &str, message: &str| -> Value {
+        if path.starts_with("/v1.0/") {
+            json!({ "error": { "code": code, "message": message } })
+        } else if path.starts_with("/v1/") {
+            json!({ "requestId": Uuid::new_v4(), "errorCode": code, "message": message, "isRetriable": true })
+        } else {
+            json!({ "error": "temporarily_unavailable", "error_description": message,
+                    "error_codes": [], "trace_id": Uuid::new_v4(), "correlation_id": Uuid::new_v4() })
+        }
+    };
+    let with_retry = |mut res: Response| {
+        if let Some(secs) = fault.retry_after {
+            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        res
+    };
+    Some(match fault.kind {
+        FaultKind::TooMany => with_retry(
+            (StatusCode::TOO_MANY_REQUESTS, Json(service_body("TooManyRequests",
+                "You have exceeded the amount of requests allowed in the current time frame and further requests will fail.")))
+                .into_response(),
+        ),
+        FaultKind::ServerError => (StatusCode::INTERNAL_SERVER_ERROR,
+            Json(service_body("InternalServerError", "An internal error occurred."))).into_response(),
+        FaultKind::Unavailable => with_retry(
+            (StatusCode::SERVICE_UNAVAILABLE, Json(service_body("ServiceUnavailable", "The service is temporarily unavailable.")))
+                .into_response(),
+        ),
+        FaultKind::Hang => {
+            tokio::time::sleep(Duration::from_millis(fault.ms.unwrap_or(60_000))).await;
+            return None;
+        }
+        FaultKind::Malformed => Response::builder()
+            .status(StatusCode::OK)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from("{\"access_token\": \"eyJ0eXAi, <html>"))
+            .ok()?,
+        FaultKind::Truncated | FaultKind::Reset => {
+            let first: &'static [u8] = if fault.kind == FaultKind::Truncated {
+                b"{\"token_type\":\"Bearer\",\"expires_in\":3599,\"access_tok"
+            } else {
+                b""
+            };
+            let chunks: Vec<Result<&'static [u8], std::io::Error>> = vec![
+                Ok(first),
+                Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "fault: connection closed")),
+            ];
+            Response::builder()
+                .status(StatusCode::OK)
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::CONTENT_LENGTH, "2048")
+                .body(Body::from_stream(futures_util::stream::iter(chunks)))
+                .ok()?
+        }
+    })
+}
+
 #[derive(Deserialize)]
 struct Latency {
     ms: u64,
@@ -105,6 +202,21 @@ pub async fn observe(State(state): State<Shared>, req: Request, next: Next) -> R
     let path = req.uri().path().to_string();
     if path.starts_with("/_fakecloud/") {
         return next.run(req).await;
+    }
+    if let Some(fault) = take_fault(&state, req.method().as_str(), &path) {
+        if let Some(res) = fault_response(&fault, &path).await {
+            state.record(LoggedRequest {
+                id: Uuid::new_v4(),
+                method: req.method().to_string(),
+                path,
+                query_keys: vec![],
+                form_keys: vec![],
+                grant_type: None,
+                basic_auth: false,
+                status: res.status().as_u16(),
+            });
+            return res;
+        }
     }
     let delay = state.latency.read().map(|d| *d).unwrap_or_default();
     if !delay.is_zero() {

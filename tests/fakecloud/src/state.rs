@@ -22,6 +22,8 @@ pub struct State {
     pub device_flows: Mutex<Vec<DeviceFlow>>,
     /// Browser sign-ins between the authorize request and the code redemption.
     pub auth_requests: Mutex<Vec<AuthRequest>>,
+    /// Faults to inject, first match wins.
+    pub faults: Mutex<Vec<Fault>>,
     /// Admin scans (getInfo → scanStatus → scanResult).
     pub scans: Mutex<Vec<Scan>>,
     /// Seconds between device-code polls that the emulator asks for.
@@ -47,6 +49,7 @@ impl State {
             auth_requests: Mutex::new(Vec::new()),
             device_interval: RwLock::new(5),
             scans: Mutex::new(Vec::new()),
+            faults: Mutex::new(Vec::new()),
             log: Mutex::new(Vec::new()),
             latency: RwLock::new(Duration::ZERO),
         }))
@@ -183,4 +186,48 @@ pub struct Scan {
     pub lineage: bool,
     /// How often its status was asked.
     pub polls: u32,
+}
+
+/// What goes wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FaultKind {
+    /// 429 Too Many Requests with `Retry-After`.
+    #[serde(rename = "429")]
+    TooMany,
+    /// 500 Internal Server Error.
+    #[serde(rename = "500")]
+    ServerError,
+    /// 503 Service Unavailable.
+    #[serde(rename = "503")]
+    Unavailable,
+    /// No answer for a long time (`ms`).
+    Hang,
+    /// A 200 whose body stops half-way and the connection closes.
+    Truncated,
+    /// A 200 whose body is not JSON.
+    Malformed,
+    /// The connection closes before any body arrives.
+    Reset,
+}
+
+/// A fault on the requests whose path starts with `path`.
+#[derive(Debug, Clone, serde::Deserialize, Serialize)]
+pub struct Fault {
+    /// Path prefix to match, e.g. `/v1.0/myorg/groups` or `/contoso.onmicrosoft.com/oauth2`.
+    pub path: String,
+    /// Only this method, when given.
+    #[serde(default)]
+    pub method: Option<String>,
+    /// What happens.
+    pub kind: FaultKind,
+    /// How many requests it hits; every one when absent.
+    #[serde(default)]
+    pub times: Option<u32>,
+    /// `Retry-After` seconds for 429 and 503.
+    #[serde(default)]
+    pub retry_after: Option<u32>,
+    /// How long a hang lasts, in milliseconds (default 60,000).
+    #[serde(default)]
+    pub ms: Option<u64>,
 }

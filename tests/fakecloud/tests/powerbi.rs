@@ -438,3 +438,139 @@ async fn expired_and_foreign_tokens() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     cloud.running.stop();
 }
+
+#[tokio::test]
+async fn injected_faults_look_like_the_real_failures() {
+    let cloud = start().await;
+    let token = cloud.embed_token().await;
+    let control = |body: Value| {
+        cloud
+            .http
+            .post(format!("{}/_fakecloud/faults", cloud.running.https_url))
+            .json(&body)
+            .send()
+    };
+    control(json!({"path": "/v1.0/myorg/groups", "kind": "429", "times": 1, "retry_after": 7}))
+        .await
+        .unwrap();
+    let (status, headers, body) = cloud.call("GET", "/v1.0/myorg/groups", &token, None).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(headers["retry-after"], "7");
+    assert_eq!(body["error"]["code"], "TooManyRequests");
+    assert_eq!(
+        cloud
+            .call("GET", "/v1.0/myorg/groups", &token, None)
+            .await
+            .0,
+        StatusCode::OK,
+        "only once"
+    );
+
+    control(json!({"path": "/v1.0/myorg/capacities", "kind": "malformed", "times": 1}))
+        .await
+        .unwrap();
+    let res = cloud
+        .http
+        .get(format!("{}/v1.0/myorg/capacities", cloud.running.https_url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.json::<Value>().await.is_err(), "not JSON");
+
+    control(json!({"path": "/v1.0/myorg/capacities", "kind": "truncated", "times": 1}))
+        .await
+        .unwrap();
+    let res = cloud
+        .http
+        .get(format!("{}/v1.0/myorg/capacities", cloud.running.https_url))
+        .bearer_auth(&token)
+        .send()
+        .await;
+    let body = match res {
+        Ok(r) => r.bytes().await.map(|b| b.to_vec()),
+        Err(e) => Err(e),
+    };
+    assert!(body.is_err(), "the body never completes");
+
+    control(json!({"path": "/v1.0/myorg/capacities", "kind": "hang", "ms": 2000, "times": 1}))
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let res = cloud
+        .http
+        .get(format!("{}/v1.0/myorg/capacities", cloud.running.https_url))
+        .bearer_auth(&token)
+        .timeout(std::time::Duration::from_millis(200))
+        .send()
+        .await;
+    assert!(res.unwrap_err().is_timeout());
+    assert!(started.elapsed() < std::time::Duration::from_millis(1500));
+    cloud.running.stop();
+}
+
+#[tokio::test]
+async fn v1_token_endpoint_speaks_in_strings() {
+    let cloud = start().await;
+    let res: Value = cloud
+        .http
+        .post(format!(
+            "{}/{CONTOSO}/oauth2/token",
+            cloud.running.https_url
+        ))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", "11111111-1111-4111-8111-111111111111"),
+            (
+                "client_secret",
+                "Emb8Q~current.secret-value_0123456789abcdef",
+            ),
+            ("resource", PBI),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(res["expires_in"], "3599");
+    assert!(res["expires_on"].as_str().unwrap().parse::<i64>().is_ok());
+    assert_eq!(res["resource"], PBI);
+    let (status, _, _) = cloud
+        .call(
+            "GET",
+            "/v1.0/myorg/groups",
+            res["access_token"].as_str().unwrap(),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "a v1 token works at Power BI");
+    // A v2 request that names a resource is refused, as Entra does.
+    let res = cloud
+        .http
+        .post(format!(
+            "{}/{CONTOSO}/oauth2/v2.0/token",
+            cloud.running.https_url
+        ))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", "11111111-1111-4111-8111-111111111111"),
+            (
+                "client_secret",
+                "Emb8Q~current.secret-value_0123456789abcdef",
+            ),
+            ("resource", PBI),
+        ])
+        .header("client-request-id", "0f0f0f0f-1234-4321-8888-000000000001")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error_codes"], json!([901002]));
+    assert_eq!(
+        body["correlation_id"], "0f0f0f0f-1234-4321-8888-000000000001",
+        "echoes client-request-id"
+    );
+    cloud.running.stop();
+}
