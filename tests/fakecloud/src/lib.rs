@@ -11,6 +11,7 @@ pub mod authorize;
 pub mod control;
 pub mod entra;
 pub mod entra_error;
+pub mod graph;
 pub mod powerbi;
 pub mod scenario;
 pub mod state;
@@ -76,6 +77,7 @@ pub fn router(state: Shared, scheme: &'static str) -> Router {
         .merge(entra::routes())
         .merge(authorize::routes())
         .merge(powerbi::routes())
+        .merge(graph::routes())
         .merge(control::routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -189,6 +189,9 @@ pub struct User {
     /// Password expired (AADSTS50055).
     #[serde(default)]
     pub password_expired: bool,
+    /// A Global Administrator, who may register apps and grant consent through Graph.
+    #[serde(default)]
+    pub global_admin: bool,
     /// A Fabric (Power BI) administrator, who may call the admin APIs.
     #[serde(default)]
     pub fabric_admin: bool,

@@ -1,0 +1,541 @@
+//! Microsoft Graph, the few calls that register an app for Power BI: create the application,
+//! add a client secret (its value returned once), create the service principal, grant admin
+//! consent, find the Power BI service principal, create a security group and add members, and
+//! read an application's secrets (never their values).
+//!
+//! Callers are administrators signed in with delegated Graph scopes (the "Register the app for
+//! me" path); Graph's error shape is `{ error: { code, message, innerError } }`.
+
+use crate::scenario::{App, Group, Secret, Tenant};
+use crate::state::Shared;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::Engine;
+use rand::Rng;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+const GRAPH_AUDIENCES: &[&str] = &[
+    "https://graph.microsoft.com",
+    "https://graph.microsoft.us",
+    "https://dod-graph.microsoft.us",
+    "https://microsoftgraph.chinacloudapi.cn",
+    "00000003-0000-0000-c000-000000000000",
+];
+/// Power BI's application ID, the same in every tenant.
+pub const POWERBI_APP_ID: &str = "00000009-0000-0000-c000-000000000000";
+/// The object ID fakecloud gives Power BI's service principal in every tenant.
+pub const POWERBI_SP_ID: &str = "00000009-aaaa-4aaa-8aaa-00000000b1b1";
+/// Delegated Power BI permissions, with the IDs Graph lists for them.
+const POWERBI_SCOPES: &[(&str, &str)] = &[
+    ("Workspace.Read.All", "b2f1b2fa-f35c-407c-979c-a858a808ba85"),
+    (
+        "Workspace.ReadWrite.All",
+        "445002fb-a6f2-4dc1-a81e-4254a111cf29",
+    ),
+    ("Report.Read.All", "4ae1bf56-f562-4747-b7bc-2fa0874ed46f"),
+    (
+        "Report.ReadWrite.All",
+        "7504609f-c495-4c64-8542-686125a5a36f",
+    ),
+    ("Dataset.Read.All", "7f33e027-4039-419b-938e-2f8ca153e68e"),
+    (
+        "Dataset.ReadWrite.All",
+        "322b68b2-0804-416e-86a5-d772c567b6e6",
+    ),
+    ("Content.Create", "f3076109-ca66-412a-be10-d4ee1be95d47"),
+    ("Tenant.Read.All", "0130d7d1-c5b5-4c0a-a6e7-2ab3c1d5e7b6"),
+    (
+        "Tenant.ReadWrite.All",
+        "d594897b-76e7-4b2b-984b-b4adff35e109",
+    ),
+];
+
+/// The routes.
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route(
+            "/v1.0/applications",
+            get(list_applications).post(create_application),
+        )
+        .route("/v1.0/applications/{id}", get(get_application))
+        .route("/v1.0/applications/{id}/addPassword", post(add_password))
+        .route(
+            "/v1.0/servicePrincipals",
+            get(list_service_principals).post(create_service_principal),
+        )
+        .route("/v1.0/oauth2PermissionGrants", post(grant_consent))
+        .route("/v1.0/groups", post(create_group))
+        .route("/v1.0/groups/{id}/members/$ref", post(add_member))
+}
+
+struct GraphError(StatusCode, &'static str, String);
+
+impl IntoResponse for GraphError {
+    fn into_response(self) -> Response {
+        let now = OffsetDateTime::now_utc()
+            .format(&Rfc3339)
+            .unwrap_or_default();
+        (
+            self.0,
+            Json(json!({ "error": { "code": self.1, "message": self.2,
+                "innerError": { "date": now, "request-id": Uuid::new_v4(), "client-request-id": Uuid::new_v4() } } })),
+        )
+            .into_response()
+    }
+}
+
+type Answer = Result<Response, GraphError>;
+
+fn denied() -> GraphError {
+    GraphError(
+        StatusCode::FORBIDDEN,
+        "Authorization_RequestDenied",
+        "Insufficient privileges to complete the operation.".into(),
+    )
+}
+
+fn bad(message: &str) -> GraphError {
+    GraphError(
+        StatusCode::BAD_REQUEST,
+        "Request_BadRequest",
+        message.into(),
+    )
+}
+
+fn not_found(what: &str) -> GraphError {
+    GraphError(
+        StatusCode::NOT_FOUND,
+        "Request_ResourceNotFound",
+        format!("Resource '{what}' does not exist or one of its queried reference-property objects are not present."),
+    )
+}
+
+/// The calling administrator's tenant, if the token is a Graph token for an administrator with
+/// one of `scopes`.
+fn admin_tenant(state: &Shared, headers: &HeaderMap, scopes: &[&str]) -> Result<Uuid, GraphError> {
+    let token = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(|| {
+            GraphError(
+                StatusCode::UNAUTHORIZED,
+                "InvalidAuthenticationToken",
+                "Access token is empty.".into(),
+            )
+        })?;
+    let claims = state.key.verify(token).ok_or_else(|| {
+        GraphError(
+            StatusCode::UNAUTHORIZED,
+            "InvalidAuthenticationToken",
+            "Access token validation failure. Invalid audience.".into(),
+        )
+    })?;
+    if !GRAPH_AUDIENCES.contains(&claims["aud"].as_str().unwrap_or_default()) {
+        return Err(GraphError(
+            StatusCode::UNAUTHORIZED,
+            "InvalidAuthenticationToken",
+            "Access token validation failure. Invalid audience.".into(),
+        ));
+    }
+    if claims["exp"].as_i64().unwrap_or(0) < OffsetDateTime::now_utc().unix_timestamp() {
+        return Err(GraphError(
+            StatusCode::UNAUTHORIZED,
+            "InvalidAuthenticationToken",
+            "Lifetime validation failed, the token is expired.".into(),
+        ));
+    }
+    let tenant = claims["tid"]
+        .as_str()
+        .and_then(|t| t.parse::<Uuid>().ok())
+        .ok_or_else(denied)?;
+    let scp: Vec<&str> = claims["scp"]
+        .as_str()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    if !scopes.iter().any(|s| scp.contains(s)) {
+        return Err(denied());
+    }
+    let oid = claims["oid"].as_str().and_then(|o| o.parse::<Uuid>().ok());
+    let is_admin = state
+        .scenario()
+        .tenants
+        .iter()
+        .filter(|t| t.id == tenant)
+        .flat_map(|t| t.users.iter())
+        .any(|u| Some(u.object_id) == oid && u.global_admin);
+    if !is_admin {
+        return Err(denied());
+    }
+    Ok(tenant)
+}
+
+fn with_tenant<T>(
+    state: &Shared,
+    tenant: Uuid,
+    f: impl FnOnce(&mut Tenant) -> Result<T, GraphError>,
+) -> Result<T, GraphError> {
+    let mut scenario = state.scenario.write().unwrap_or_else(|e| e.into_inner());
+    let t = scenario
+        .tenants
+        .iter_mut()
+        .find(|t| t.id == tenant)
+        .ok_or_else(denied)?;
+    f(t)
+}
+
+fn iso(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_default()
+}
+
+fn application_json(a: &App) -> Value {
+    let creds: Vec<Value> = a
+        .secrets
+        .iter()
+        .map(|s| {
+            json!({
+                "keyId": s.key_id, "displayName": s.display_name, "endDateTime": iso(s.expires),
+                "hint": s.value.chars().take(3).collect::<String>(), "secretText": null,
+            })
+        })
+        .collect();
+    json!({
+        "id": a.object_id, "appId": a.client_id, "displayName": a.display_name,
+        "signInAudience": "AzureADMyOrg", "isFallbackPublicClient": a.public_client,
+        "publicClient": { "redirectUris": a.redirect_uris }, "passwordCredentials": creds,
+    })
+}
+
+const APP_WRITE: &[&str] = &["Application.ReadWrite.All", "Directory.ReadWrite.All"];
+const APP_READ: &[&str] = &[
+    "Application.Read.All",
+    "Application.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+];
+
+async fn create_application(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> Answer {
+    let tenant = admin_tenant(&state, &headers, APP_WRITE)?;
+    let name = body["displayName"]
+        .as_str()
+        .filter(|n| !n.trim().is_empty())
+        .ok_or_else(|| bad("displayName is required."))?;
+    with_tenant(&state, tenant, |t| {
+        let redirects = body["publicClient"]["redirectUris"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|u| u.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let app = App {
+            client_id: Uuid::new_v4(),
+            object_id: Uuid::new_v4(),
+            service_principal_id: Uuid::new_v4(),
+            has_service_principal: false,
+            display_name: name.to_string(),
+            public_client: body["isFallbackPublicClient"].as_bool().unwrap_or(false),
+            redirect_uris: redirects,
+            disabled: false,
+            secrets: vec![],
+            certificates: vec![],
+            admin_consented_scopes: vec![],
+            application_permissions: vec![],
+        };
+        let out = application_json(&app);
+        t.apps.push(app);
+        Ok((StatusCode::CREATED, Json(out)).into_response())
+    })
+}
+
+/// `{id}` is the object ID, or `(appId='…')` as Graph's alternate key.
+fn find_app_mut<'t>(t: &'t mut Tenant, id: &str) -> Option<&'t mut App> {
+    let by_app_id = id
+        .strip_prefix("(appId='")
+        .and_then(|s| s.strip_suffix("')"));
+    t.apps.iter_mut().find(|a| match by_app_id {
+        Some(app_id) => a.client_id.to_string().eq_ignore_ascii_case(app_id),
+        None => a.object_id.to_string().eq_ignore_ascii_case(id),
+    })
+}
+
+async fn get_application(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Answer {
+    let tenant = admin_tenant(&state, &headers, APP_READ)?;
+    with_tenant(&state, tenant, |t| {
+        let app = find_app_mut(t, &id).ok_or_else(|| not_found(&id))?;
+        Ok(Json(application_json(app)).into_response())
+    })
+}
+
+async fn list_applications(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Answer {
+    let tenant = admin_tenant(&state, &headers, APP_READ)?;
+    let filter = q
+        .get("$filter")
+        .cloned()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    with_tenant(&state, tenant, |t| {
+        let value: Vec<Value> = t
+            .apps
+            .iter()
+            .filter(|a| filter.is_empty() || filter.contains(&a.client_id.to_string()))
+            .map(application_json)
+            .collect();
+        Ok(Json(json!({ "value": value })).into_response())
+    })
+}
+
+async fn add_password(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(body): Json<Value>,
+) -> Answer {
+    let tenant = admin_tenant(&state, &headers, APP_WRITE)?;
+    let cred = &body["passwordCredential"];
+    let now = OffsetDateTime::now_utc();
+    let expires = match cred["endDateTime"].as_str() {
+        Some(text) => OffsetDateTime::parse(text, &Rfc3339)
+            .map_err(|_| bad("endDateTime is not a valid date."))?,
+        None => now + time::Duration::days(730),
+    };
+    with_tenant(&state, tenant, |t| {
+        let app = find_app_mut(t, &id).ok_or_else(|| not_found(&id))?;
+        let mut raw = [0u8; 30];
+        rand::rng().fill(&mut raw);
+        let value = format!(
+            "{}8Q~{}",
+            &app.display_name
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .take(3)
+                .collect::<String>(),
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+        );
+        let secret = Secret {
+            key_id: Uuid::new_v4(),
+            value: value.clone(),
+            display_name: cred["displayName"].as_str().unwrap_or_default().to_string(),
+            expires,
+        };
+        let out = json!({
+            "customKeyIdentifier": null, "displayName": secret.display_name, "endDateTime": iso(expires),
+            "hint": value.chars().take(3).collect::<String>(), "keyId": secret.key_id,
+            "secretText": value, "startDateTime": iso(now),
+        });
+        app.secrets.push(secret);
+        Ok(Json(out).into_response())
+    })
+}
+
+fn sp_json(a: &App) -> Value {
+    json!({ "id": a.service_principal_id, "appId": a.client_id, "appDisplayName": a.display_name,
+            "accountEnabled": !a.disabled, "servicePrincipalType": "Application" })
+}
+
+async fn create_service_principal(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> Answer {
+    let tenant = admin_tenant(&state, &headers, APP_WRITE)?;
+    let app_id = body["appId"]
+        .as_str()
+        .ok_or_else(|| bad("appId is required."))?
+        .to_string();
+    with_tenant(&state, tenant, |t| {
+        let app =
+            find_app_mut(t, &format!("(appId='{app_id}')")).ok_or_else(|| not_found(&app_id))?;
+        if app.has_service_principal {
+            return Err(GraphError(StatusCode::CONFLICT, "Request_MultipleObjectsWithSameKeyValue",
+                "The service principal cannot be created, updated, or restored because the service principal name is already in use.".into()));
+        }
+        app.has_service_principal = true;
+        Ok((StatusCode::CREATED, Json(sp_json(app))).into_response())
+    })
+}
+
+async fn list_service_principals(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Answer {
+    let tenant = admin_tenant(&state, &headers, APP_READ)?;
+    let filter = q
+        .get("$filter")
+        .cloned()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if filter.contains(POWERBI_APP_ID) {
+        let scopes: Vec<Value> = POWERBI_SCOPES
+            .iter()
+            .map(|(v, id)| json!({ "id": id, "value": v, "type": "User", "isEnabled": true }))
+            .collect();
+        return Ok(Json(json!({ "value": [{
+            "id": POWERBI_SP_ID, "appId": POWERBI_APP_ID, "appDisplayName": "Power BI Service",
+            "oauth2PermissionScopes": scopes, "appRoles": [] }] }))
+        .into_response());
+    }
+    with_tenant(&state, tenant, |t| {
+        let value: Vec<Value> = t
+            .apps
+            .iter()
+            .filter(|a| a.has_service_principal)
+            .filter(|a| filter.is_empty() || filter.contains(&a.client_id.to_string()))
+            .map(sp_json)
+            .collect();
+        Ok(Json(json!({ "value": value })).into_response())
+    })
+}
+
+async fn grant_consent(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> Answer {
+    let tenant = admin_tenant(
+        &state,
+        &headers,
+        &[
+            "DelegatedPermissionGrant.ReadWrite.All",
+            "Directory.ReadWrite.All",
+        ],
+    )?;
+    if body["consentType"] != "AllPrincipals" {
+        return Err(bad("Only consentType AllPrincipals is supported here."));
+    }
+    if body["resourceId"] != POWERBI_SP_ID {
+        return Err(not_found(body["resourceId"].as_str().unwrap_or_default()));
+    }
+    let client_sp = body["clientId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let scopes: Vec<String> = body["scope"]
+        .as_str()
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    if let Some(unknown) = scopes
+        .iter()
+        .find(|s| !POWERBI_SCOPES.iter().any(|(v, _)| v == s))
+    {
+        return Err(bad(&format!(
+            "Permission entry '{unknown}' is not a valid Power BI permission."
+        )));
+    }
+    with_tenant(&state, tenant, |t| {
+        let app = t
+            .apps
+            .iter_mut()
+            .find(|a| a.has_service_principal && a.service_principal_id.to_string() == client_sp)
+            .ok_or_else(|| not_found(&client_sp))?;
+        for s in &scopes {
+            if !app.admin_consented_scopes.contains(s) {
+                app.admin_consented_scopes.push(s.clone());
+            }
+        }
+        Ok((
+            StatusCode::CREATED,
+            Json(json!({ "id": Uuid::new_v4(), "clientId": client_sp,
+            "consentType": "AllPrincipals", "principalId": null, "resourceId": POWERBI_SP_ID,
+            "scope": scopes.join(" ") })),
+        )
+            .into_response())
+    })
+}
+
+async fn create_group(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> Answer {
+    let tenant = admin_tenant(
+        &state,
+        &headers,
+        &["Group.ReadWrite.All", "Directory.ReadWrite.All"],
+    )?;
+    let name = body["displayName"]
+        .as_str()
+        .filter(|n| !n.trim().is_empty())
+        .ok_or_else(|| bad("displayName is required."))?;
+    if body["securityEnabled"] != true || body["mailNickname"].as_str().is_none() {
+        return Err(bad(
+            "A security group needs securityEnabled true, mailEnabled false and a mailNickname.",
+        ));
+    }
+    with_tenant(&state, tenant, |t| {
+        let group = Group {
+            object_id: Uuid::new_v4(),
+            display_name: name.to_string(),
+            members: vec![],
+        };
+        let out = json!({ "id": group.object_id, "displayName": group.display_name,
+                          "securityEnabled": true, "mailEnabled": false });
+        t.groups.push(group);
+        Ok((StatusCode::CREATED, Json(out)).into_response())
+    })
+}
+
+async fn add_member(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(body): Json<Value>,
+) -> Answer {
+    let tenant = admin_tenant(
+        &state,
+        &headers,
+        &[
+            "GroupMember.ReadWrite.All",
+            "Group.ReadWrite.All",
+            "Directory.ReadWrite.All",
+        ],
+    )?;
+    let member = body["@odata.id"]
+        .as_str()
+        .and_then(|u| u.rsplit('/').next())
+        .and_then(|m| m.parse::<Uuid>().ok())
+        .ok_or_else(|| bad("@odata.id must name a directory object."))?;
+    with_tenant(&state, tenant, |t| {
+        let exists = t.users.iter().any(|u| u.object_id == member)
+            || t.apps
+                .iter()
+                .any(|a| a.has_service_principal && a.service_principal_id == member);
+        if !exists {
+            return Err(not_found(&member.to_string()));
+        }
+        let group = t
+            .groups
+            .iter_mut()
+            .find(|g| g.object_id.to_string() == id)
+            .ok_or_else(|| not_found(&id))?;
+        if group.members.contains(&member) {
+            return Err(bad("One or more added object references already exist for the following modified properties: 'members'."));
+        }
+        group.members.push(member);
+        Ok(StatusCode::NO_CONTENT.into_response())
+    })
+}

@@ -1,0 +1,225 @@
+#![allow(clippy::unwrap_used)] // Helpers of a test file: a panic is the failure report.
+//! "Register the app for me": the Graph calls an administrator's sign-in makes, end to end,
+//! until the new app reads Power BI with its new secret.
+
+use fakecloud::{Options, Scenario};
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+
+const CONTOSO: &str = "contoso.onmicrosoft.com";
+const GRAPH: &str = "https://graph.microsoft.com";
+const PBI: &str = "https://analysis.windows.net/powerbi/api";
+const ALLOWED_GROUP: &str = "a1a1a1a1-0000-4000-8000-000000000001";
+const SALES: &str = "f0f0f0f0-1111-4111-8111-000000000001";
+
+async fn token(http: &Client, base: &str, form: &[(&str, &str)]) -> String {
+    let res: Value = http
+        .post(format!("{base}/{CONTOSO}/oauth2/v2.0/token"))
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    res["access_token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{res}"))
+        .to_string()
+}
+
+#[tokio::test]
+async fn an_administrator_registers_an_app_that_then_reads_power_bi() {
+    let cloud = fakecloud::start(Scenario::contoso(), Options::default())
+        .await
+        .unwrap();
+    let base = cloud.https_url.clone();
+    let ca = reqwest::Certificate::from_pem(cloud.ca_pem.as_bytes()).unwrap();
+    let http = Client::builder().tls_certs_only([ca]).build().unwrap();
+    let scopes = format!(
+        "{GRAPH}/Application.ReadWrite.All {GRAPH}/DelegatedPermissionGrant.ReadWrite.All {GRAPH}/Group.ReadWrite.All"
+    );
+    let admin = token(
+        &http,
+        &base,
+        &[
+            ("grant_type", "password"),
+            ("client_id", "33333333-3333-4333-8333-333333333333"),
+            ("username", "ada@contoso.com"),
+            ("password", "Correct-Horse-42"),
+            ("scope", &scopes),
+        ],
+    )
+    .await;
+    let graph = |method: &str, path: &str, body: Option<Value>| {
+        let url = format!("{base}/v1.0/{path}");
+        let req = match method {
+            "POST" => http.post(url).json(&body.unwrap_or(json!({}))),
+            _ => http.get(url),
+        };
+        req.bearer_auth(&admin).send()
+    };
+
+    let res = graph(
+        "POST",
+        "applications",
+        Some(json!({"displayName": "Sales exporter", "signInAudience": "AzureADMyOrg"})),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let app: Value = res.json().await.unwrap();
+    let (object_id, app_id) = (
+        app["id"].as_str().unwrap().to_string(),
+        app["appId"].as_str().unwrap().to_string(),
+    );
+
+    let secret: Value = graph(
+        "POST",
+        &format!("applications/{object_id}/addPassword"),
+        Some(json!({"passwordCredential": {"displayName": "Keyway"}})),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let value = secret["secretText"].as_str().unwrap().to_string();
+    assert_eq!(secret["hint"], &value[..3]);
+
+    // Read back: the Secret ID and hint are there, the value never is.
+    let read: Value = graph("GET", &format!("applications/{object_id}"), None)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(read["passwordCredentials"][0]["keyId"], secret["keyId"]);
+    assert_eq!(read["passwordCredentials"][0]["secretText"], Value::Null);
+    assert!(!read.to_string().contains(&value));
+
+    // No service principal yet: Entra does not know the app in this directory.
+    let early = http
+        .post(format!("{base}/{CONTOSO}/oauth2/v2.0/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", app_id.as_str()),
+            ("client_secret", value.as_str()),
+            ("scope", &format!("{PBI}/.default")),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        early.json::<Value>().await.unwrap()["error_codes"],
+        json!([700016])
+    );
+
+    let res = graph("POST", "servicePrincipals", Some(json!({"appId": app_id})))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let sp: Value = res.json().await.unwrap();
+    let sp_id = sp["id"].as_str().unwrap().to_string();
+
+    let pbi: Value = graph(
+        "GET",
+        "servicePrincipals?$filter=appId eq '00000009-0000-0000-c000-000000000000'",
+        None,
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let pbi_sp = pbi["value"][0]["id"].as_str().unwrap().to_string();
+    assert!(pbi["value"][0]["oauth2PermissionScopes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["value"] == "Dataset.Read.All"));
+    let res = graph("POST", "oauth2PermissionGrants", Some(json!({"clientId": sp_id, "consentType": "AllPrincipals",
+        "principalId": null, "resourceId": pbi_sp, "scope": "Workspace.Read.All Dataset.Read.All"}))).await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+
+    let member =
+        json!({"@odata.id": format!("https://graph.microsoft.com/v1.0/directoryObjects/{sp_id}")});
+    let res = graph(
+        "POST",
+        &format!("groups/{ALLOWED_GROUP}/members/$ref"),
+        Some(member.clone()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let again = graph(
+        "POST",
+        &format!("groups/{ALLOWED_GROUP}/members/$ref"),
+        Some(member),
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.status(), StatusCode::BAD_REQUEST, "already a member");
+
+    // The embed app (Admin of Sales) gives the new app a seat in the workspace.
+    let embed = token(
+        &http,
+        &base,
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", "11111111-1111-4111-8111-111111111111"),
+            (
+                "client_secret",
+                "Emb8Q~current.secret-value_0123456789abcdef",
+            ),
+            ("scope", &format!("{PBI}/.default")),
+        ],
+    )
+    .await;
+    let res = http
+        .post(format!("{base}/v1.0/myorg/groups/{SALES}/users"))
+        .bearer_auth(&embed)
+        .json(
+            &json!({"identifier": sp_id, "groupUserAccessRight": "Member", "principalType": "App"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+
+    let new_app = token(
+        &http,
+        &base,
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", &app_id),
+            ("client_secret", &value),
+            ("scope", &format!("{PBI}/.default")),
+        ],
+    )
+    .await;
+    let groups: Value = http
+        .get(format!("{base}/v1.0/myorg/groups"))
+        .bearer_auth(&new_app)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(groups["value"][0]["name"], "Sales Analytics");
+
+    // A Power BI token is not a Graph token.
+    let res = http
+        .get(format!("{base}/v1.0/applications"))
+        .bearer_auth(&embed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error"]["code"],
+        "InvalidAuthenticationToken"
+    );
+    cloud.stop();
+}
