@@ -12,7 +12,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 APP_PKGS=(libwebkit2gtk-4.1-dev build-essential file libssl-dev libxdo-dev
   libayatana-appindicator3-dev librsvg2-dev pkg-config curl)
 TEST_PKGS=(xvfb webkit2gtk-driver gnome-keyring libsecret-tools dbus-x11 imagemagick
-  chromium xauth)
+  chromium xauth openssl python3-venv)
 
 pkgs=("${APP_PKGS[@]}")
 [ "$want" = test ] && pkgs+=("${TEST_PKGS[@]}")
@@ -56,9 +56,6 @@ if [ "$want" = test ]; then
   # Python: a private virtual environment with the pinned MSAL the fidelity tests use.
   if [ ! -x .venv/bin/python ] || ! cmp -s tests/fidelity/requirements.txt .venv/.keyway-requirements; then
     say "Preparing the Python environment for the MSAL fidelity tests (.venv)"
-    dpkg-query -W -f='${Status}' python3-venv 2>/dev/null | grep -q "install ok installed" \
-      || python3 -m venv --help >/dev/null 2>&1 \
-      || as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
     python3 -m venv .venv
     .venv/bin/pip install --quiet --disable-pip-version-check -r tests/fidelity/requirements.txt
     cp tests/fidelity/requirements.txt .venv/.keyway-requirements

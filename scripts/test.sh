@@ -21,8 +21,8 @@ cargo build --workspace --locked
 export KEYWAY_BIN="$PWD/target/debug/keyway" KEYWAY_APP_BIN="$PWD/target/debug/keyway-app"
 
 # The Rust tests and the browser tests do not share anything: run them side by side.
-say "Rust tests, and the UI in headless Chromium, in parallel"
-node --test --test-concurrency=2 tests/ui/ >artifacts/ui-tests.log 2>&1 &
+say "Rust tests, and (in parallel) the UI in headless Chromium and fakecloud against msal-node"
+node --test --test-concurrency=2 tests/ui/ tests/fidelity/ >artifacts/ui-tests.log 2>&1 &
 ui_pid=$!
 rust_status=0
 cargo test --workspace --locked || rust_status=$?
@@ -40,7 +40,7 @@ scripts/headless-session.sh node --test --test-concurrency=1 tests/e2e/ || windo
 
 say "Summary"
 fail=0
-for part in rust:$rust_status ui:$ui_status msal-python:$fidelity_status window:$window_status; do
+for part in rust:$rust_status ui-and-msal-node:$ui_status msal-python:$fidelity_status window:$window_status; do
   name=${part%%:*}; code=${part##*:}
   if [ "$code" -eq 0 ]; then echo "  $name tests: passed"; else echo "  $name tests: FAILED"; fail=1; fi
 done
