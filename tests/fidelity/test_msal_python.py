@@ -341,3 +341,13 @@ def test_declining_consent_sends_access_denied(fakecloud):
     assert response["error"] == "access_denied"
     result = app.acquire_token_by_auth_code_flow(flow, response)
     assert result.get("error") == "access_denied"
+
+
+def test_pending_device_code_is_an_entra_shaped_error(fakecloud):
+    app = public(fakecloud)
+    flow = app.initiate_device_flow(scopes=PBI_SCOPES)
+    # Stop after the first poll, which finds nobody has signed in yet.
+    result = app.acquire_token_by_device_flow(flow, exit_condition=lambda flow: True)
+    assert result["error"] == "authorization_pending", result
+    assert result["error_codes"] == [70016]
+    assert result["error_description"].startswith("AADSTS70016: ")

@@ -327,6 +327,16 @@ fn in_workspace<T>(
         .ok_or_else(PbiError::not_found)?;
     let r = role(tenant, &tenant.workspaces[index], who.principal())
         .ok_or_else(PbiError::not_authorized)?;
+    // Without a Power BI licence, a person reaches only workspaces on a dedicated capacity.
+    if let Caller::User { oid, .. } = &who {
+        let licensed = tenant
+            .users
+            .iter()
+            .any(|u| u.object_id == *oid && u.powerbi_license);
+        if !licensed && tenant.workspaces[index].capacity_id.is_none() {
+            return Err(PbiError::not_authorized());
+        }
+    }
     if !at_least(r, min_role) {
         return Err(PbiError::not_authorized());
     }

@@ -52,6 +52,10 @@ impl Cloud {
     }
 
     async fn user_token(&self, scopes: &str) -> String {
+        self.user_token_for("ada@contoso.com", scopes).await
+    }
+
+    async fn user_token_for(&self, user: &str, scopes: &str) -> String {
         let res: Value = self
             .http
             .post(format!(
@@ -61,7 +65,7 @@ impl Cloud {
             .form(&[
                 ("grant_type", "password"),
                 ("client_id", "33333333-3333-4333-8333-333333333333"),
-                ("username", "ada@contoso.com"),
+                ("username", user),
                 ("password", "Correct-Horse-42"),
                 ("scope", scopes),
             ])
@@ -571,6 +575,30 @@ async fn v1_token_endpoint_speaks_in_strings() {
     assert_eq!(
         body["correlation_id"], "0f0f0f0f-1234-4321-8888-000000000001",
         "echoes client-request-id"
+    );
+    cloud.running.stop();
+}
+
+#[tokio::test]
+async fn a_person_without_a_licence_reaches_only_capacity_workspaces() {
+    let cloud = start().await;
+    let scope = format!("{PBI}/Workspace.Read.All {PBI}/Report.Read.All");
+    let token = cloud.user_token_for("nolicense@contoso.com", &scope).await;
+    let (status, _, groups) = cloud.call("GET", "/v1.0/myorg/groups", &token, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(names(&groups), vec!["Finance"]);
+    let (status, _, _) = cloud
+        .call(
+            "GET",
+            &format!("/v1.0/myorg/groups/{FINANCE}/reports"),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "Finance is on shared capacity"
     );
     cloud.running.stop();
 }
