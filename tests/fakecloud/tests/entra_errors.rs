@@ -11,6 +11,9 @@ const EMBED: &str = "11111111-1111-4111-8111-111111111111";
 const EMBED_SECRET: &str = "Emb8Q~current.secret-value_0123456789abcdef";
 const DESKTOP: &str = "33333333-3333-4333-8333-333333333333";
 
+/// Tenant, form, expected AADSTS code, `error` value and HTTP status.
+type Case = (&'static str, Vec<(&'static str, &'static str)>, u32, &'static str, u16);
+
 #[tokio::test]
 async fn every_modelled_refusal() {
     let mut scenario = Scenario::contoso();
@@ -43,7 +46,7 @@ async fn every_modelled_refusal() {
             ("scope", scope),
         ]
     };
-    let cases: Vec<(&str, Vec<(&str, &str)>, u32, &str, u16)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "not a tenant!",
             secret(EMBED, EMBED_SECRET),
