@@ -1,8 +1,9 @@
 //! The emulator's signing key, its JWKS, and the access and ID tokens it issues.
 //!
-//! Power BI access tokens are v1-format (issuer `sts.windows.net`, `appid`, `ver` 1.0) whichever
-//! endpoint issued them; tokens for an app's own API are v2-format (`azp`, `ver` 2.0). Both are
-//! signed RS256 with a key published at the JWKS URI, as Entra does.
+//! Access tokens for Power BI, Graph and Fabric are v1-format (issuer `sts.windows.net`, `appid`,
+//! `appidacr`, `ver` 1.0) whichever endpoint issued them, because those APIs accept v1 tokens;
+//! ID tokens are v2-format (`preferred_username`, issuer `…/{tid}/v2.0`). All are signed RS256
+//! with a key published at the JWKS URI, as Entra does.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;

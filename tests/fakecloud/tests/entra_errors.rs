@@ -12,7 +12,13 @@ const EMBED_SECRET: &str = "Emb8Q~current.secret-value_0123456789abcdef";
 const DESKTOP: &str = "33333333-3333-4333-8333-333333333333";
 
 /// Tenant, form, expected AADSTS code, `error` value and HTTP status.
-type Case = (&'static str, Vec<(&'static str, &'static str)>, u32, &'static str, u16);
+type Case = (
+    &'static str,
+    Vec<(&'static str, &'static str)>,
+    u32,
+    &'static str,
+    u16,
+);
 
 #[tokio::test]
 async fn every_modelled_refusal() {
@@ -271,5 +277,129 @@ async fn every_modelled_refusal() {
         .unwrap();
     assert_eq!(page.status(), 400);
     assert!(page.text().await.unwrap().contains("AADSTS50011"));
+    cloud.stop();
+}
+
+#[tokio::test]
+async fn device_code_answers_in_every_state() {
+    let cloud = fakecloud::start(Scenario::contoso(), Options::default())
+        .await
+        .unwrap();
+    let ca = reqwest::Certificate::from_pem(cloud.ca_pem.as_bytes()).unwrap();
+    let http = Client::builder().tls_certs_only([ca]).build().unwrap();
+    let base = cloud.https_url.clone();
+    let start_v1 = || {
+        http.post(format!("{base}/contoso.onmicrosoft.com/oauth2/devicecode"))
+            .form(&[
+                ("client_id", DESKTOP),
+                ("resource", "https://analysis.windows.net/powerbi/api"),
+            ])
+            .send()
+    };
+    // v1: verification_url, and numbers as strings.
+    let flow: Value = start_v1().await.unwrap().json().await.unwrap();
+    assert_eq!(flow["expires_in"], "900");
+    assert_eq!(flow["interval"], "5");
+    assert!(flow["verification_url"]
+        .as_str()
+        .unwrap()
+        .ends_with("/devicelogin"));
+    let poll = |code: String, field: &'static str, grant: &'static str| {
+        http.post(format!("{base}/contoso.onmicrosoft.com/oauth2/token"))
+            .form(&[
+                ("grant_type", grant),
+                ("client_id", DESKTOP),
+                (field, code.as_str()),
+                ("resource", "https://analysis.windows.net/powerbi/api"),
+            ])
+            .send()
+    };
+    let code = flow["device_code"].as_str().unwrap().to_string();
+    let urn = "urn:ietf:params:oauth:grant-type:device_code";
+    // The `code` field (as MSAL Python also sends it) works like `device_code`.
+    let pending: Value = poll(code.clone(), "code", urn)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            pending["error"].as_str(),
+            pending["error_codes"][0].as_u64()
+        ),
+        (Some("authorization_pending"), Some(70016))
+    );
+    http.post(format!("{base}/_fakecloud/device/decline"))
+        .json(&serde_json::json!({"user_code": flow["user_code"]}))
+        .send()
+        .await
+        .unwrap();
+    let declined: Value = poll(code, "device_code", "device_code")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(declined["error"], "authorization_declined");
+
+    let flow: Value = start_v1().await.unwrap().json().await.unwrap();
+    for f in cloud.state.device_flows.lock().unwrap().iter_mut() {
+        f.expires_at = 0;
+    }
+    let expired: Value = poll(
+        flow["device_code"].as_str().unwrap().to_string(),
+        "device_code",
+        urn,
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(expired["error"], "expired_token");
+
+    // The person's page: enter the code, sign in, and the poll succeeds with a v1 body.
+    let flow: Value = start_v1().await.unwrap().json().await.unwrap();
+    let page = http
+        .post(format!("{base}/devicelogin"))
+        .form(&[("otc", flow["user_code"].as_str().unwrap())])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Contoso Desktop Tool"),
+        "the sign-in form names the app"
+    );
+    let request = format!("device:{}", flow["user_code"].as_str().unwrap());
+    let done = http
+        .post(format!("{base}/_signin/login"))
+        .form(&[
+            ("request", request.as_str()),
+            ("login", "ada@contoso.com"),
+            ("passwd", "Correct-Horse-42"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(done.contains("You have signed in"), "{done}");
+    let token: Value = poll(
+        flow["device_code"].as_str().unwrap().to_string(),
+        "device_code",
+        urn,
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(token["expires_in"], "3599", "{token}");
+    assert!(token["refresh_token"].is_string());
     cloud.stop();
 }
