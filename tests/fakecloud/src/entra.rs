@@ -3,7 +3,7 @@
 use crate::entra_error::{aadsts, EntraError};
 use crate::scenario::{App, Tenant};
 use crate::state::Shared;
-use crate::tokens::{self, Grant, Subject};
+use crate::tokens::{self, Grant, Subject, FABRIC_RESOURCE, GRAPH_RESOURCES, POWERBI_RESOURCES};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -15,23 +15,6 @@ use std::collections::HashMap;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-/// The resource ID of Power BI in every cloud, and its application ID.
-const POWERBI_RESOURCES: &[&str] = &[
-    "https://analysis.windows.net/powerbi/api",
-    "https://analysis.usgovcloudapi.net/powerbi/api",
-    "https://high.analysis.usgovcloudapi.net/powerbi/api",
-    "https://mil.analysis.usgovcloudapi.net/powerbi/api",
-    "https://analysis.chinacloudapi.cn/powerbi/api",
-    "00000009-0000-0000-c000-000000000000",
-];
-const OTHER_RESOURCES: &[&str] = &[
-    "https://graph.microsoft.com",
-    "https://graph.microsoft.us",
-    "https://dod-graph.microsoft.us",
-    "https://microsoftgraph.chinacloudapi.cn",
-    "https://api.fabric.microsoft.com",
-    "00000003-0000-0000-c000-000000000000",
-];
 const OIDC_SCOPES: &[&str] = &["openid", "profile", "offline_access", "email"];
 
 /// The Entra routes.
@@ -332,7 +315,9 @@ fn required_target(version: Version, form: &HashMap<String, String>) -> Result<T
 }
 
 fn known_resource(resource: &str) -> bool {
-    POWERBI_RESOURCES.contains(&resource) || OTHER_RESOURCES.contains(&resource)
+    POWERBI_RESOURCES.contains(&resource)
+        || GRAPH_RESOURCES.contains(&resource)
+        || resource == FABRIC_RESOURCE
 }
 
 async fn token(

@@ -8,6 +8,7 @@
 
 use crate::scenario::{App, Group, Secret, Tenant};
 use crate::state::Shared;
+use crate::tokens::GRAPH_RESOURCES;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -21,13 +22,6 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-const GRAPH_AUDIENCES: &[&str] = &[
-    "https://graph.microsoft.com",
-    "https://graph.microsoft.us",
-    "https://dod-graph.microsoft.us",
-    "https://microsoftgraph.chinacloudapi.cn",
-    "00000003-0000-0000-c000-000000000000",
-];
 /// Power BI's application ID, the same in every tenant.
 pub const POWERBI_APP_ID: &str = "00000009-0000-0000-c000-000000000000";
 /// The object ID fakecloud gives Power BI's service principal in every tenant.
@@ -138,7 +132,7 @@ fn admin_tenant(state: &Shared, headers: &HeaderMap, scopes: &[&str]) -> Result<
             "Access token validation failure. Invalid audience.".into(),
         )
     })?;
-    if !GRAPH_AUDIENCES.contains(&claims["aud"].as_str().unwrap_or_default()) {
+    if !GRAPH_RESOURCES.contains(&claims["aud"].as_str().unwrap_or_default()) {
         return Err(GraphError(
             StatusCode::UNAUTHORIZED,
             "InvalidAuthenticationToken",

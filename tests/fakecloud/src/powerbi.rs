@@ -8,6 +8,7 @@
 
 use crate::scenario::{Dataset, Refresh, Tenant, Workspace};
 use crate::state::Shared;
+use crate::tokens::{FABRIC_RESOURCE, POWERBI_RESOURCES};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -18,16 +19,6 @@ use std::collections::HashMap;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use uuid::Uuid;
-
-const POWERBI_AUDIENCES: &[&str] = &[
-    "https://analysis.windows.net/powerbi/api",
-    "https://analysis.usgovcloudapi.net/powerbi/api",
-    "https://high.analysis.usgovcloudapi.net/powerbi/api",
-    "https://mil.analysis.usgovcloudapi.net/powerbi/api",
-    "https://analysis.chinacloudapi.cn/powerbi/api",
-    "00000009-0000-0000-c000-000000000000",
-];
-const FABRIC_AUDIENCE: &str = "https://api.fabric.microsoft.com";
 
 /// The routes.
 pub fn routes() -> Router<Shared> {
@@ -215,7 +206,7 @@ fn caller(state: &Shared, headers: &HeaderMap, fabric: bool) -> Result<Caller, P
         .verify(token.trim())
         .ok_or_else(|| refuse(PbiError::not_authorized()))?;
     let aud = claims["aud"].as_str().unwrap_or_default();
-    let audience_ok = POWERBI_AUDIENCES.contains(&aud) || (fabric && aud == FABRIC_AUDIENCE);
+    let audience_ok = POWERBI_RESOURCES.contains(&aud) || (fabric && aud == FABRIC_RESOURCE);
     if !audience_ok {
         return Err(refuse(PbiError::not_authorized()));
     }

@@ -13,6 +13,26 @@ use sha1::{Digest, Sha1};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+/// Power BI's resource in every cloud, and its application ID: the audiences of its tokens.
+pub const POWERBI_RESOURCES: &[&str] = &[
+    "https://analysis.windows.net/powerbi/api",
+    "https://analysis.usgovcloudapi.net/powerbi/api",
+    "https://high.analysis.usgovcloudapi.net/powerbi/api",
+    "https://mil.analysis.usgovcloudapi.net/powerbi/api",
+    "https://analysis.chinacloudapi.cn/powerbi/api",
+    "00000009-0000-0000-c000-000000000000",
+];
+/// Microsoft Graph in every cloud, and its application ID.
+pub const GRAPH_RESOURCES: &[&str] = &[
+    "https://graph.microsoft.com",
+    "https://graph.microsoft.us",
+    "https://dod-graph.microsoft.us",
+    "https://microsoftgraph.chinacloudapi.cn",
+    "00000003-0000-0000-c000-000000000000",
+];
+/// The Fabric API.
+pub const FABRIC_RESOURCE: &str = "https://api.fabric.microsoft.com";
+
 /// How long access tokens live, in seconds (Entra's default is 60–90 minutes; MSAL shows 3599).
 pub const LIFETIME: i64 = 3599;
 

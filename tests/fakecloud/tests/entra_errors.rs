@@ -2,8 +2,9 @@
 //! Each AADSTS error the model can produce, from a request a client could really send, in
 //! Entra's shape and status.
 
-use fakecloud::{Options, Scenario};
-use reqwest::Client;
+mod common;
+
+use fakecloud::Scenario;
 use serde_json::Value;
 
 const PBI_DEFAULT: &str = "https://analysis.windows.net/powerbi/api/.default";
@@ -29,11 +30,7 @@ async fn every_modelled_refusal() {
     blocked.domains = vec!["blocked.onmicrosoft.com".into()];
     blocked.conditional_access_blocks = true;
     scenario.tenants.push(blocked);
-    let cloud = fakecloud::start(scenario, Options::default())
-        .await
-        .unwrap();
-    let ca = reqwest::Certificate::from_pem(cloud.ca_pem.as_bytes()).unwrap();
-    let http = Client::builder().tls_certs_only([ca]).build().unwrap();
+    let (cloud, http) = common::start_with(scenario).await;
 
     let secret = |client: &'static str, secret: &'static str| {
         vec![
@@ -282,11 +279,8 @@ async fn every_modelled_refusal() {
 
 #[tokio::test]
 async fn device_code_answers_in_every_state() {
-    let cloud = fakecloud::start(Scenario::contoso(), Options::default())
-        .await
-        .unwrap();
-    let ca = reqwest::Certificate::from_pem(cloud.ca_pem.as_bytes()).unwrap();
-    let http = Client::builder().tls_certs_only([ca]).build().unwrap();
+    let (cloud, http) = common::start_with(Scenario::contoso()).await;
+
     let base = cloud.https_url.clone();
     let start_v1 = || {
         http.post(format!("{base}/contoso.onmicrosoft.com/oauth2/devicecode"))

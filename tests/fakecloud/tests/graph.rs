@@ -2,7 +2,9 @@
 //! "Register the app for me": the Graph calls an administrator's sign-in makes, end to end,
 //! until the new app reads Power BI with its new secret.
 
-use fakecloud::{Options, Scenario};
+mod common;
+
+use fakecloud::Scenario;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
@@ -13,29 +15,14 @@ const ALLOWED_GROUP: &str = "a1a1a1a1-0000-4000-8000-000000000001";
 const SALES: &str = "f0f0f0f0-1111-4111-8111-000000000001";
 
 async fn token(http: &Client, base: &str, form: &[(&str, &str)]) -> String {
-    let res: Value = http
-        .post(format!("{base}/{CONTOSO}/oauth2/v2.0/token"))
-        .form(form)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    res["access_token"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{res}"))
-        .to_string()
+    common::access_token(http, base, CONTOSO, form).await
 }
 
 #[tokio::test]
 async fn an_administrator_registers_an_app_that_then_reads_power_bi() {
-    let cloud = fakecloud::start(Scenario::contoso(), Options::default())
-        .await
-        .unwrap();
+    let (cloud, http) = common::start_with(Scenario::contoso()).await;
     let base = cloud.https_url.clone();
-    let ca = reqwest::Certificate::from_pem(cloud.ca_pem.as_bytes()).unwrap();
-    let http = Client::builder().tls_certs_only([ca]).build().unwrap();
+
     let scopes = format!(
         "{GRAPH}/Application.ReadWrite.All {GRAPH}/DelegatedPermissionGrant.ReadWrite.All {GRAPH}/Group.ReadWrite.All"
     );

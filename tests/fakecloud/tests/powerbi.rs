@@ -2,7 +2,9 @@
 //! Power BI and Fabric answers, through a real HTTPS client, for callers the model allows and
 //! refuses. Tokens come from fakecloud's own token endpoint, as a client would get them.
 
-use fakecloud::{Options, Running, Scenario};
+mod common;
+
+use fakecloud::{Running, Scenario};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
@@ -20,35 +22,20 @@ struct Cloud {
 }
 
 async fn start() -> Cloud {
-    let running = fakecloud::start(Scenario::contoso(), Options::default())
-        .await
-        .unwrap();
-    let ca = reqwest::Certificate::from_pem(running.ca_pem.as_bytes()).unwrap();
-    let http = Client::builder().tls_certs_only([ca]).build().unwrap();
+    let (running, http) = common::start_with(Scenario::contoso()).await;
     Cloud { running, http }
 }
 
 impl Cloud {
     async fn app_token(&self, tenant: &str, client_id: &str, secret: &str) -> String {
-        let res: Value = self
-            .http
-            .post(format!(
-                "{}/{tenant}/oauth2/v2.0/token",
-                self.running.https_url
-            ))
-            .form(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", client_id),
-                ("client_secret", secret),
-                ("scope", &format!("{PBI}/.default")),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        res["access_token"].as_str().expect("a token").to_string()
+        let scope = format!("{PBI}/.default");
+        let form = [
+            ("grant_type", "client_credentials"),
+            ("client_id", client_id),
+            ("client_secret", secret),
+            ("scope", scope.as_str()),
+        ];
+        common::access_token(&self.http, &self.running.https_url, tenant, &form).await
     }
 
     async fn user_token(&self, scopes: &str) -> String {
@@ -56,26 +43,14 @@ impl Cloud {
     }
 
     async fn user_token_for(&self, user: &str, scopes: &str) -> String {
-        let res: Value = self
-            .http
-            .post(format!(
-                "{}/{CONTOSO}/oauth2/v2.0/token",
-                self.running.https_url
-            ))
-            .form(&[
-                ("grant_type", "password"),
-                ("client_id", "33333333-3333-4333-8333-333333333333"),
-                ("username", user),
-                ("password", "Correct-Horse-42"),
-                ("scope", scopes),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        res["access_token"].as_str().expect("a token").to_string()
+        let form = [
+            ("grant_type", "password"),
+            ("client_id", "33333333-3333-4333-8333-333333333333"),
+            ("username", user),
+            ("password", "Correct-Horse-42"),
+            ("scope", scopes),
+        ];
+        common::access_token(&self.http, &self.running.https_url, CONTOSO, &form).await
     }
 
     async fn embed_token(&self) -> String {
