@@ -3,8 +3,12 @@
 //! Nothing here depends on Tauri, so every piece of protocol logic is tested with plain
 //! `cargo test`. The desktop shell (`src-tauri/`) only turns these functions into commands.
 
+pub mod auth;
 pub mod cloud;
 pub mod goal;
+pub mod http;
+pub mod secret;
+pub mod validate;
 
 use serde::Serialize;
 

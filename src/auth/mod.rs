@@ -1,0 +1,219 @@
+//! Signing in to Entra ID for Power BI: every grant Keyway offers, on v2 and (where it exists)
+//! v1 endpoints, in every cloud.
+//!
+//! [`SignIn`] holds what every grant needs (HTTP client, cloud, tenant, app); each method is one
+//! grant. Token requests are built and read by pure functions ([`token::parse_token_response`]),
+//! so parsing is tested on bytes; the browser and device-code flows use the `oauth2` crate for
+//! PKCE, `state` and polling, with Entra's quirks kept in Keyway's own types.
+
+pub mod browser;
+pub mod certificate;
+pub mod device;
+pub mod error;
+pub mod token;
+
+use crate::cloud::Cloud;
+use crate::secret::{ClientSecret, Password, RefreshToken};
+use crate::validate::{self, TenantUse};
+pub use certificate::{AssertionAlg, ClientCertificate};
+pub use error::{AuthError, EntraError, TransportKind};
+pub use token::{Claims, Token};
+
+/// Which generation of Entra's endpoints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EndpointVersion {
+    /// `/oauth2/v2.0/…` with scopes: the current one.
+    #[default]
+    V2,
+    /// `/oauth2/…` with `resource=`: what older guides and ADAL used.
+    V1,
+}
+
+/// Scopes that make a user sign-in return a refresh token and an ID token.
+const USER_OIDC_SCOPES: &str = "offline_access openid profile";
+
+/// What every grant needs.
+#[derive(Debug, Clone)]
+pub struct SignIn<'a> {
+    /// The HTTP client ([`crate::http::client`]).
+    pub http: &'a reqwest::Client,
+    /// The cloud, for its sign-in host and Power BI resource.
+    pub cloud: &'a Cloud,
+    /// Tenant ID or domain (or `organizations` for user sign-ins).
+    pub tenant: String,
+    /// Application (client) ID.
+    pub client_id: String,
+    /// v2 or v1.
+    pub version: EndpointVersion,
+    /// Delegated Power BI permissions to ask for, e.g. `Workspace.Read.All`; empty asks for
+    /// everything consented (`.default`). Not used by app-only grants.
+    pub scopes: Vec<String>,
+}
+
+impl<'a> SignIn<'a> {
+    /// Checks the tenant and client ID as typed, for an app sign-in or a user sign-in.
+    pub fn new(
+        http: &'a reqwest::Client,
+        cloud: &'a Cloud,
+        tenant: &str,
+        client_id: &str,
+        usage: TenantUse,
+    ) -> Result<Self, AuthError> {
+        Ok(SignIn {
+            http,
+            cloud,
+            tenant: validate::tenant(tenant, usage).map_err(AuthError::Invalid)?,
+            client_id: validate::client_id(client_id).map_err(AuthError::Invalid)?,
+            version: EndpointVersion::V2,
+            scopes: vec![],
+        })
+    }
+
+    /// The token endpoint.
+    pub fn token_url(&self) -> String {
+        match self.version {
+            EndpointVersion::V2 => format!(
+                "{}/{}/oauth2/v2.0/token",
+                self.cloud.authority_host, self.tenant
+            ),
+            EndpointVersion::V1 => {
+                format!("{}/{}/oauth2/token", self.cloud.authority_host, self.tenant)
+            }
+        }
+    }
+
+    /// The v2 `scope` value for a user sign-in.
+    pub fn user_scope(&self) -> String {
+        let resource = &self.cloud.powerbi_resource;
+        let asked: Vec<String> = if self.scopes.is_empty() {
+            vec![format!("{resource}/.default")]
+        } else {
+            self.scopes
+                .iter()
+                .map(|s| format!("{resource}/{}", s.trim()))
+                .collect()
+        };
+        format!("{} {USER_OIDC_SCOPES}", asked.join(" "))
+    }
+
+    /// The target of a request: `scope` on v2, `resource` on v1.
+    fn target(&self, app_only: bool) -> (&'static str, String) {
+        match (self.version, app_only) {
+            (EndpointVersion::V1, _) => ("resource", self.cloud.powerbi_resource.clone()),
+            (EndpointVersion::V2, true) => ("scope", self.cloud.powerbi_default_scope()),
+            (EndpointVersion::V2, false) => ("scope", self.user_scope()),
+        }
+    }
+
+    /// Sends a token request and reads the answer.
+    async fn post_token(&self, form: &[(&str, &str)]) -> Result<Token, AuthError> {
+        let url = self.token_url();
+        let res = self
+            .http
+            .post(&url)
+            .header("client-request-id", uuid::Uuid::new_v4().to_string())
+            .form(form)
+            .send()
+            .await
+            .map_err(|e| AuthError::transport(&e, &url))?;
+        let status = res.status().as_u16();
+        let body = res
+            .bytes()
+            .await
+            .map_err(|e| AuthError::transport(&e, &url))?;
+        token::parse_token_response(status, &body, now())
+    }
+
+    /// An app signs in as itself with a client secret (client credentials).
+    pub async fn client_secret(&self, secret: &ClientSecret) -> Result<Token, AuthError> {
+        validate::client_secret(secret.expose()).map_err(AuthError::Invalid)?;
+        let (key, target) = self.target(true);
+        self.post_token(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", &self.client_id),
+            ("client_secret", secret.expose().trim()),
+            (key, &target),
+        ])
+        .await
+    }
+
+    /// An app signs in as itself with a certificate (a signed client assertion).
+    pub async fn certificate(
+        &self,
+        cert: &ClientCertificate,
+        alg: AssertionAlg,
+    ) -> Result<Token, AuthError> {
+        let assertion = cert.assertion(&self.client_id, &self.token_url(), alg, now())?;
+        let (key, target) = self.target(true);
+        self.post_token(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", &self.client_id),
+            (
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ),
+            ("client_assertion", &assertion),
+            (key, &target),
+        ])
+        .await
+    }
+
+    /// A user's name and password sent by the program (the "master user" of older guides).
+    /// Fails for accounts that need multi-factor sign-in.
+    pub async fn password(&self, username: &str, password: &Password) -> Result<Token, AuthError> {
+        let username = validate::username(username).map_err(AuthError::Invalid)?;
+        if self.tenant == "common" {
+            return Err(AuthError::Invalid(validate::FieldProblem {
+                field: "tenant",
+                code: "TENANT_COMMON_FOR_PASSWORD",
+                message: "Signing in with a password needs your organisation's tenant (or \"organizations\"), not \"common\".".into(),
+            }));
+        }
+        let (key, target) = self.target(false);
+        self.post_token(&[
+            ("grant_type", "password"),
+            ("client_id", &self.client_id),
+            ("username", &username),
+            ("password", password.expose()),
+            (key, &target),
+        ])
+        .await
+    }
+
+    /// A new access token from a refresh token; the answer carries the refresh token to keep.
+    pub async fn refresh(&self, refresh_token: &RefreshToken) -> Result<Token, AuthError> {
+        let (key, target) = self.target(false);
+        self.post_token(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", &self.client_id),
+            ("refresh_token", refresh_token.expose()),
+            (key, &target),
+        ])
+        .await
+    }
+
+    /// Whether a URL may be opened in the browser: https on this cloud's sign-in host (or its
+    /// configured host, for a custom cloud).
+    pub fn may_open(&self, url: &str) -> bool {
+        let (Ok(u), Ok(allowed)) = (
+            reqwest::Url::parse(url),
+            reqwest::Url::parse(&self.cloud.authority_host),
+        ) else {
+            return false;
+        };
+        let same_origin = u.scheme() == allowed.scheme()
+            && u.host_str() == allowed.host_str()
+            && u.port() == allowed.port();
+        let secure =
+            u.scheme() == "https" || u.host_str().is_some_and(crate::cloud::is_loopback_host);
+        same_origin && secure
+    }
+}
+
+/// The current time, Unix seconds.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}

@@ -1,0 +1,559 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic is the failure report.
+//! Every grant of the sign-in engine against fakecloud over verified HTTPS, and the failures
+//! the tenant model produces, each arriving as the right typed error.
+
+use fakecloud::{Options, Running, Scenario};
+use keyway::auth::{
+    AssertionAlg, AuthError, ClientCertificate, EndpointVersion, SignIn, TransportKind,
+};
+use keyway::cloud::{Cloud, CustomEndpoints};
+use keyway::secret::{CertificatePassword, ClientSecret, Password};
+use keyway::validate::TenantUse;
+use serde_json::{json, Value};
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+const CONTOSO: &str = "contoso.onmicrosoft.com";
+const EMBED: &str = "11111111-1111-4111-8111-111111111111";
+const EMBED_SECRET: &str = "Emb8Q~current.secret-value_0123456789abcdef";
+const DESKTOP: &str = "33333333-3333-4333-8333-333333333333";
+
+struct World {
+    cloud: Running,
+    custom: Cloud,
+    http: reqwest::Client,
+    control: reqwest::Client,
+}
+
+async fn world() -> World {
+    let cloud = fakecloud::start(Scenario::contoso(), Options::default())
+        .await
+        .unwrap();
+    let custom = Cloud::custom(CustomEndpoints {
+        authority_host: cloud.https_url.clone(),
+        powerbi_api: cloud.https_url.clone(),
+        ..Default::default()
+    })
+    .unwrap();
+    let http = keyway::http::client(Some(cloud.ca_pem.as_bytes())).unwrap();
+    let control = reqwest::Client::new();
+    World {
+        cloud,
+        custom,
+        http,
+        control,
+    }
+}
+
+impl World {
+    fn app(&self) -> SignIn<'_> {
+        SignIn::new(&self.http, &self.custom, CONTOSO, EMBED, TenantUse::App).unwrap()
+    }
+    fn user(&self) -> SignIn<'_> {
+        let mut s =
+            SignIn::new(&self.http, &self.custom, CONTOSO, DESKTOP, TenantUse::User).unwrap();
+        s.scopes = vec!["Workspace.Read.All".into()];
+        s
+    }
+    async fn post(&self, path: &str, body: Value) -> Value {
+        self.control
+            .post(format!("{}/_fakecloud/{path}", self.cloud.http_url))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+    async fn requests(&self) -> Vec<Value> {
+        self.control
+            .get(format!("{}/_fakecloud/requests", self.cloud.http_url))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+}
+
+fn entra(err: &AuthError) -> &keyway::auth::EntraError {
+    match err {
+        AuthError::Entra(e) => e,
+        other => panic!("expected an Entra error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn client_secret_v2_and_v1() {
+    let w = world().await;
+    let token = w
+        .app()
+        .client_secret(&ClientSecret::new(EMBED_SECRET))
+        .await
+        .unwrap();
+    assert!(token.claims.app_only);
+    assert_eq!(token.claims.app_id.as_deref(), Some(EMBED));
+    assert_eq!(
+        token.claims.audience.as_deref(),
+        Some("https://analysis.windows.net/powerbi/api")
+    );
+    assert!(token.expires_on > keyway::auth::now() + 3000);
+    let mut v1 = w.app();
+    v1.version = EndpointVersion::V1;
+    let token = v1
+        .client_secret(&ClientSecret::new(EMBED_SECRET))
+        .await
+        .unwrap();
+    assert!(
+        token.expires_on > keyway::auth::now() + 3000,
+        "v1's string numbers are read"
+    );
+    // One round trip each: no discovery first.
+    assert_eq!(w.requests().await.len(), 2);
+    w.cloud.stop();
+}
+
+#[tokio::test]
+async fn secret_problems_are_caught_or_explained() {
+    let w = world().await;
+    let pasted_id = w
+        .app()
+        .client_secret(&ClientSecret::new("5ec1d000-0000-4000-8000-000000000001"))
+        .await
+        .unwrap_err();
+    assert_eq!(pasted_id.code(), "SECRET_IS_SECRET_ID");
+    assert!(w.requests().await.is_empty(), "nothing was sent");
+
+    let wrong = w
+        .app()
+        .client_secret(&ClientSecret::new(
+            "Emb8Q~wrong.secret-value_0123456789abcdef",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(wrong.code(), "AADSTS7000215");
+    let e = entra(&wrong);
+    assert_eq!(e.http_status, 401);
+    assert!(e.trace_id.is_some() && e.correlation_id.is_some() && e.timestamp.is_some());
+    assert!(!e.message.contains("Trace ID"), "first line only");
+
+    let expired = w
+        .app()
+        .client_secret(&ClientSecret::new(
+            "Emb8Q~expired.secret-value_0123456789abcdef",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(expired.code(), "AADSTS7000222");
+
+    let common = SignIn::new(&w.http, &w.custom, "common", EMBED, TenantUse::App).unwrap_err();
+    assert_eq!(common.code(), "TENANT_COMMON_FOR_APP");
+    w.cloud.stop();
+}
+
+fn write_certificate(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf, String) {
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["keyway-test".to_string()])
+        .unwrap()
+        .self_signed(&key)
+        .unwrap();
+    let both = dir.join("both.pem");
+    std::fs::write(&both, format!("{}{}", cert.pem(), key.serialize_pem())).unwrap();
+    let only_cert = dir.join("cert.pem");
+    std::fs::write(&only_cert, cert.pem()).unwrap();
+    // A PFX with a password, as Windows exports it.
+    let pk = p12_keystore::PrivateKey::from_der(&key.serialize_der()).unwrap();
+    let c = p12_keystore::Certificate::from_der(cert.der()).unwrap();
+    let mut store = p12_keystore::KeyStore::new();
+    store.add_entry(
+        "keyway",
+        p12_keystore::KeyStoreEntry::PrivateKeyChain(p12_keystore::PrivateKeyChain::new(
+            b"1".to_vec(),
+            pk,
+            vec![c],
+        )),
+    );
+    let pfx = store.writer("Pfx-Pass-1").write().unwrap();
+    std::fs::write(dir.join("cert.pfx"), pfx).unwrap();
+    (both, only_cert, cert.pem())
+}
+
+#[tokio::test]
+async fn certificate_pem_and_pfx_with_both_assertion_forms() {
+    let w = world().await;
+    let dir = std::env::temp_dir().join(format!("keyway-cert-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (both, only_cert, pem) = write_certificate(&dir);
+    w.post(
+        &format!("tenants/{CONTOSO}/apps/{EMBED}/certificates"),
+        json!({"pem": pem}),
+    )
+    .await;
+    let now = keyway::auth::now();
+
+    let cert = ClientCertificate::load(&both, None, None, now).unwrap();
+    assert_eq!(cert.thumbprint_sha1.len(), 40);
+    for alg in [AssertionAlg::Ps256, AssertionAlg::Rs256] {
+        let token = w.app().certificate(&cert, alg).await.unwrap();
+        assert!(token.claims.app_only);
+    }
+    let pfx = ClientCertificate::load(
+        &dir.join("cert.pfx"),
+        None,
+        Some(&CertificatePassword::new("Pfx-Pass-1")),
+        now,
+    )
+    .unwrap();
+    assert_eq!(pfx.thumbprint_sha1, cert.thumbprint_sha1);
+    w.app()
+        .certificate(&pfx, AssertionAlg::Ps256)
+        .await
+        .unwrap();
+
+    let wrong_pw = ClientCertificate::load(
+        &dir.join("cert.pfx"),
+        None,
+        Some(&CertificatePassword::new("nope")),
+        now,
+    )
+    .unwrap_err();
+    assert!(
+        wrong_pw.to_string().contains("password is not right"),
+        "{wrong_pw}"
+    );
+    let no_key = ClientCertificate::load(&only_cert, None, None, now).unwrap_err();
+    assert!(no_key.to_string().contains("no private key"), "{no_key}");
+    let later = ClientCertificate::load(&both, None, None, cert.not_after + 1).unwrap_err();
+    assert!(later.to_string().contains("expired"), "{later}");
+    std::fs::remove_dir_all(&dir).ok();
+    w.cloud.stop();
+}
+
+#[tokio::test]
+async fn password_v2_v1_and_refusals() {
+    let w = world().await;
+    let token = w
+        .user()
+        .password("ada@contoso.com", &Password::new("Correct-Horse-42"))
+        .await
+        .unwrap();
+    assert_eq!(token.claims.who.as_deref(), Some("ada@contoso.com"));
+    assert_eq!(token.claims.scopes, vec!["Workspace.Read.All"]);
+    let rt = token.refresh_token.expect("a refresh token");
+
+    let mut v1 = w.user();
+    v1.version = EndpointVersion::V1;
+    let token = v1
+        .password("ada@contoso.com", &Password::new("Correct-Horse-42"))
+        .await
+        .unwrap();
+    assert!(!token.claims.app_only);
+
+    let mfa = w
+        .user()
+        .password("grace@contoso.com", &Password::new("Correct-Horse-42"))
+        .await
+        .unwrap_err();
+    assert_eq!(mfa.code(), "AADSTS50076");
+    assert_eq!(entra(&mfa).suberror.as_deref(), Some("basic_action"));
+    let bad = w
+        .user()
+        .password("ada@contoso.com", &Password::new("wrong"))
+        .await
+        .unwrap_err();
+    assert_eq!(bad.code(), "AADSTS50126");
+    assert_eq!(
+        w.user()
+            .password("CONTOSO\\ada", &Password::new("x"))
+            .await
+            .unwrap_err()
+            .code(),
+        "USERNAME_NO_AT"
+    );
+
+    // Refresh, with rotation: the old refresh token is spent.
+    let fresh = w.user().refresh(&rt).await.unwrap();
+    assert!(fresh.refresh_token.is_some());
+    assert_eq!(
+        w.user().refresh(&rt).await.unwrap_err().code(),
+        "AADSTS70008"
+    );
+    w.cloud.stop();
+}
+
+#[tokio::test]
+async fn device_code_approved_declined_and_cancelled() {
+    let w = world().await;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let signin = w.user();
+    let flow = signin.device_code(
+        |info| tx.send(info.clone()).unwrap(),
+        |_| tokio::task::yield_now(), // no waiting between polls in tests
+        CancellationToken::new(),
+    );
+    let person = async {
+        let info = rx.recv().await.unwrap();
+        assert!(info.verification_uri.ends_with("/devicelogin"));
+        assert_eq!(info.user_code.len(), 9);
+        assert!(info
+            .message
+            .as_deref()
+            .unwrap_or_default()
+            .contains(&info.user_code));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        w.post(
+            "device/approve",
+            json!({"user_code": info.user_code, "upn": "ada@contoso.com"}),
+        )
+        .await;
+    };
+    let (token, ()) = tokio::join!(flow, person);
+    assert_eq!(
+        token.unwrap().claims.who.as_deref(),
+        Some("ada@contoso.com")
+    );
+    let polls = w
+        .requests()
+        .await
+        .into_iter()
+        .filter(|r| r["path"].as_str().unwrap().ends_with("/token"))
+        .count();
+    assert!(polls >= 2, "it polled while pending ({polls})");
+
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let flow = signin.device_code(
+        |info| tx.send(info.clone()).unwrap(),
+        |_| tokio::task::yield_now(),
+        CancellationToken::new(),
+    );
+    let person = async {
+        let info = rx.recv().await.unwrap();
+        w.post("device/decline", json!({"user_code": info.user_code}))
+            .await;
+    };
+    let (declined, ()) = tokio::join!(flow, person);
+    assert_eq!(declined.unwrap_err().code(), "SIGN_IN_DECLINED");
+
+    let cancel = CancellationToken::new();
+    let flow = signin.device_code(
+        |_| {},
+        |_| tokio::time::sleep(Duration::from_millis(20)),
+        cancel.clone(),
+    );
+    let stopper = async {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        cancel.cancel();
+    };
+    let (cancelled, ()) = tokio::join!(flow, stopper);
+    assert_eq!(cancelled.unwrap_err().code(), "SIGN_IN_CANCELLED");
+    w.cloud.stop();
+}
+
+/// Plays the person in the browser: open the page, sign in, follow the redirect home.
+fn person_in_browser(
+    base: String,
+    ca: String,
+    user: &'static str,
+    tamper_state: bool,
+) -> impl FnOnce(&str) -> Result<(), String> {
+    move |url: &str| {
+        let url = url.to_string();
+        tokio::spawn(async move {
+            let http = reqwest::Client::builder()
+                .tls_certs_only([reqwest::Certificate::from_pem(ca.as_bytes()).unwrap()])
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap();
+            let page = http.get(&url).send().await.unwrap().text().await.unwrap();
+            let request = page
+                .split("name=\"request\" value=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .to_string();
+            let res = http
+                .post(format!("{base}/_signin/login"))
+                .form(&[
+                    ("request", request.as_str()),
+                    ("login", user),
+                    ("passwd", "Correct-Horse-42"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            let mut home = res.headers()["location"].to_str().unwrap().to_string();
+            if tamper_state {
+                home = home.replace("state=", "state=forged");
+            }
+            let plain = reqwest::Client::new();
+            let _ = plain.get(home).send().await;
+        });
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn browser_sign_in_with_pkce_and_a_checked_state() {
+    let w = world().await;
+    let signin = w.user();
+    let token = signin
+        .browser(
+            person_in_browser(
+                w.cloud.https_url.clone(),
+                w.cloud.ca_pem.clone(),
+                "ada@contoso.com",
+                false,
+            ),
+            Duration::from_secs(20),
+            CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(token.claims.who.as_deref(), Some("ada@contoso.com"));
+    assert!(token.refresh_token.is_some());
+    let log = w.requests().await;
+    let exchange = log
+        .iter()
+        .find(|r| r["grant_type"] == "authorization_code")
+        .unwrap();
+    assert!(exchange["form_keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|k| k == "code_verifier"));
+
+    let forged = signin
+        .browser(
+            person_in_browser(
+                w.cloud.https_url.clone(),
+                w.cloud.ca_pem.clone(),
+                "ada@contoso.com",
+                true,
+            ),
+            Duration::from_secs(20),
+            CancellationToken::new(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(forged.code(), "STATE_MISMATCH");
+
+    let closed = signin
+        .browser(
+            |_| Ok(()),
+            Duration::from_millis(300),
+            CancellationToken::new(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(closed.code(), "SIGN_IN_EXPIRED", "nobody came back");
+    let no_browser = signin
+        .browser(
+            |_| Err("no display".into()),
+            Duration::from_secs(5),
+            CancellationToken::new(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(no_browser.code(), "BROWSER_FAILED");
+    assert!(no_browser.to_string().contains("Open this address"));
+    w.cloud.stop();
+}
+
+#[tokio::test]
+async fn only_microsoft_sign_in_pages_are_opened() {
+    let http = reqwest::Client::new();
+    let public = Cloud::builtin(keyway::CloudId::Public).unwrap();
+    let s = SignIn::new(&http, &public, CONTOSO, DESKTOP, TenantUse::User).unwrap();
+    assert!(s.may_open(
+        "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize?x=1"
+    ));
+    assert!(!s.may_open("http://login.microsoftonline.com/x"));
+    assert!(!s.may_open("https://login.microsoftonline.com.evil.example/x"));
+    assert!(
+        !s.may_open("https://login.microsoftonline.us/x"),
+        "another cloud's host"
+    );
+    assert!(!s.may_open("file:///etc/passwd"));
+}
+
+#[tokio::test]
+async fn network_failures_are_classified() {
+    let w = world().await;
+    // TLS: a client that does not trust the test CA.
+    let untrusting = keyway::http::client(None).unwrap();
+    let s = SignIn::new(&untrusting, &w.custom, CONTOSO, EMBED, TenantUse::App).unwrap();
+    let tls = s
+        .client_secret(&ClientSecret::new(EMBED_SECRET))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            tls,
+            AuthError::Transport {
+                kind: TransportKind::Tls,
+                ..
+            }
+        ),
+        "{tls:?}"
+    );
+
+    // Refused: nothing listens.
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let nowhere = Cloud::custom(CustomEndpoints {
+        authority_host: format!("http://127.0.0.1:{closed}"),
+        powerbi_api: format!("http://127.0.0.1:{closed}"),
+        ..Default::default()
+    })
+    .unwrap();
+    let s = SignIn::new(&w.http, &nowhere, CONTOSO, EMBED, TenantUse::App).unwrap();
+    assert_eq!(
+        s.client_secret(&ClientSecret::new(EMBED_SECRET))
+            .await
+            .unwrap_err()
+            .code(),
+        "TRANSPORT_REFUSED"
+    );
+
+    // Timeout: the token endpoint hangs longer than the client waits.
+    w.post(
+        "faults",
+        json!({"path": "/contoso.onmicrosoft.com/oauth2", "kind": "hang", "ms": 3000, "times": 1}),
+    )
+    .await;
+    let impatient = reqwest::Client::builder()
+        .tls_certs_only([reqwest::Certificate::from_pem(w.cloud.ca_pem.as_bytes()).unwrap()])
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let s = SignIn::new(&impatient, &w.custom, CONTOSO, EMBED, TenantUse::App).unwrap();
+    assert_eq!(
+        s.client_secret(&ClientSecret::new(EMBED_SECRET))
+            .await
+            .unwrap_err()
+            .code(),
+        "TRANSPORT_TIMEOUT"
+    );
+
+    // Not JSON: a proxy's page, or a broken answer.
+    w.post(
+        "faults",
+        json!({"path": "/contoso.onmicrosoft.com/oauth2", "kind": "malformed", "times": 1}),
+    )
+    .await;
+    assert_eq!(
+        w.app()
+            .client_secret(&ClientSecret::new(EMBED_SECRET))
+            .await
+            .unwrap_err()
+            .code(),
+        "UNEXPECTED_RESPONSE"
+    );
+    w.cloud.stop();
+}
