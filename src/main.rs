@@ -40,7 +40,7 @@ enum Command {
         json: bool,
     },
     /// Sign in and show who the token is for. Secrets are read from standard input only.
-    Token(TokenArgs),
+    Token(Box<TokenArgs>),
 }
 
 /// Where and as whom to sign in.
@@ -120,7 +120,7 @@ enum CloudArg {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Command::Token(args) = cli.command {
-        return token_command(args);
+        return token_command(*args);
     }
     let info = keyway::app_info();
     let out = match cli.command {
