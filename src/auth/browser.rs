@@ -100,7 +100,7 @@ impl SignIn<'_> {
             .local_addr()
             .map_err(|e| AuthError::Browser(e.to_string()))?
             .port();
-        let redirect = format!("http://localhost:{port}/");
+        let redirect = format!("http://{}:{port}{}", self.loopback.host, self.loopback.path);
 
         let bad_url = |e: oauth2::url::ParseError| AuthError::Unexpected {
             status: 0,
@@ -131,7 +131,7 @@ impl SignIn<'_> {
 
         let (tx, rx) = oneshot::channel();
         let app = Router::new()
-            .route("/", get(callback))
+            .route(&self.loopback.path, get(callback))
             .with_state(Listener {
                 tx: Arc::new(Mutex::new(Some(tx))),
             });

@@ -15,6 +15,7 @@ pub mod token;
 use crate::cloud::Cloud;
 use crate::secret::{ClientSecret, Password, RefreshToken};
 use crate::validate::{self, TenantUse};
+use base64::Engine;
 pub use certificate::{AssertionAlg, ClientCertificate};
 pub use error::{AuthError, EntraError, TransportKind};
 pub use token::{Claims, Token};
@@ -48,6 +49,31 @@ pub struct SignIn<'a> {
     /// Delegated Power BI permissions to ask for, e.g. `Workspace.Read.All`; empty asks for
     /// everything consented (`.default`). Not used by app-only grants.
     pub scopes: Vec<String>,
+    /// Send a client secret as HTTP Basic authentication (RFC 6749 §2.3.1) instead of in the
+    /// body. Entra accepts both; some other servers only one.
+    pub secret_in_header: bool,
+    /// Where the browser is sent back to on this computer.
+    pub loopback: Loopback,
+}
+
+/// The loopback redirect address: `http://{host}:{random port}{path}`. Entra's desktop apps
+/// usually register `http://localhost`; RFC 8252 prefers `127.0.0.1`. Keyway always listens on
+/// 127.0.0.1 only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loopback {
+    /// `localhost` or `127.0.0.1`.
+    pub host: String,
+    /// The path, starting with `/`.
+    pub path: String,
+}
+
+impl Default for Loopback {
+    fn default() -> Self {
+        Loopback {
+            host: "localhost".into(),
+            path: "/".into(),
+        }
+    }
 }
 
 impl<'a> SignIn<'a> {
@@ -66,6 +92,8 @@ impl<'a> SignIn<'a> {
             client_id: validate::client_id(client_id).map_err(AuthError::Invalid)?,
             version: EndpointVersion::V2,
             scopes: vec![],
+            secret_in_header: false,
+            loopback: Loopback::default(),
         })
     }
 
@@ -107,11 +135,33 @@ impl<'a> SignIn<'a> {
 
     /// Sends a token request and reads the answer.
     async fn post_token(&self, form: &[(&str, &str)]) -> Result<Token, AuthError> {
+        self.post_token_with(form, None).await
+    }
+
+    /// Sends a token request, with HTTP Basic client authentication when `basic` is given.
+    async fn post_token_with(
+        &self,
+        form: &[(&str, &str)],
+        basic: Option<(&str, &str)>,
+    ) -> Result<Token, AuthError> {
         let url = self.token_url();
-        let res = self
+        let mut req = self
             .http
             .post(&url)
-            .header("client-request-id", uuid::Uuid::new_v4().to_string())
+            .header("client-request-id", uuid::Uuid::new_v4().to_string());
+        if let Some((id, secret)) = basic {
+            // RFC 6749 §2.3.1: both parts form-urlencoded before Base64.
+            let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+            let pair = format!("{}:{}", enc(id), enc(secret));
+            req = req.header(
+                reqwest::header::AUTHORIZATION,
+                format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD.encode(pair)
+                ),
+            );
+        }
+        let res = req
             .form(form)
             .send()
             .await
@@ -128,10 +178,19 @@ impl<'a> SignIn<'a> {
     pub async fn client_secret(&self, secret: &ClientSecret) -> Result<Token, AuthError> {
         validate::client_secret(secret.expose()).map_err(AuthError::Invalid)?;
         let (key, target) = self.target(true);
+        let value = secret.expose().trim();
+        if self.secret_in_header {
+            return self
+                .post_token_with(
+                    &[("grant_type", "client_credentials"), (key, &target)],
+                    Some((&self.client_id, value)),
+                )
+                .await;
+        }
         self.post_token(&[
             ("grant_type", "client_credentials"),
             ("client_id", &self.client_id),
-            ("client_secret", secret.expose().trim()),
+            ("client_secret", value),
             (key, &target),
         ])
         .await
@@ -188,6 +247,20 @@ impl<'a> SignIn<'a> {
             ("client_id", &self.client_id),
             ("refresh_token", refresh_token.expose()),
             (key, &target),
+        ])
+        .await
+    }
+
+    /// A new access token for the scope first granted, asking for no scope at all (RFC 6749 §6:
+    /// an omitted scope means the original one). For servers that keep per-resource grants.
+    pub async fn refresh_original_scope(
+        &self,
+        refresh_token: &RefreshToken,
+    ) -> Result<Token, AuthError> {
+        self.post_token(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", &self.client_id),
+            ("refresh_token", refresh_token.expose()),
         ])
         .await
     }
