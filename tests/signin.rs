@@ -521,6 +521,20 @@ async fn network_failures_are_classified() {
         "TRANSPORT_REFUSED"
     );
 
+    // DNS: a name that cannot exist (RFC 6761 reserves .invalid).
+    let unknown = Cloud::custom(CustomEndpoints {
+        authority_host: "https://login.keyway-test.invalid".into(),
+        powerbi_api: "https://api.keyway-test.invalid".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    let s = SignIn::new(&w.http, &unknown, CONTOSO, EMBED, TenantUse::App).unwrap();
+    let dns = s
+        .client_secret(&ClientSecret::new(EMBED_SECRET))
+        .await
+        .unwrap_err();
+    assert_eq!(dns.code(), "TRANSPORT_DNS", "{dns:?}");
+
     // Timeout: the token endpoint hangs longer than the client waits.
     w.post(
         "faults",
