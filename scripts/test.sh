@@ -38,9 +38,13 @@ say "The real app window under Xvfb, over WebDriver"
 window_status=0
 scripts/headless-session.sh node --test --test-concurrency=1 tests/e2e/ || window_status=$?
 
+say "The real keyring (Secret Service) and the profile life cycle, in a desktop session"
+keyring_status=0
+scripts/headless-session.sh env KEYWAY_TEST_SECRET_SERVICE=1 cargo test --locked -p keyway --test keyring || keyring_status=$?
+
 say "Summary"
 fail=0
-for part in rust:$rust_status ui-and-msal-node:$ui_status msal-python:$fidelity_status window:$window_status; do
+for part in rust:$rust_status ui-and-msal-node:$ui_status msal-python:$fidelity_status window:$window_status keyring:$keyring_status; do
   name=${part%%:*}; code=${part##*:}
   if [ "$code" -eq 0 ]; then echo "  $name tests: passed"; else echo "  $name tests: FAILED"; fail=1; fi
 done

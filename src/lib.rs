@@ -7,8 +7,11 @@ pub mod auth;
 pub mod cloud;
 pub mod goal;
 pub mod http;
+pub mod profile;
+pub mod report;
 pub mod secret;
 pub mod validate;
+pub mod vault;
 
 use serde::Serialize;
 
