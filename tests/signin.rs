@@ -571,3 +571,58 @@ async fn network_failures_are_classified() {
     );
     w.cloud.stop();
 }
+
+#[tokio::test]
+async fn device_code_slows_down_when_asked_and_stops_when_the_code_expires() {
+    let w = world().await;
+    let signin = w.user();
+    w.post("device/settings", json!({"interval": 1, "slow_down": 2}))
+        .await;
+    let waits = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = waits.clone();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let flow = signin.device_code(
+        |info| tx.send(info.clone()).unwrap(),
+        move |d| {
+            seen.lock().unwrap().push(d);
+            tokio::task::yield_now()
+        },
+        CancellationToken::new(),
+    );
+    let person = async {
+        let info = rx.recv().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        w.post(
+            "device/approve",
+            json!({"user_code": info.user_code, "upn": "ada@contoso.com"}),
+        )
+        .await;
+    };
+    let (token, ()) = tokio::join!(flow, person);
+    token.unwrap();
+    let waits = waits.lock().unwrap().clone();
+    // The server's 1 s interval, plus 5 s for each slow_down (RFC 8628 §3.5).
+    assert_eq!(
+        waits[..2],
+        [Duration::from_secs(6), Duration::from_secs(11)],
+        "{waits:?}"
+    );
+
+    // The person never comes: the code expires on the server.
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let cloud_state = w.cloud.state.clone();
+    let flow = signin.device_code(
+        move |_| tx.send(()).unwrap(),
+        |_| tokio::time::sleep(Duration::from_millis(20)),
+        CancellationToken::new(),
+    );
+    let clock = async {
+        rx.recv().await.unwrap();
+        for f in cloud_state.device_flows.lock().unwrap().iter_mut() {
+            f.expires_at = 0;
+        }
+    };
+    let (expired, ()) = tokio::join!(flow, clock);
+    assert_eq!(expired.unwrap_err().code(), "SIGN_IN_EXPIRED");
+    w.cloud.stop();
+}

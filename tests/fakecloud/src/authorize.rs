@@ -828,17 +828,23 @@ async fn control_device_decline(
 
 #[derive(Deserialize)]
 struct DeviceSettings {
-    interval: u64,
+    #[serde(default)]
+    interval: Option<u64>,
+    #[serde(default)]
+    slow_down: Option<u32>,
 }
 
 async fn control_device_settings(
     State(state): State<Shared>,
     Json(s): Json<DeviceSettings>,
 ) -> Json<Value> {
-    if let Ok(mut i) = state.device_interval.write() {
-        *i = s.interval;
+    if let (Some(v), Ok(mut i)) = (s.interval, state.device_interval.write()) {
+        *i = v;
     }
-    Json(json!({ "ok": true, "interval": s.interval }))
+    if let (Some(n), Ok(mut sd)) = (s.slow_down, state.slow_downs.lock()) {
+        *sd = n;
+    }
+    Json(json!({ "ok": true }))
 }
 
 /// Signs a person in to the pending browser sign-in with this `state`, as if they had used

@@ -618,6 +618,18 @@ fn redeem_device_code(
     now: OffsetDateTime,
 ) -> Result<crate::state::DeviceFlow, EntraError> {
     use crate::state::DeviceAnswer;
+    {
+        let mut slow = state.slow_downs.lock().unwrap_or_else(|e| e.into_inner());
+        if *slow > 0 {
+            *slow -= 1;
+            return Err(EntraError::new(
+                400,
+                "slow_down",
+                70016,
+                "OAuth 2.0 device flow error. Polling too fast: slow down.",
+            ));
+        }
+    }
     let mut flows = state.device_flows.lock().unwrap_or_else(|e| e.into_inner());
     let flow = flows
         .iter_mut()

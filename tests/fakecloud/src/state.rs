@@ -28,6 +28,8 @@ pub struct State {
     pub scans: Mutex<Vec<Scan>>,
     /// Seconds between device-code polls that the emulator asks for.
     pub device_interval: RwLock<u64>,
+    /// How many coming device-code polls answer `slow_down` (RFC 8628 §3.5).
+    pub slow_downs: Mutex<u32>,
     /// Every request seen, in order (no secret values).
     pub log: Mutex<Vec<LoggedRequest>>,
     /// Added delay before every answer.
@@ -48,6 +50,7 @@ impl State {
             device_flows: Mutex::new(Vec::new()),
             auth_requests: Mutex::new(Vec::new()),
             device_interval: RwLock::new(5),
+            slow_downs: Mutex::new(0),
             scans: Mutex::new(Vec::new()),
             faults: Mutex::new(Vec::new()),
             log: Mutex::new(Vec::new()),
