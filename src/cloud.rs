@@ -110,6 +110,8 @@ pub struct Cloud {
     pub powerbi_resource: String,
     /// Microsoft Graph, for app registration help.
     pub graph: String,
+    /// The Graph resource that tokens name (the Graph address itself in Microsoft's clouds).
+    pub graph_resource: String,
     /// Fabric REST API base, where Microsoft publishes one for this cloud.
     pub fabric_api: Option<String>,
     /// The Azure portal, where app registrations are managed.
@@ -188,6 +190,7 @@ impl Cloud {
             powerbi_api: api.into(),
             powerbi_resource: resource.into(),
             graph: graph.into(),
+            graph_resource: graph.into(),
             fabric_api: fabric.map(Into::into),
             azure_portal: azure.into(),
             powerbi_portal: powerbi.into(),
@@ -224,6 +227,10 @@ impl Cloud {
             Some(g) if !g.trim().is_empty() => check("Graph", &g)?,
             _ => powerbi_api.clone(),
         };
+        let graph_resource = match endpoints.graph_resource {
+            Some(r) if !r.trim().is_empty() => r.trim().trim_end_matches('/').to_string(),
+            _ => "https://graph.microsoft.com".to_string(),
+        };
         let fabric_api = match endpoints.fabric_api {
             Some(f) if !f.trim().is_empty() => Some(check("Fabric API", &f)?),
             _ => None,
@@ -240,6 +247,7 @@ impl Cloud {
             powerbi_api,
             powerbi_resource,
             graph,
+            graph_resource,
             fabric_api,
             azure_portal,
             powerbi_portal: "https://app.powerbi.com".into(),
@@ -264,6 +272,9 @@ pub struct CustomEndpoints {
     pub powerbi_resource: Option<String>,
     /// Microsoft Graph base URL; the Power BI API base when absent (an emulator serves both).
     pub graph: Option<String>,
+    /// The Graph resource tokens are asked for; Microsoft's when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graph_resource: Option<String>,
     /// Fabric REST API base URL.
     pub fabric_api: Option<String>,
     /// Azure portal URL.

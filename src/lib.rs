@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod cloud;
 pub mod goal;
+pub mod graph;
 pub mod http;
 pub mod profile;
 pub mod report;

@@ -100,6 +100,31 @@ enum ProfileAction {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Record when the profile's secret expires: a date from the portal, or read from Graph.
+    Expiry {
+        /// The profile.
+        name: String,
+        /// The date (YYYY-MM-DD) the portal shows.
+        #[arg(long, conflicts_with = "from_graph")]
+        date: Option<String>,
+        /// Ask Microsoft Graph (an administrator or the app's owner signs in with a device code,
+        /// or with --username and --password-stdin).
+        #[arg(long)]
+        from_graph: bool,
+        /// Sign in to Graph as this user with a password from standard input.
+        #[arg(long, requires = "from_graph")]
+        username: Option<String>,
+        /// Read that password from standard input.
+        #[arg(long, requires = "username")]
+        password_stdin: bool,
+        /// A further certificate authority to trust (PEM), for a custom cloud.
+        #[arg(long)]
+        ca_cert: Option<PathBuf>,
+        /// The public client app the administrator signs in to Graph with (default: Microsoft's
+        /// Azure CLI, present in every tenant).
+        #[arg(long, default_value = "04b07795-8ddb-461a-bbee-02f9e1bf7b46")]
+        graph_client_id: String,
+    },
     /// Import a preset; every problem in it is listed.
     Import {
         /// The preset file.
@@ -795,6 +820,52 @@ fn profile_command(action: ProfileAction) -> ExitCode {
                     out.display()
                 ))
             }
+            ProfileAction::Expiry {
+                name,
+                date,
+                from_graph,
+                username,
+                password_stdin: _,
+                ca_cert,
+                graph_client_id,
+            } => {
+                let mut all = load_profiles(&store)?;
+                let p = all
+                    .iter_mut()
+                    .find(|p| p.name == name)
+                    .ok_or_else(|| profile_failure(ProfileError::NotFound(name.clone())))?;
+                let date = match (date, from_graph) {
+                    (Some(d), _) => {
+                        keyway::profile::days_until(&d, 0).ok_or_else(|| {
+                            usage(
+                                "DATE_INVALID",
+                                format!("\"{d}\" is not a date like 2027-01-31."),
+                            )
+                        })?;
+                        d
+                    }
+                    (None, true) => expiry_from_graph(
+                        p,
+                        &graph_client_id,
+                        username.as_deref(),
+                        ca_cert.as_deref(),
+                    )?,
+                    (None, false) => {
+                        return Err(usage(
+                            "EXPIRY_SOURCE",
+                            "Give --date YYYY-MM-DD, or --from-graph.",
+                        ))
+                    }
+                };
+                p.secret_expires = Some(date.clone());
+                store.save_all(&all).map_err(profile_failure)?;
+                let days =
+                    keyway::profile::days_until(&date, keyway::auth::now()).unwrap_or_default();
+                Ok(format!(
+                    "\"{name}\": the secret expires on {date} ({days} days).{}",
+                    if days <= 30 { " Renew it soon." } else { "" }
+                ))
+            }
             ProfileAction::Import { file, replace } => {
                 let bytes = std::fs::read(&file)
                     .map_err(|e| usage("READ_FAILED", format!("{}: {e}", file.display())))?;
@@ -999,4 +1070,77 @@ fn report_command(name: &str, out: &std::path::Path, unmask_ids: bool) -> ExitCo
         ))
     });
     finish(result, false)
+}
+
+/// Signs in to Graph and reads the expiry of the profile's saved secret (matched by the first
+/// characters Graph shows), or the soonest one.
+fn expiry_from_graph(
+    p: &Profile,
+    graph_client_id: &str,
+    username: Option<&str>,
+    ca_cert: Option<&std::path::Path>,
+) -> Result<String, Failure> {
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| usage("INTERNAL", e.to_string()))?;
+    runtime.block_on(async {
+        let cloud = cloud_of(p)?;
+        let mut graph_cloud = cloud.clone();
+        graph_cloud.powerbi_resource = cloud.graph_resource.clone();
+        let ca = match ca_cert {
+            Some(path) => Some(
+                std::fs::read(path)
+                    .map_err(|e| usage("CA_CERT_UNREADABLE", format!("{}: {e}", path.display())))?,
+            ),
+            None => None,
+        };
+        let http = keyway::http::client(ca.as_deref()).map_err(|m| usage("HTTP_CLIENT", m))?;
+        let mut signin = SignIn::new(
+            &http,
+            &graph_cloud,
+            &p.tenant,
+            graph_client_id,
+            TenantUse::User,
+        )?;
+        signin.scopes = vec!["Application.Read.All".into()];
+        let token = match username {
+            Some(u) => {
+                signin
+                    .password(u, &Password::new(read_stdin("password")?))
+                    .await?
+            }
+            None => {
+                signin
+                    .device_code(
+                        |i| {
+                            eprintln!(
+                                "{}",
+                                i.message.clone().unwrap_or_else(|| format!(
+                                    "Open {} and enter {}",
+                                    i.verification_uri, i.user_code
+                                ))
+                            )
+                        },
+                        tokio::time::sleep,
+                        tokio_util::sync::CancellationToken::new(),
+                    )
+                    .await?
+            }
+        };
+        let secrets =
+            keyway::graph::app_secrets(&http, &cloud, &token.access_token, &p.client_id).await?;
+        let saved = Vault::system()
+            .ok()
+            .and_then(|v| v.load(&p.name, SecretKind::ClientSecret).ok().flatten());
+        let chosen = saved
+            .as_deref()
+            .and_then(|value| {
+                secrets.iter().find(|s| {
+                    s.hint
+                        .as_deref()
+                        .is_some_and(|h| !h.is_empty() && value.starts_with(h))
+                })
+            })
+            .or_else(|| secrets.first())
+            .ok_or_else(|| usage("NO_SECRETS", "Graph lists no client secret for this app."))?;
+        Ok(chosen.expiry_date())
+    })
 }

@@ -160,3 +160,96 @@ fn secrets_are_never_taken_as_arguments() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unexpected argument '--client-secret'"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_preset_is_imported_and_its_expiry_set_by_hand_or_from_graph() {
+    use std::io::Write;
+    let cloud = fakecloud::start(
+        fakecloud::Scenario::contoso(),
+        fakecloud::Options::default(),
+    )
+    .await
+    .unwrap();
+    let config = std::env::temp_dir().join(format!("keyway-cli-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&config).unwrap();
+    let run = |args: &[&str], stdin: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_keyway"))
+            .args(args)
+            .env("KEYWAY_CONFIG_DIR", &config)
+            .env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                "unix:path=/nonexistent/keyway-test-bus",
+            )
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let preset = config.join("from-helpdesk.json");
+    std::fs::write(
+        &preset,
+        serde_json::json!({
+            "keywayPreset": 1, "name": "Embed", "cloud": "custom",
+            "custom": {"authorityHost": cloud.https_url, "powerbiApi": cloud.https_url},
+            "tenant": "contoso.onmicrosoft.com", "clientId": "11111111-1111-4111-8111-111111111111",
+            "method": "client-secret", "goal": "embed"
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let (code, out, err) = run(&["profile", "import", preset.to_str().unwrap()], "");
+    assert_eq!(code, 0, "{out}{err}");
+
+    let (code, out, _) = run(&["profile", "expiry", "Embed", "--date", "2999-01-01"], "");
+    assert_eq!(code, 0);
+    assert!(out.contains("2999-01-01"));
+    assert_eq!(
+        run(&["profile", "expiry", "Embed", "--date", "soon"], "").0,
+        2
+    );
+
+    let ca = cloud.ca_path.to_str().unwrap().to_string();
+    let (code, out, err) = run(
+        &[
+            "profile",
+            "expiry",
+            "Embed",
+            "--from-graph",
+            "--graph-client-id",
+            "33333333-3333-4333-8333-333333333333",
+            "--username",
+            "ada@contoso.com",
+            "--password-stdin",
+            "--ca-cert",
+            &ca,
+        ],
+        "Correct-Horse-42\n",
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("2024-06-30") && out.contains("Renew it soon"),
+        "the soonest secret, already expired: {out}"
+    );
+
+    let (_, out, _) = run(&["status"], "");
+    assert!(out.contains("EXPIRED"), "{out}");
+    let (_, out, _) = run(&["status", "--json"], "");
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(rows[0]["expiringSoon"], true, "{out}");
+    assert!(rows[0]["daysLeft"].as_i64().unwrap() < 0);
+    let _ = std::fs::remove_dir_all(&config);
+    cloud.stop();
+}

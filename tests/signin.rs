@@ -626,3 +626,34 @@ async fn device_code_slows_down_when_asked_and_stops_when_the_code_expires() {
     assert_eq!(expired.unwrap_err().code(), "SIGN_IN_EXPIRED");
     w.cloud.stop();
 }
+
+#[tokio::test]
+async fn secret_expiry_comes_from_graph_without_the_values() {
+    let w = world().await;
+    let mut admin = SignIn::new(&w.http, &w.custom, CONTOSO, DESKTOP, TenantUse::User).unwrap();
+    // A Graph token for an administrator: the same sign-in, another resource.
+    let mut graph_cloud = w.custom.clone();
+    graph_cloud.powerbi_resource = graph_cloud.graph_resource.clone();
+    admin.cloud = &graph_cloud;
+    admin.scopes = vec!["Application.ReadWrite.All".into()];
+    let token = admin
+        .password("ada@contoso.com", &Password::new("Correct-Horse-42"))
+        .await
+        .unwrap();
+    let secrets = keyway::graph::app_secrets(&w.http, &w.custom, &token.access_token, EMBED)
+        .await
+        .unwrap();
+    assert_eq!(secrets.len(), 2);
+    assert_eq!(
+        secrets[0].expiry_date(),
+        "2024-06-30",
+        "the expired one first"
+    );
+    assert_eq!(secrets[0].key_id, "5ec1d000-0000-4000-8000-000000000002");
+    assert_eq!(secrets[1].hint.as_deref(), Some("Emb"));
+    assert!(
+        !format!("{secrets:?}").contains("secret-value"),
+        "never the value"
+    );
+    w.cloud.stop();
+}
