@@ -392,69 +392,57 @@ fn read_stdin(what: &str) -> Result<String, Failure> {
 fn token_command(args: TokenArgs) -> ExitCode {
     let json_out = args.json;
     let print_token = args.print_token;
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("keyway: could not start: {e}");
-            return ExitCode::from(1);
+    let result = tokio::runtime::Runtime::new()
+        .map_err(|e| usage("INTERNAL", format!("could not start: {e}")))
+        .and_then(|runtime| runtime.block_on(sign_in(args)))
+        .map(|token| describe_token(&token, json_out, print_token));
+    finish(result, json_out)
+}
+
+/// What `keyway token` prints for a token.
+fn describe_token(token: &Token, json_out: bool, print_token: bool) -> String {
+    let c = &token.claims;
+    if json_out {
+        let mut out = json!({ "ok": true, "token_type": token.token_type, "expires_on": token.expires_on, "claims": c });
+        if print_token {
+            out["access_token"] = json!(token.access_token.expose());
         }
-    };
-    match runtime.block_on(sign_in(args)) {
-        Ok(token) => {
-            if json_out {
-                let mut out = json!({ "ok": true, "token_type": token.token_type, "expires_on": token.expires_on, "claims": token.claims });
-                if print_token {
-                    out["access_token"] = json!(token.access_token.expose());
-                }
-                println!("{out}");
-            } else {
-                let c = &token.claims;
-                let who = if c.app_only {
-                    format!("the app {}", c.app_id.clone().unwrap_or_default())
-                } else {
-                    c.who.clone().unwrap_or_default()
-                };
-                println!(
-                    "Signed in as {who} (tenant {}).",
-                    c.tenant_id.clone().unwrap_or_default()
-                );
-                let perms = if c.app_only { &c.roles } else { &c.scopes };
-                let perms = if perms.is_empty() {
-                    "none".to_string()
-                } else {
-                    perms.join(", ")
-                };
-                println!(
-                    "Token for {}, {} permissions: {perms}.",
-                    c.audience.clone().unwrap_or_default(),
-                    if c.app_only {
-                        "application"
-                    } else {
-                        "delegated"
-                    }
-                );
-                println!(
-                    "Expires in {} minutes.",
-                    (token.expires_on - keyway::auth::now()).max(0) / 60
-                );
-                if print_token {
-                    println!("{}", token.access_token.expose());
-                }
-            }
-            ExitCode::SUCCESS
-        }
-        Err(f) => {
-            if json_out {
-                println!(
-                    "{}",
-                    json!({ "ok": false, "error": { "code": f.code, "message": f.message, "details": f.details } })
-                );
-            } else {
-                eprintln!("keyway: {} [{}]", f.message, f.code);
-            }
-            ExitCode::from(f.status)
-        }
+        return out.to_string();
     }
+    let who = if c.app_only {
+        format!("the app {}", c.app_id.clone().unwrap_or_default())
+    } else {
+        c.who.clone().unwrap_or_default()
+    };
+    let perms = if c.app_only { &c.roles } else { &c.scopes };
+    let perms = if perms.is_empty() {
+        "none".to_string()
+    } else {
+        perms.join(", ")
+    };
+    let mut lines = vec![
+        format!(
+            "Signed in as {who} (tenant {}).",
+            c.tenant_id.clone().unwrap_or_default()
+        ),
+        format!(
+            "Token for {}, {} permissions: {perms}.",
+            c.audience.clone().unwrap_or_default(),
+            if c.app_only {
+                "application"
+            } else {
+                "delegated"
+            }
+        ),
+        format!(
+            "Expires in {} minutes.",
+            (token.expires_on - keyway::auth::now()).max(0) / 60
+        ),
+    ];
+    if print_token {
+        lines.push(token.access_token.expose().to_string());
+    }
+    lines.join("\n")
 }
 
 async fn sign_in(args: TokenArgs) -> Result<Token, Failure> {
