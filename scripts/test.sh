@@ -40,7 +40,7 @@ scripts/headless-session.sh node --test --test-concurrency=1 tests/e2e/ || windo
 
 say "The real keyring (Secret Service) and the profile life cycle, in a desktop session"
 keyring_status=0
-scripts/headless-session.sh env KEYWAY_TEST_SECRET_SERVICE=1 cargo test --locked -p keyway --test keyring || keyring_status=$?
+scripts/headless-session.sh env KEYWAY_TEST_SECRET_SERVICE=1 cargo test --workspace --locked --test keyring || keyring_status=$?
 
 say "Summary"
 fail=0
