@@ -1,6 +1,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A panic is the failure report.
 //! The `keyway` binary as a help desk runs it.
 
+mod common;
+
 use std::process::Command;
 
 fn keyway(args: &[&str]) -> (bool, String) {
@@ -51,37 +53,24 @@ fn token_cli(
     extra: &[&str],
     stdin: &str,
 ) -> (i32, serde_json::Value) {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_keyway"))
-        .args([
-            "token",
-            "--cloud",
-            "custom",
-            "--authority-host",
-            &cloud.https_url,
-            "--powerbi-api",
-            &cloud.https_url,
-            "--ca-cert",
-            ca.to_str().unwrap(),
-            "--tenant",
-            "contoso.onmicrosoft.com",
-            "--json",
-        ])
-        .args(extra)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("keyway runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let json = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|_| panic!("JSON: {}", String::from_utf8_lossy(&out.stdout)));
-    (out.status.code().unwrap_or(-1), json)
+    let mut args = vec![
+        "token",
+        "--cloud",
+        "custom",
+        "--authority-host",
+        &cloud.https_url,
+        "--powerbi-api",
+        &cloud.https_url,
+        "--ca-cert",
+        ca.to_str().unwrap(),
+        "--tenant",
+        "contoso.onmicrosoft.com",
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    let (status, out, _) = common::keyway(&args, &[], stdin);
+    let json = serde_json::from_str(&out).unwrap_or_else(|_| panic!("JSON: {out}"));
+    (status, json)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -163,7 +152,6 @@ fn secrets_are_never_taken_as_arguments() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_preset_is_imported_and_its_expiry_set_by_hand_or_from_graph() {
-    use std::io::Write;
     let cloud = fakecloud::start(
         fakecloud::Scenario::contoso(),
         fakecloud::Options::default(),
@@ -172,32 +160,18 @@ async fn a_preset_is_imported_and_its_expiry_set_by_hand_or_from_graph() {
     .unwrap();
     let config = std::env::temp_dir().join(format!("keyway-cli-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&config).unwrap();
+    let no_bus = std::ffi::OsStr::new("unix:path=/nonexistent/keyway-test-bus");
     let run = |args: &[&str], stdin: &str| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_keyway"))
-            .args(args)
-            .env("KEYWAY_CONFIG_DIR", &config)
-            .env(
-                "DBUS_SESSION_BUS_ADDRESS",
-                "unix:path=/nonexistent/keyway-test-bus",
-            )
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).to_string(),
-            String::from_utf8_lossy(&out.stderr).to_string(),
+        common::keyway(
+            args,
+            &[
+                ("KEYWAY_CONFIG_DIR", config.as_os_str()),
+                ("DBUS_SESSION_BUS_ADDRESS", no_bus),
+            ],
+            stdin,
         )
     };
+
     let preset = config.join("from-helpdesk.json");
     std::fs::write(
         &preset,

@@ -6,9 +6,10 @@
 //! keyring. Outside one, the same binary proves the other half: no session bus gives its own
 //! plain explanation, and the session-only vault still works.
 
+mod common;
+
 use keyway::vault::{SecretKind, Vault};
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 fn in_session() -> bool {
     std::env::var_os("KEYWAY_TEST_SECRET_SERVICE").is_some()
@@ -106,26 +107,7 @@ fn the_keyring_round_trips_or_explains_why_it_cannot() {
 }
 
 fn keyway(config: &std::path::Path, args: &[&str], stdin: &str) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_keyway"))
-        .args(args)
-        .env("KEYWAY_CONFIG_DIR", config)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
+    common::keyway(args, &[("KEYWAY_CONFIG_DIR", config.as_os_str())], stdin)
 }
 
 #[tokio::test(flavor = "multi_thread")]
