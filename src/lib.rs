@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod cloud;
+pub mod diagnose;
 pub mod goal;
 pub mod graph;
 pub mod http;

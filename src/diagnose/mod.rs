@@ -1,0 +1,359 @@
+//! Plain-language diagnosis: any error a person meets, turned into what happened, why, what to
+//! do, and where.
+//!
+//! Reads Entra ID error bodies, Power BI and Fabric error bodies (and Power BI's
+//! `X-PowerBI-Error-Info` header), raw text that mentions `AADSTSnnnn`, and whole HTTP response
+//! dumps (status line, headers, body), plus Keyway's own sign-in errors.
+
+pub mod catalogue;
+pub mod pages;
+
+use crate::auth::error::{aadsts_in, AuthError, EntraError};
+use catalogue::Entry;
+pub use pages::{Context, Page};
+use serde::Serialize;
+use serde_json::Value;
+
+/// One error, explained.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Explanation {
+    /// `AADSTS7000215`, a Power BI or Fabric error code, `HTTP_<status>`, `TRANSPORT_TIMEOUT`, …
+    pub code: String,
+    /// Whether a specific catalogue entry matched (not only a fallback by HTTP status).
+    pub recognized: bool,
+    /// What happened, in a few words.
+    pub title: String,
+    /// Why it usually happens.
+    pub cause: String,
+    /// What to do, step by step.
+    pub fix: Vec<String>,
+    /// The page where the fix is made.
+    pub link: Option<String>,
+    /// What that page is called.
+    pub link_label: Option<String>,
+    /// The first line of what the service said.
+    pub message: Option<String>,
+    /// HTTP status, when known.
+    pub http_status: Option<u16>,
+    /// Entra's trace ID.
+    pub trace_id: Option<String>,
+    /// Entra's correlation ID (what an administrator searches the sign-in logs for).
+    pub correlation_id: Option<String>,
+    /// Power BI's or Fabric's request ID.
+    pub request_id: Option<String>,
+    /// When the service answered, as it said.
+    pub timestamp: Option<String>,
+    /// Seconds the service asked to wait (HTTP 429 / 503).
+    pub retry_after: Option<u64>,
+}
+
+impl Explanation {
+    fn from_entry(entry: &Entry, ctx: &Context, aadsts: Option<u32>) -> Explanation {
+        let page = entry.page;
+        Explanation {
+            code: entry.code.to_string(),
+            recognized: true,
+            title: entry.title.to_string(),
+            cause: entry.cause.to_string(),
+            fix: entry.fix.iter().map(|s| s.to_string()).collect(),
+            link: page.and_then(|p| p.url(ctx, aadsts)),
+            link_label: page.map(|p| p.label().to_string()),
+            message: None,
+            http_status: None,
+            trace_id: None,
+            correlation_id: None,
+            request_id: None,
+            timestamp: None,
+            retry_after: None,
+        }
+    }
+
+    /// No entry for this code: the first line of the message, the IDs and a sensible next step.
+    fn unknown(code: String, message: Option<String>, ctx: &Context, aadsts: Option<u32>) -> Self {
+        let said = message
+            .as_deref()
+            .map(|m| format!(" The service said: \"{m}\""))
+            .unwrap_or_default();
+        let mut fix = vec![];
+        if aadsts.is_some() {
+            fix.push("Open Microsoft's page for this error code to read what it means.".into());
+        }
+        fix.push(
+            "Create a support report in Keyway and send it to your IT team: it includes the codes \
+             and IDs they need to look this up."
+                .into(),
+        );
+        let lookup = Page::ErrorLookup.url(ctx, aadsts);
+        Explanation {
+            recognized: false,
+            title: "Keyway does not know this error yet".into(),
+            cause: format!("There is no explanation for {code} in Keyway.{said}"),
+            fix,
+            link_label: lookup.as_ref().map(|_| Page::ErrorLookup.label().into()),
+            link: lookup,
+            message,
+            code,
+            http_status: None,
+            trace_id: None,
+            correlation_id: None,
+            request_id: None,
+            timestamp: None,
+            retry_after: None,
+        }
+    }
+}
+
+/// An HTTP answer: status, headers and body, any of which may be unknown.
+#[derive(Debug, Clone, Default)]
+pub struct Answer {
+    /// HTTP status.
+    pub status: Option<u16>,
+    /// Headers, names as sent.
+    pub headers: Vec<(String, String)>,
+    /// Body text.
+    pub body: String,
+}
+
+impl Answer {
+    /// A header's value, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Reads pasted text: an HTTP response dump (`HTTP/1.1 401 Unauthorized`, headers, a blank
+    /// line, the body), or just a body or message.
+    pub fn parse(text: &str) -> Answer {
+        let text = text.trim_start_matches('\u{feff}').trim();
+        let Some(rest) = text.strip_prefix("HTTP/") else {
+            return Answer {
+                body: text.to_string(),
+                ..Answer::default()
+            };
+        };
+        let normalised = rest.replace("\r\n", "\n");
+        let (head, body) = normalised
+            .split_once("\n\n")
+            .unwrap_or((normalised.as_str(), ""));
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|s| s.parse().ok());
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+            .collect();
+        Answer {
+            status,
+            headers,
+            body: body.trim().to_string(),
+        }
+    }
+}
+
+/// Explains pasted text in any of the forms [`Answer::parse`] reads.
+pub fn explain_text(text: &str, ctx: &Context) -> Explanation {
+    explain_answer(&Answer::parse(text), ctx)
+}
+
+/// Explains an HTTP answer (or a bare body or message).
+pub fn explain_answer(answer: &Answer, ctx: &Context) -> Explanation {
+    let json: Value = serde_json::from_str(&answer.body).unwrap_or(Value::Null);
+    let s = |v: &Value| v.as_str().map(str::to_string).filter(|s| !s.is_empty());
+    let description = s(&json["error_description"]);
+    let line = |prefix: &str| {
+        let text = description.as_deref().unwrap_or(&answer.body);
+        text.split(['\r', '\n'])
+            .find_map(|l| l.trim().strip_prefix(prefix).map(|v| v.trim().to_string()))
+            .filter(|v| !v.is_empty())
+    };
+
+    // An Entra number wins: it is the most specific thing anyone says.
+    let aadsts = json["error_codes"]
+        .as_array()
+        .and_then(|a| a.first())
+        .and_then(Value::as_u64)
+        .and_then(|n| u32::try_from(n).ok())
+        .or_else(|| description.as_deref().and_then(aadsts_in))
+        .or_else(|| aadsts_in(&answer.body));
+    let error_info = answer.header("X-PowerBI-Error-Info").map(str::to_string);
+    let pbi_code = s(&json["error"]["code"]).or_else(|| s(&json["error"]["pbi.error"]["code"]));
+    let fabric_code = s(&json["errorCode"]);
+    let entra_error = s(&json["error"]);
+
+    let first_line = |text: &str| {
+        text.split(['\r', '\n'])
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .map(|l| match l.split_once(": ") {
+                Some((code, rest)) if code.starts_with("AADSTS") => rest.to_string(),
+                _ => l.to_string(),
+            })
+    };
+    let message = description
+        .as_deref()
+        .and_then(first_line)
+        .or_else(|| s(&json["error"]["message"]))
+        .or_else(|| s(&json["message"]))
+        .or_else(|| s(&json["Message"]))
+        .or_else(|| {
+            let text = &answer.body;
+            match text.find("AADSTS") {
+                Some(at) => first_line(&text[at..]),
+                None if json.is_null() => first_line(text),
+                None => None,
+            }
+        });
+
+    let by_status = answer
+        .status
+        .and_then(|st| catalogue::find(&format!("HTTP_{st}")));
+    let mut x = if let Some(n) = aadsts {
+        let code = format!("AADSTS{n}");
+        match catalogue::find(&code) {
+            Some(entry) => Explanation::from_entry(entry, ctx, Some(n)),
+            None => Explanation::unknown(code, message.clone(), ctx, Some(n)),
+        }
+    } else if let Some(entry) = error_info.as_deref().and_then(catalogue::find) {
+        Explanation::from_entry(entry, ctx, None)
+    } else if let Some(code) = pbi_code.or(fabric_code) {
+        match catalogue::find(&code) {
+            Some(entry) => Explanation::from_entry(entry, ctx, None),
+            None => fallback(code, by_status, message.clone(), ctx),
+        }
+    } else if message.as_deref().is_some_and(|m| {
+        m.to_ascii_lowercase()
+            .contains("not accessible for application")
+    }) {
+        catalogue::find("ApiNotAccessibleForApplication")
+            .map(|e| Explanation::from_entry(e, ctx, None))
+            .unwrap_or_else(|| Explanation::unknown("UNKNOWN".into(), None, ctx, None))
+    } else if let Some(error) = entra_error.filter(|_| json["error"].is_string()) {
+        fallback(
+            format!("ENTRA_{}", error.to_ascii_uppercase()),
+            by_status,
+            message.clone(),
+            ctx,
+        )
+    } else if let Some(entry) = by_status {
+        Explanation::from_entry(entry, ctx, None)
+    } else {
+        let code = answer
+            .status
+            .map_or_else(|| "UNKNOWN".to_string(), |st| format!("HTTP_{st}"));
+        Explanation::unknown(code, message.clone(), ctx, None)
+    };
+    x.message = message;
+    x.http_status = answer.status;
+    x.trace_id = s(&json["trace_id"]).or_else(|| line("Trace ID:"));
+    x.correlation_id = s(&json["correlation_id"])
+        .or_else(|| line("Correlation ID:"))
+        .or_else(|| s(&json["error"]["innerError"]["client-request-id"]));
+    x.timestamp = s(&json["timestamp"]).or_else(|| line("Timestamp:"));
+    x.request_id = answer
+        .header("RequestId")
+        .or_else(|| answer.header("x-ms-request-id"))
+        .or_else(|| answer.header("request-id"))
+        .map(str::to_string)
+        .or_else(|| s(&json["requestId"]))
+        .or_else(|| s(&json["error"]["innerError"]["request-id"]));
+    x.retry_after = answer.header("Retry-After").and_then(|v| v.parse().ok());
+    x
+}
+
+/// A code Keyway has no entry for, explained by its HTTP status when that is known.
+fn fallback(
+    code: String,
+    by_status: Option<&Entry>,
+    message: Option<String>,
+    ctx: &Context,
+) -> Explanation {
+    match by_status {
+        Some(entry) => Explanation {
+            code,
+            recognized: false,
+            ..Explanation::from_entry(entry, ctx, None)
+        },
+        None => Explanation::unknown(code, message, ctx, None),
+    }
+}
+
+/// Explains a sign-in failure from the engine.
+pub fn explain_auth_error(error: &AuthError, ctx: &Context) -> Explanation {
+    match error {
+        AuthError::Entra(e) => explain_entra(e, ctx),
+        AuthError::Invalid(p) => Explanation {
+            code: p.code.to_string(),
+            recognized: true,
+            title: "Something typed needs a second look".into(),
+            cause: p.message.clone(),
+            fix: vec![format!(
+                "Correct the {} field and try again.",
+                field_name(p.field)
+            )],
+            link: None,
+            link_label: None,
+            message: Some(p.message.clone()),
+            http_status: None,
+            trace_id: None,
+            correlation_id: None,
+            request_id: None,
+            timestamp: None,
+            retry_after: None,
+        },
+        other => {
+            let code = other.code();
+            let mut x = match catalogue::find(&code) {
+                Some(entry) => Explanation::from_entry(entry, ctx, None),
+                None => Explanation::unknown(code, None, ctx, None),
+            };
+            x.message = Some(other.to_string());
+            if let AuthError::Unexpected { status, .. } = other {
+                x.http_status = Some(*status);
+            }
+            x
+        }
+    }
+}
+
+/// Explains Entra's refusal, keeping its IDs.
+pub fn explain_entra(e: &EntraError, ctx: &Context) -> Explanation {
+    let code = match e.aadsts {
+        Some(n) => format!("AADSTS{n}"),
+        None => format!("ENTRA_{}", e.error.to_ascii_uppercase()),
+    };
+    let mut x = match catalogue::find(&code) {
+        Some(entry) => Explanation::from_entry(entry, ctx, e.aadsts),
+        None => fallback(
+            code,
+            catalogue::find(&format!("HTTP_{}", e.http_status)),
+            Some(e.message.clone()),
+            ctx,
+        ),
+    };
+    if x.link.is_none() && !x.recognized {
+        x.link = Page::ErrorLookup.url(ctx, e.aadsts);
+    }
+    x.message = Some(e.message.clone());
+    x.http_status = Some(e.http_status);
+    x.trace_id = e.trace_id.clone();
+    x.correlation_id = e.correlation_id.clone();
+    x.timestamp = e.timestamp.clone();
+    x
+}
+
+fn field_name(field: &str) -> &str {
+    match field {
+        "clientId" => "application (client) ID",
+        "clientSecret" => "client secret",
+        "username" => "user name",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests;
