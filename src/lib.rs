@@ -9,6 +9,7 @@ pub mod diagnose;
 pub mod goal;
 pub mod graph;
 pub mod http;
+pub mod powerbi;
 pub mod profile;
 pub mod report;
 pub mod secret;

@@ -3,11 +3,13 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use keyway::auth::{AssertionAlg, AuthError, ClientCertificate, EndpointVersion, SignIn, Token};
 use keyway::cloud::{Cloud, CloudId, CustomEndpoints};
+use keyway::powerbi::ladder::{self, Outcome, Plan};
+use keyway::powerbi::Api;
 use keyway::profile::{LastCheck, Preset, Profile, ProfileError, ProfileStore};
 use keyway::secret::{CertificatePassword, ClientSecret, Password};
 use keyway::validate::TenantUse;
 use keyway::vault::{SecretKind, Vault};
-use keyway::Method;
+use keyway::{Goal, Method};
 use serde_json::json;
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -44,6 +46,18 @@ enum Command {
     },
     /// Sign in and show who the token is for. Secrets are read from standard input only.
     Token(Box<TokenArgs>),
+    /// Sign in, then check everything the goal needs: consent, tenant setting, security group,
+    /// workspace role and each Power BI call. Exit status 0 only when every needed item passes.
+    Check(Box<CheckArgs>),
+    /// Explain an error: an Entra or Power BI error body, text with an AADSTS code, or a whole
+    /// HTTP response (status line, headers, body), from a file or standard input.
+    Explain {
+        /// The file to read; `-` or nothing reads standard input.
+        file: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Saved connections: list, show, save, delete, export and import presets.
     Profile {
         #[command(subcommand)]
@@ -189,6 +203,23 @@ struct SaveArgs {
     replace: bool,
 }
 
+/// What `keyway check` checks.
+#[derive(Debug, Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    sign_in: TokenArgs,
+    /// What the credential is for (default: the profile's goal).
+    #[arg(long)]
+    goal: Option<Goal>,
+    /// The workspace to check (default: the profile's, or the only one visible).
+    #[arg(long)]
+    workspace: Option<String>,
+    /// Also run the checks that change something: start a refresh, create and delete a push
+    /// dataset.
+    #[arg(long)]
+    allow_changes: bool,
+}
+
 /// Where and as whom to sign in.
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("method").args([
@@ -206,6 +237,9 @@ struct TokenArgs {
     /// Custom cloud: the Power BI API, e.g. https://api.example.com.
     #[arg(long, required_if_eq("cloud", "custom"))]
     powerbi_api: Option<String>,
+    /// Custom cloud: the Fabric API, e.g. https://api.example.com/v1.
+    #[arg(long)]
+    fabric_api: Option<String>,
     /// Custom cloud: one more certificate authority to trust (PEM file).
     #[arg(long)]
     ca_cert: Option<PathBuf>,
@@ -270,6 +304,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let command = match cli.command {
         Command::Token(args) => return token_command(*args),
+        Command::Check(args) => return check_command(*args),
+        Command::Explain { file, json } => return explain_command(file.as_deref(), json),
         Command::Profile { action } => return profile_command(action),
         Command::Status { json } => return status_command(json),
         Command::Report {
@@ -316,6 +352,8 @@ fn main() -> ExitCode {
             .join("\n"),
         Command::Goals { json: true } => to_json(&info.goals),
         Command::Token(_)
+        | Command::Check(_)
+        | Command::Explain { .. }
         | Command::Profile { .. }
         | Command::Status { .. }
         | Command::Report { .. } => {
@@ -342,6 +380,8 @@ struct Failure {
     code: String,
     message: String,
     details: serde_json::Value,
+    /// The sign-in failure behind it, for `keyway check` to explain.
+    auth: Option<Box<AuthError>>,
 }
 
 impl From<AuthError> for Failure {
@@ -361,6 +401,7 @@ impl From<AuthError> for Failure {
             code: e.code(),
             message: e.to_string(),
             details,
+            auth: Some(Box::new(e)),
         }
     }
 }
@@ -371,6 +412,7 @@ fn usage(code: &str, message: impl Into<String>) -> Failure {
         code: code.into(),
         message: message.into(),
         details: serde_json::Value::Null,
+        auth: None,
     }
 }
 
@@ -464,29 +506,9 @@ async fn sign_in(args: TokenArgs) -> Result<Token, Failure> {
         return Err(usage("MISSING_METHOD",
             "Choose how to sign in: --client-secret-stdin, --certificate FILE, --username U --password-stdin, --device-code or --browser."));
     }
-    let cloud = match args.cloud {
-        CloudArg::Custom => Cloud::custom(CustomEndpoints {
-            authority_host: args.authority_host.clone().unwrap_or_default(),
-            powerbi_api: args.powerbi_api.clone().unwrap_or_default(),
-            ..Default::default()
-        })
-        .map_err(|e| usage("CUSTOM_CLOUD_INVALID", e.to_string()))?,
-        other => {
-            let id: CloudId = format!("{other:?}")
-                .parse()
-                .map_err(|e: keyway::cloud::UnknownCloud| usage("CLOUD_UNKNOWN", e.to_string()))?;
-            Cloud::builtin(id).ok_or_else(|| usage("CLOUD_UNKNOWN", "unknown cloud"))?
-        }
-    };
-    let ca = match &args.ca_cert {
-        Some(path) => Some(
-            std::fs::read(path)
-                .map_err(|e| usage("CA_CERT_UNREADABLE", format!("{}: {e}", path.display())))?,
-        ),
-        None => None,
-    };
-    let http = keyway::http::client(ca.as_deref()).map_err(|m| usage("HTTP_CLIENT", m))?;
-    let app_only = args.client_secret_stdin || args.certificate.is_some();
+    let cloud = cloud_from_args(&args)?;
+    let http = http_from_args(&args)?;
+    let app_only = args.app_only();
     let usage_kind = if app_only {
         TenantUse::App
     } else {
@@ -564,6 +586,43 @@ async fn sign_in(args: TokenArgs) -> Result<Token, Failure> {
         .await?)
 }
 
+impl TokenArgs {
+    fn app_only(&self) -> bool {
+        self.client_secret_stdin || self.certificate.is_some()
+    }
+}
+
+/// The cloud named on the command line.
+fn cloud_from_args(args: &TokenArgs) -> Result<Cloud, Failure> {
+    match args.cloud {
+        CloudArg::Custom => Cloud::custom(CustomEndpoints {
+            authority_host: args.authority_host.clone().unwrap_or_default(),
+            powerbi_api: args.powerbi_api.clone().unwrap_or_default(),
+            fabric_api: args.fabric_api.clone(),
+            ..Default::default()
+        })
+        .map_err(|e| usage("CUSTOM_CLOUD_INVALID", e.to_string())),
+        other => {
+            let id: CloudId = format!("{other:?}")
+                .parse()
+                .map_err(|e: keyway::cloud::UnknownCloud| usage("CLOUD_UNKNOWN", e.to_string()))?;
+            Cloud::builtin(id).ok_or_else(|| usage("CLOUD_UNKNOWN", "unknown cloud"))
+        }
+    }
+}
+
+/// The HTTP client, trusting `--ca-cert` too when given.
+fn http_from_args(args: &TokenArgs) -> Result<reqwest::Client, Failure> {
+    let ca = match &args.ca_cert {
+        Some(path) => Some(
+            std::fs::read(path)
+                .map_err(|e| usage("CA_CERT_UNREADABLE", format!("{}: {e}", path.display())))?,
+        ),
+        None => None,
+    };
+    keyway::http::client(ca.as_deref()).map_err(|m| usage("HTTP_CLIENT", m))
+}
+
 fn cloud_of(profile: &Profile) -> Result<Cloud, Failure> {
     match (profile.cloud, &profile.custom) {
         (CloudId::Custom, Some(ep)) => {
@@ -583,6 +642,7 @@ fn vault_failure(e: keyway::vault::VaultError) -> Failure {
         code: e.code.to_string(),
         message: format!("{} {}", e.message, e.fix),
         details: json!({ "detail": e.detail }),
+        auth: None,
     }
 }
 
@@ -592,6 +652,7 @@ fn profile_failure(e: ProfileError) -> Failure {
         code: e.code().to_string(),
         message: e.to_string(),
         details: serde_json::Value::Null,
+        auth: None,
     }
 }
 
@@ -601,14 +662,7 @@ async fn sign_in_profile(name: &str, args: TokenArgs) -> Result<Token, Failure> 
     let store = ProfileStore::default_location();
     let profile = store.get(name).map_err(profile_failure)?;
     let cloud = cloud_of(&profile)?;
-    let ca = match &args.ca_cert {
-        Some(path) => Some(
-            std::fs::read(path)
-                .map_err(|e| usage("CA_CERT_UNREADABLE", format!("{}: {e}", path.display())))?,
-        ),
-        None => None,
-    };
-    let http = keyway::http::client(ca.as_deref()).map_err(|m| usage("HTTP_CLIENT", m))?;
+    let http = http_from_args(&args)?;
     let usage_kind = if profile.method.is_app_only() {
         TenantUse::App
     } else {
@@ -869,6 +923,7 @@ fn profile_command(action: ProfileAction) -> ExitCode {
                             .join("\n")
                     ),
                     details: serde_json::to_value(&problems).unwrap_or_default(),
+                    auth: None,
                 })?;
                 let name = profile.name.clone();
                 store.put(profile, replace).map_err(profile_failure)?;
@@ -1131,4 +1186,116 @@ fn expiry_from_graph(
             .ok_or_else(|| usage("NO_SECRETS", "Graph lists no client secret for this app."))?;
         Ok(chosen.expiry_date())
     })
+}
+
+fn check_command(args: CheckArgs) -> ExitCode {
+    let json_out = args.sign_in.json;
+    let result = tokio::runtime::Runtime::new()
+        .map_err(|e| usage("INTERNAL", format!("could not start: {e}")))
+        .and_then(|runtime| runtime.block_on(check(args)));
+    match result {
+        Ok(outcome) => {
+            if json_out {
+                println!("{}", to_json(&outcome));
+            } else {
+                println!("{}", outcome.to_text());
+            }
+            if outcome.ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(f) => finish(Err(f), json_out),
+    }
+}
+
+async fn check(args: CheckArgs) -> Result<Outcome, Failure> {
+    let token_args = &args.sign_in;
+    let profile = match &token_args.profile {
+        Some(name) => Some(
+            ProfileStore::default_location()
+                .get(name)
+                .map_err(profile_failure)?,
+        ),
+        None => None,
+    };
+    let (cloud, tenant, client_id, app_only) = match &profile {
+        Some(p) => (
+            cloud_of(p)?,
+            p.tenant.clone(),
+            p.client_id.clone(),
+            p.method.is_app_only(),
+        ),
+        None => (
+            cloud_from_args(token_args)?,
+            token_args.tenant.clone().unwrap_or_default(),
+            token_args.client_id.clone().unwrap_or_default(),
+            token_args.app_only(),
+        ),
+    };
+    let goal = args
+        .goal
+        .or(profile.as_ref().and_then(|p| p.goal))
+        .ok_or_else(|| {
+            usage(
+                "GOAL_MISSING",
+                "Say what the credential is for: --goal embed, data, admin or delegated.",
+            )
+        })?;
+    let mut plan = Plan::new(goal);
+    plan.workspace = args
+        .workspace
+        .clone()
+        .or_else(|| profile.as_ref().and_then(|p| p.workspace.clone()));
+    plan.allow_changes = args.allow_changes;
+    plan.scopes = if token_args.scopes.is_empty() {
+        profile
+            .as_ref()
+            .map(|p| p.scopes.clone())
+            .unwrap_or_default()
+    } else {
+        token_args.scopes.clone()
+    };
+    let http = http_from_args(token_args)?;
+    let ctx = keyway::diagnose::Context::new(&cloud, &tenant, &client_id);
+    let name = token_args.profile.clone();
+    let outcome = match sign_in(args.sign_in).await {
+        Ok(token) => {
+            let api = Api::new(&http, &cloud, token.access_token.clone());
+            ladder::run(api, ctx, plan, token.claims.clone(), &|_| {}).await
+        }
+        Err(Failure { auth: Some(e), .. }) => ladder::sign_in_failed(&e, &ctx, &plan, app_only),
+        Err(f) => return Err(f),
+    };
+    if let Some(name) = name {
+        let _ = ProfileStore::default_location().record_check(&name, outcome.last_check());
+    }
+    Ok(outcome)
+}
+
+fn explain_command(file: Option<&std::path::Path>, json_out: bool) -> ExitCode {
+    let text = match file {
+        Some(path) if path.as_os_str() != "-" => std::fs::read(path)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .map_err(|e| usage("FILE_UNREADABLE", format!("{}: {e}", path.display()))),
+        _ => {
+            let mut buf = vec![];
+            std::io::stdin()
+                .read_to_end(&mut buf)
+                .map(|_| String::from_utf8_lossy(&buf).into_owned())
+                .map_err(|e| usage("STDIN_UNREADABLE", e.to_string()))
+        }
+    };
+    let result = text.and_then(|t| {
+        if t.trim().is_empty() {
+            return Err(usage(
+                "NOTHING_TO_EXPLAIN",
+                "Nothing to explain: paste an error message, an error body or an HTTP response.",
+            ));
+        }
+        let x = keyway::diagnose::explain_text(&t, &keyway::diagnose::Context::default());
+        Ok(if json_out { to_json(&x) } else { x.to_text() })
+    });
+    finish(result, json_out)
 }

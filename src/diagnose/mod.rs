@@ -103,6 +103,52 @@ impl Explanation {
     }
 }
 
+impl Explanation {
+    /// The explanation as plain text for a terminal, each part on its own lines.
+    pub fn to_text(&self) -> String {
+        let mut out = vec![format!("{} [{}]", self.title, self.code)];
+        if let Some(m) = &self.message {
+            out.push(format!("What the service said: {m}"));
+        }
+        out.push(format!("Why: {}", self.cause));
+        out.push("What to do:".into());
+        out.extend(
+            self.fix
+                .iter()
+                .enumerate()
+                .map(|(i, step)| format!("  {}. {step}", i + 1)),
+        );
+        if let Some(link) = &self.link {
+            let label = self.link_label.as_deref().unwrap_or("Page");
+            out.push(format!("Open {label}: {link}"));
+        }
+        let ids: Vec<String> = [
+            ("HTTP status", self.http_status.map(|s| s.to_string())),
+            ("Trace ID", self.trace_id.clone()),
+            ("Correlation ID", self.correlation_id.clone()),
+            ("Request ID", self.request_id.clone()),
+            ("Timestamp", self.timestamp.clone()),
+            (
+                "Retry after (seconds)",
+                self.retry_after.map(|s| s.to_string()),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| Some(format!("{k}: {}", v?)))
+        .collect();
+        if !ids.is_empty() {
+            out.push(ids.join("; "));
+        }
+        if !self.recognized {
+            out.push(
+                "(Keyway has no specific explanation for this code; this is its best guess.)"
+                    .into(),
+            );
+        }
+        out.join("\n")
+    }
+}
+
 /// An HTTP answer: status, headers and body, any of which may be unknown.
 #[derive(Debug, Clone, Default)]
 pub struct Answer {

@@ -1,0 +1,193 @@
+//! The Power BI REST API as Keyway uses it: a few calls, each answer kept whole as evidence.
+
+pub mod ladder;
+
+use crate::auth::error::AuthError;
+use crate::cloud::Cloud;
+use crate::diagnose::{self, Answer, Context, Explanation};
+use crate::secret::AccessToken;
+use serde::Serialize;
+use serde_json::Value;
+
+/// A signed-in caller of the Power BI and Fabric APIs.
+#[derive(Debug, Clone)]
+pub struct Api {
+    http: reqwest::Client,
+    powerbi: String,
+    fabric: Option<String>,
+    token: AccessToken,
+}
+
+/// One call and what came back.
+#[derive(Debug, Clone)]
+pub struct Probe {
+    /// `GET /v1.0/myorg/groups`.
+    pub request: String,
+    /// The answer, when one came.
+    pub answer: Option<Answer>,
+    /// Why no answer came.
+    pub transport: Option<AuthError>,
+}
+
+/// What a probe shows, for a person and a support report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Evidence {
+    /// Method and path (no host, no token).
+    pub request: String,
+    /// HTTP status, or none when the network failed.
+    pub http_status: Option<u16>,
+    /// Power BI's, Fabric's or Entra's error code, or the transport failure's code.
+    pub code: Option<String>,
+    /// Power BI's request ID.
+    pub request_id: Option<String>,
+    /// Power BI's `X-PowerBI-Error-Info` header.
+    pub error_info: Option<String>,
+}
+
+impl Probe {
+    /// Whether the call succeeded (2xx).
+    pub fn ok(&self) -> bool {
+        self.status().is_some_and(|s| (200..300).contains(&s))
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<u16> {
+        self.answer.as_ref().and_then(|a| a.status)
+    }
+
+    /// The answer's body as JSON (`Null` when none or not JSON).
+    pub fn json(&self) -> Value {
+        self.answer
+            .as_ref()
+            .and_then(|a| serde_json::from_str(&a.body).ok())
+            .unwrap_or(Value::Null)
+    }
+
+    /// A response header.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.answer.as_ref().and_then(|a| a.header(name))
+    }
+
+    /// Power BI refused because of the service-principal tenant switch.
+    pub fn refused_by_switch(&self) -> bool {
+        self.status() == Some(401)
+            && (self.header("X-PowerBI-Error-Info")
+                == Some("ServicePrincipalIsNotAllowedByTenantAdminSwitch")
+                || self.json()["error"]["code"]
+                    == "ServicePrincipalIsNotAllowedByTenantAdminSwitch")
+    }
+
+    /// The failure explained from the catalogue.
+    pub fn explain(&self, ctx: &Context) -> Explanation {
+        match (&self.answer, &self.transport) {
+            (Some(a), _) => diagnose::explain_answer(a, ctx),
+            (None, Some(e)) => diagnose::explain_auth_error(e, ctx),
+            (None, None) => diagnose::explain_text("", ctx),
+        }
+    }
+
+    /// The evidence to show.
+    pub fn evidence(&self) -> Evidence {
+        let code = match (&self.answer, &self.transport) {
+            (_, Some(e)) => Some(e.code()),
+            (Some(_), None) if self.ok() => None,
+            (Some(_), None) => {
+                let j = self.json();
+                j["error"]["code"]
+                    .as_str()
+                    .or_else(|| j["errorCode"].as_str())
+                    .map(str::to_string)
+            }
+            (None, None) => None,
+        };
+        Evidence {
+            request: self.request.clone(),
+            http_status: self.status(),
+            code,
+            request_id: self.header("RequestId").map(str::to_string),
+            error_info: self.header("X-PowerBI-Error-Info").map(str::to_string),
+        }
+    }
+}
+
+impl Api {
+    /// A caller of this cloud's APIs with this access token.
+    pub fn new(http: &reqwest::Client, cloud: &Cloud, token: AccessToken) -> Api {
+        Api {
+            http: http.clone(),
+            powerbi: cloud.powerbi_api.trim_end_matches('/').to_string(),
+            fabric: cloud
+                .fabric_api
+                .as_ref()
+                .map(|f| f.trim_end_matches('/').to_string()),
+            token,
+        }
+    }
+
+    /// Whether this cloud has the Fabric API (tenant settings).
+    pub fn has_fabric(&self) -> bool {
+        self.fabric.is_some()
+    }
+
+    /// A Power BI call: `path` starts with `/v1.0/myorg/`.
+    pub async fn powerbi(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Probe {
+        let url = format!("{}{path}", self.powerbi);
+        self.call(method, &url, path, body).await
+    }
+
+    /// A Fabric call: `path` is under the Fabric API base, e.g. `/admin/tenantsettings`.
+    pub async fn fabric(&self, path: &str) -> Option<Probe> {
+        let base = self.fabric.as_ref()?;
+        let url = format!("{base}{path}");
+        let shown = reqwest::Url::parse(&url)
+            .map(|u| u.path().to_string())
+            .unwrap_or_else(|_| path.to_string());
+        Some(self.call(reqwest::Method::GET, &url, &shown, None).await)
+    }
+
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        shown: &str,
+        body: Option<Value>,
+    ) -> Probe {
+        let request = format!("{method} {shown}");
+        let mut req = self
+            .http
+            .request(method, url)
+            .bearer_auth(self.token.expose());
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let result = async {
+            let res = req.send().await?;
+            let status = res.status().as_u16();
+            let headers = res
+                .headers()
+                .iter()
+                .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
+                .collect();
+            let body = res.text().await?;
+            Ok::<_, reqwest::Error>(Answer {
+                status: Some(status),
+                headers,
+                body,
+            })
+        }
+        .await;
+        match result {
+            Ok(answer) => Probe {
+                request,
+                answer: Some(answer),
+                transport: None,
+            },
+            Err(e) => Probe {
+                request,
+                answer: None,
+                transport: Some(AuthError::transport(&e, url)),
+            },
+        }
+    }
+}
