@@ -2,6 +2,8 @@
 //! The check ladder against fakecloud's tenant model: each item seen red for its real cause,
 //! then green once that cause is fixed in the model.
 
+mod common;
+
 use fakecloud::{Options, Running, Scenario};
 use keyway::auth::{SignIn, Token};
 use keyway::cloud::{Cloud, CustomEndpoints};
@@ -557,4 +559,71 @@ async fn each_remaining_call_red_when_the_service_fails_it() {
             .http_status,
         Some(429)
     );
+}
+
+#[tokio::test]
+async fn keyway_check_from_the_command_line() {
+    let w = world().await;
+    let base = w.cloud.https_url.clone();
+    let fabric = format!("{base}/v1");
+    let ca = w.cloud.ca_path.to_str().unwrap().to_string();
+    let run = |client: &'static str, secret: &'static str, extra: &'static [&'static str]| {
+        let (base, fabric, ca) = (base.clone(), fabric.clone(), ca.clone());
+        tokio::task::spawn_blocking(move || {
+            let mut args = vec![
+                "check",
+                "--cloud",
+                "custom",
+                "--authority-host",
+                &base,
+                "--powerbi-api",
+                &base,
+                "--fabric-api",
+                &fabric,
+                "--ca-cert",
+                &ca,
+                "--tenant",
+                CONTOSO,
+                "--client-id",
+                client,
+                "--client-secret-stdin",
+            ];
+            args.extend_from_slice(extra);
+            common::keyway(&args, &[], secret)
+        })
+    };
+    let (status, out, _) = run(EMBED.0, EMBED.1, &["--goal", "embed", "--json"])
+        .await
+        .unwrap();
+    assert_eq!(status, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["items"].as_array().unwrap().len(), 8);
+    assert!(!out.contains(EMBED.1));
+
+    let (status, out, _) = run(OUTSIDE.0, OUTSIDE.1, &["--goal", "embed"])
+        .await
+        .unwrap();
+    assert_eq!(status, 1);
+    assert!(
+        out.contains("[FAIL] Power BI lets apps (service principals) use its API"),
+        "{out}"
+    );
+    assert!(out.contains("Open Power BI tenant settings: https://"));
+    assert!(out.contains("Evidence: GET /v1.0/myorg/groups -> 401"));
+
+    let (status, out, _) = run(
+        EMBED.0,
+        "Emb8Q~wrong.secret-value_0123456789abcdef",
+        &["--goal", "embed", "--json"],
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["items"][0]["problem"]["code"], "AADSTS7000215");
+
+    let (status, _, err) = run(EMBED.0, EMBED.1, &[]).await.unwrap();
+    assert_eq!(status, 2);
+    assert!(err.contains("--goal"), "{err}");
 }

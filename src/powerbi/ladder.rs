@@ -34,6 +34,8 @@ pub struct Plan {
     pub scan_poll: Duration,
     /// How many times to poll a scan before giving up.
     pub scan_polls: u32,
+    /// Run one item (and one call) at a time, for measuring what the parallel ladder saves.
+    pub sequential: bool,
 }
 
 impl Plan {
@@ -46,6 +48,7 @@ impl Plan {
             scopes: vec![],
             scan_poll: Duration::from_secs(2),
             scan_polls: 15,
+            sequential: false,
         }
     }
 }
@@ -356,6 +359,7 @@ struct Run {
     groups: Pending<Arc<Probe>>,
     admin_groups: Pending<Arc<Probe>>,
     workspace: Pending<Result<Workspace, NoWorkspace>>,
+    users: Pending<Option<(Workspace, Arc<Probe>)>>,
     reports: Pending<Option<(Workspace, Arc<Probe>)>>,
     datasets: Pending<Option<(Workspace, Arc<Probe>)>>,
     scan: Pending<Result<ScanProbes, String>>,
@@ -532,6 +536,7 @@ pub async fn run(
         .boxed()
         .shared()
     };
+    let users = in_workspace_probe(&api, &workspace, "users");
     let reports = in_workspace_probe(&api, &workspace, "reports");
     let datasets = in_workspace_probe(&api, &workspace, "datasets");
     let scan = scan_probe(&api, &admin_groups, &plan);
@@ -546,15 +551,16 @@ pub async fn run(
         groups,
         admin_groups,
         workspace,
+        users,
         reports,
         datasets,
         scan,
     });
 
-    let mut pending: FuturesUnordered<BoxFuture<'static, Item>> = FuturesUnordered::new();
+    let mut futures: Vec<BoxFuture<'static, Item>> = Vec::with_capacity(order.len());
     for p in &order {
         let r = run.clone();
-        pending.push(match p.id {
+        futures.push(match p.id {
             "token" => async move { r.token() }.boxed(),
             "consent" => async move { r.consent() }.boxed(),
             "tenant-switch" => async move { r.tenant_switch().await }.boxed(),
@@ -573,6 +579,19 @@ pub async fn run(
         });
     }
     let mut items = Vec::with_capacity(order.len());
+    if plan.sequential {
+        // Each in ladder order, to completion, before the next starts.
+        for (p, f) in order.iter().zip(futures) {
+            let item = f.await;
+            debug_assert_eq!(item.id, p.id);
+            on(Event::Finished {
+                item: Box::new(item.clone()),
+            });
+            items.push(item);
+        }
+        return Outcome::new(plan.goal, plan.workspace.clone(), items, &order);
+    }
+    let mut pending: FuturesUnordered<BoxFuture<'static, Item>> = futures.into_iter().collect();
     while let Some(item) = pending.next().await {
         on(Event::Finished {
             item: Box::new(item.clone()),
@@ -741,7 +760,7 @@ impl Run {
     }
 
     async fn switch(&self) -> (Switch, Arc<Probe>, Option<Arc<Probe>>) {
-        let (gate, settings) = futures_util::join!(self.gate.clone(), self.settings.clone());
+        let (gate, settings) = self.both(self.gate.clone(), self.settings.clone()).await;
         let admin = self.plan.goal == Goal::Admin;
         let setting = settings.as_ref().filter(|s| s.ok()).and_then(|s| {
             let json = s.json();
@@ -1138,18 +1157,10 @@ impl Run {
     }
 
     async fn workspace_role(&self) -> Item {
-        let ws = match self.chosen("workspace").await {
-            Ok(w) => w,
+        let (ws, users) = match self.in_workspace("workspace", &self.users).await {
+            Ok(x) => x,
             Err(item) => return item,
         };
-        let users = self
-            .api
-            .powerbi(
-                Method::GET,
-                &format!("/v1.0/myorg/groups/{}/users", ws.id),
-                None,
-            )
-            .await;
         let mut ctx = self.ctx.clone();
         ctx.workspace = Some(ws.id.clone());
         let shown = ws.name.clone().unwrap_or_else(|| ws.id.clone());
@@ -1224,16 +1235,30 @@ impl Run {
         }
     }
 
-    /// A workspace call shared by two items, once the workspace is known.
+    /// Two things at once (one after the other when measuring the sequential ladder).
+    async fn both<A, B>(
+        &self,
+        a: impl std::future::Future<Output = A>,
+        b: impl std::future::Future<Output = B>,
+    ) -> (A, B) {
+        if self.plan.sequential {
+            let a = a.await;
+            (a, b.await)
+        } else {
+            futures_util::join!(a, b)
+        }
+    }
+
+    /// A read-only call in the workspace, made while the rungs below are still being checked
+    /// (it only reads, and saves a round trip when they pass).
     async fn in_workspace(
         &self,
         id: &'static str,
         call: &Pending<Option<(Workspace, Arc<Probe>)>>,
     ) -> Result<(Workspace, Arc<Probe>), Item> {
-        self.chosen(id).await?;
-        call.clone()
-            .await
-            .ok_or_else(|| self.skip(id, "Skipped: no workspace to check (see above)."))
+        let (chosen, probe) = self.both(self.chosen(id), call.clone()).await;
+        chosen?;
+        probe.ok_or_else(|| self.skip(id, "Skipped: no workspace to check (see above)."))
     }
 
     async fn list_reports(&self) -> Item {
