@@ -4,9 +4,9 @@
 
 mod common;
 
-use fakecloud::{Options, Running, Scenario};
+use fakecloud::Running;
 use keyway::auth::{SignIn, Token};
-use keyway::cloud::{Cloud, CustomEndpoints};
+use keyway::cloud::Cloud;
 use keyway::diagnose::Context;
 use keyway::powerbi::ladder::{self, Event, Item, Outcome, Plan, Status};
 use keyway::powerbi::Api;
@@ -48,17 +48,7 @@ struct World {
 }
 
 async fn world() -> World {
-    let cloud = fakecloud::start(Scenario::contoso(), Options::default())
-        .await
-        .unwrap();
-    let custom = Cloud::custom(CustomEndpoints {
-        authority_host: cloud.https_url.clone(),
-        powerbi_api: cloud.https_url.clone(),
-        fabric_api: Some(format!("{}/v1", cloud.https_url)),
-        ..Default::default()
-    })
-    .unwrap();
-    let http = keyway::http::client(Some(cloud.ca_pem.as_bytes())).unwrap();
+    let (cloud, custom, http) = common::emulator().await;
     World {
         cloud,
         custom,

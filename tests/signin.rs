@@ -2,7 +2,9 @@
 //! Every grant of the sign-in engine against fakecloud over verified HTTPS, and the failures
 //! the tenant model produces, each arriving as the right typed error.
 
-use fakecloud::{Options, Running, Scenario};
+mod common;
+
+use fakecloud::Running;
 use keyway::auth::{
     AssertionAlg, AuthError, ClientCertificate, EndpointVersion, SignIn, TransportKind,
 };
@@ -26,22 +28,12 @@ struct World {
 }
 
 async fn world() -> World {
-    let cloud = fakecloud::start(Scenario::contoso(), Options::default())
-        .await
-        .unwrap();
-    let custom = Cloud::custom(CustomEndpoints {
-        authority_host: cloud.https_url.clone(),
-        powerbi_api: cloud.https_url.clone(),
-        ..Default::default()
-    })
-    .unwrap();
-    let http = keyway::http::client(Some(cloud.ca_pem.as_bytes())).unwrap();
-    let control = reqwest::Client::new();
+    let (cloud, custom, http) = common::emulator().await;
     World {
         cloud,
         custom,
         http,
-        control,
+        control: reqwest::Client::new(),
     }
 }
 

@@ -48,16 +48,21 @@ pub struct Explanation {
 }
 
 impl Explanation {
-    fn from_entry(entry: &Entry, ctx: &Context, aadsts: Option<u32>) -> Explanation {
-        let page = entry.page;
+    /// A recognised explanation with no link or IDs yet.
+    pub fn new(
+        code: impl Into<String>,
+        title: impl Into<String>,
+        cause: impl Into<String>,
+        fix: Vec<String>,
+    ) -> Explanation {
         Explanation {
-            code: entry.code.to_string(),
+            code: code.into(),
             recognized: true,
-            title: entry.title.to_string(),
-            cause: entry.cause.to_string(),
-            fix: entry.fix.iter().map(|s| s.to_string()).collect(),
-            link: page.and_then(|p| p.url(ctx, aadsts)),
-            link_label: page.map(|p| p.label().to_string()),
+            title: title.into(),
+            cause: cause.into(),
+            fix,
+            link: None,
+            link_label: None,
             message: None,
             http_status: None,
             trace_id: None,
@@ -66,6 +71,23 @@ impl Explanation {
             timestamp: None,
             retry_after: None,
         }
+    }
+
+    /// Points at the page where the fix is made, for this context.
+    pub fn on_page(mut self, page: Option<Page>, ctx: &Context, aadsts: Option<u32>) -> Self {
+        self.link = page.and_then(|p| p.url(ctx, aadsts));
+        self.link_label = page.map(|p| p.label().to_string());
+        self
+    }
+
+    fn from_entry(entry: &Entry, ctx: &Context, aadsts: Option<u32>) -> Explanation {
+        Explanation::new(
+            entry.code,
+            entry.title,
+            entry.cause,
+            entry.fix.iter().map(|s| s.to_string()).collect(),
+        )
+        .on_page(entry.page, ctx, aadsts)
     }
 
     /// No entry for this code: the first line of the message, the IDs and a sensible next step.
@@ -83,22 +105,16 @@ impl Explanation {
              and IDs they need to look this up."
                 .into(),
         );
-        let lookup = Page::ErrorLookup.url(ctx, aadsts);
         Explanation {
             recognized: false,
-            title: "Keyway does not know this error yet".into(),
-            cause: format!("There is no explanation for {code} in Keyway.{said}"),
-            fix,
-            link_label: lookup.as_ref().map(|_| Page::ErrorLookup.label().into()),
-            link: lookup,
             message,
-            code,
-            http_status: None,
-            trace_id: None,
-            correlation_id: None,
-            request_id: None,
-            timestamp: None,
-            retry_after: None,
+            ..Explanation::new(
+                code.clone(),
+                "Keyway does not know this error yet",
+                format!("There is no explanation for {code} in Keyway.{said}"),
+                fix,
+            )
+            .on_page(Some(Page::ErrorLookup), ctx, aadsts)
         }
     }
 }
@@ -333,23 +349,16 @@ pub fn explain_auth_error(error: &AuthError, ctx: &Context) -> Explanation {
     match error {
         AuthError::Entra(e) => explain_entra(e, ctx),
         AuthError::Invalid(p) => Explanation {
-            code: p.code.to_string(),
-            recognized: true,
-            title: "Something typed needs a second look".into(),
-            cause: p.message.clone(),
-            fix: vec![format!(
-                "Correct the {} field and try again.",
-                field_name(p.field)
-            )],
-            link: None,
-            link_label: None,
             message: Some(p.message.clone()),
-            http_status: None,
-            trace_id: None,
-            correlation_id: None,
-            request_id: None,
-            timestamp: None,
-            retry_after: None,
+            ..Explanation::new(
+                p.code,
+                "Something typed needs a second look",
+                p.message.clone(),
+                vec![format!(
+                    "Correct the {} field and try again.",
+                    field_name(p.field)
+                )],
+            )
         },
         other => {
             let code = other.code();

@@ -741,22 +741,7 @@ impl Run {
         fix: Vec<String>,
         page: Option<Page>,
     ) -> Explanation {
-        Explanation {
-            code: code.to_string(),
-            recognized: true,
-            title: title.to_string(),
-            cause,
-            fix,
-            link: page.and_then(|p| p.url(&self.ctx, None)),
-            link_label: page.map(|p| p.label().to_string()),
-            message: None,
-            http_status: None,
-            trace_id: None,
-            correlation_id: None,
-            request_id: None,
-            timestamp: None,
-            retry_after: None,
-        }
+        Explanation::new(code, title, cause, fix).on_page(page, &self.ctx, None)
     }
 
     async fn switch(&self) -> (Switch, Arc<Probe>, Option<Arc<Probe>>) {

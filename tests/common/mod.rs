@@ -32,3 +32,23 @@ pub fn keyway(
         String::from_utf8_lossy(&out.stderr).into(),
     )
 }
+
+/// fakecloud with the Contoso scenario, a custom cloud pointing every address at it, and an
+/// HTTP client that trusts its certificate authority.
+pub async fn emulator() -> (fakecloud::Running, keyway::cloud::Cloud, reqwest::Client) {
+    let cloud = fakecloud::start(
+        fakecloud::Scenario::contoso(),
+        fakecloud::Options::default(),
+    )
+    .await
+    .unwrap();
+    let custom = keyway::cloud::Cloud::custom(keyway::cloud::CustomEndpoints {
+        authority_host: cloud.https_url.clone(),
+        powerbi_api: cloud.https_url.clone(),
+        fabric_api: Some(format!("{}/v1", cloud.https_url)),
+        ..Default::default()
+    })
+    .unwrap();
+    let http = keyway::http::client(Some(cloud.ca_pem.as_bytes())).unwrap();
+    (cloud, custom, http)
+}
