@@ -1,7 +1,24 @@
 fn main() {
-    tauri_build::try_build(
-        tauri_build::Attributes::new()
-            .app_manifest(tauri_build::AppManifest::new().commands(&["app_info"])),
-    )
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
+        tauri_build::AppManifest::new().commands(&[
+            "app_info",
+            "list_profiles",
+            "open_profile",
+            "delete_profile",
+            "validate_draft",
+            "remember_secret",
+            "sign_in",
+            "sign_in_saved",
+            "cancel_sign_in",
+            "run_checks",
+            "save_connection",
+            "snippets",
+            "copy_access_token",
+            "support_report",
+            "portal_link",
+            "open_link",
+            "read_preset",
+        ]),
+    ))
     .expect("failed to run tauri-build");
 }

@@ -16,11 +16,12 @@ use std::fmt;
 use std::str::FromStr;
 
 /// Which cloud a tenant lives in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum CloudId {
     /// The worldwide commercial cloud, where almost every tenant lives.
+    #[default]
     Public,
     /// US Government Community Cloud: commercial sign-in, government Power BI.
     Gcc,
@@ -254,6 +255,49 @@ impl Cloud {
         })
     }
 
+    /// Whether Keyway may open this address in the browser: https on one of this cloud's
+    /// Microsoft hosts (sign-in, Azure portal, Power BI), or Microsoft's account and error pages.
+    /// A custom cloud's own hosts count too (plain http only on loopback, as everywhere).
+    pub fn may_open(&self, url: &str) -> bool {
+        let Ok(u) = reqwest::Url::parse(url) else {
+            return false;
+        };
+        let origin = |base: &str| {
+            reqwest::Url::parse(base).ok().map(|b| {
+                (
+                    b.scheme().to_string(),
+                    b.host_str().map(str::to_string),
+                    b.port(),
+                )
+            })
+        };
+        let own = [
+            &self.authority_host,
+            &self.azure_portal,
+            &self.powerbi_portal,
+        ]
+        .into_iter()
+        .filter_map(|b| origin(b))
+        .any(|o| {
+            o == (
+                u.scheme().to_string(),
+                u.host_str().map(str::to_string),
+                u.port(),
+            )
+        });
+        let microsoft = u.scheme() == "https"
+            && matches!(
+                u.host_str(),
+                Some(
+                    "login.microsoftonline.com"
+                        | "mysignins.microsoft.com"
+                        | "myaccount.microsoft.com"
+                )
+            );
+        let secure = u.scheme() == "https" || u.host_str().is_some_and(is_loopback_host);
+        (own && secure) || microsoft
+    }
+
     /// The v2 scope that asks for every Power BI permission the app was granted.
     pub fn powerbi_default_scope(&self) -> String {
         format!("{}/.default", self.powerbi_resource)
@@ -453,5 +497,23 @@ mod tests {
         }
         assert_eq!(host_of("[::1]:443"), "::1");
         assert_eq!(host_of("127.0.0.1:80"), "127.0.0.1");
+    }
+}
+
+#[cfg(test)]
+mod open_tests {
+    use super::*;
+
+    #[test]
+    fn only_this_clouds_microsoft_pages_may_be_opened() {
+        let gov = Cloud::builtin(CloudId::GccHigh).unwrap_or_else(|| unreachable!());
+        assert!(gov.may_open("https://portal.azure.us/#view/x"));
+        assert!(gov.may_open("https://app.high.powerbigov.us/admin-portal/tenantSettings"));
+        assert!(gov.may_open("https://login.microsoftonline.us/common/oauth2/deviceauth"));
+        assert!(gov.may_open("https://login.microsoftonline.com/error?code=50076"));
+        assert!(!gov.may_open("https://portal.azure.com.evil.example/"));
+        assert!(!gov.may_open("http://portal.azure.us/"));
+        assert!(!gov.may_open("file:///etc/passwd"));
+        assert!(!gov.may_open("javascript:alert(1)"));
     }
 }

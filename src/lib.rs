@@ -13,8 +13,10 @@ pub mod powerbi;
 pub mod profile;
 pub mod report;
 pub mod secret;
+pub mod snippets;
 pub mod validate;
 pub mod vault;
+pub mod wizard;
 
 use serde::Serialize;
 

@@ -8,8 +8,29 @@ mod commands;
 /// Starts the desktop app.
 pub fn run() {
     #[allow(clippy::expect_used)] // Nothing useful can happen if the window cannot start.
+    let state = commands::AppState::new().expect("Keyway could not prepare its HTTP client");
+    #[allow(clippy::expect_used)]
     tauri::Builder::default()
-        .invoke_handler(tauri::generate_handler![commands::app_info])
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::list_profiles,
+            commands::open_profile,
+            commands::delete_profile,
+            commands::validate_draft,
+            commands::remember_secret,
+            commands::sign_in,
+            commands::sign_in_saved,
+            commands::cancel_sign_in,
+            commands::run_checks,
+            commands::save_connection,
+            commands::snippets,
+            commands::copy_access_token,
+            commands::support_report,
+            commands::portal_link,
+            commands::open_link,
+            commands::read_preset,
+        ])
         .run(tauri::generate_context!())
         .expect("Keyway could not start its window");
 }

@@ -181,7 +181,8 @@ impl SignIn<'_> {
                 status: 0,
                 detail: "the browser came back without a code".into(),
             })?;
-        let http = |req| send(self.http, req);
+        let reqwest_client = self.http.clone();
+        let http = move |req| send(reqwest_client.clone(), req);
         let token = client
             .exchange_code(AuthorizationCode::new(code))
             .set_pkce_verifier(verifier)

@@ -42,7 +42,7 @@ impl ExtraDeviceAuthorizationFields for EntraDeviceFields {}
 
 /// Adapts Keyway's reqwest client to the `oauth2` crate.
 pub(crate) async fn send(
-    http: &reqwest::Client,
+    http: reqwest::Client,
     req: oauth2::HttpRequest,
 ) -> Result<oauth2::HttpResponse, reqwest::Error> {
     let (parts, body) = req.into_parts();
@@ -144,7 +144,8 @@ impl SignIn<'_> {
                 DeviceAuthorizationUrl::new(self.device_code_url()).map_err(bad_url)?,
             )
             .set_token_uri(TokenUrl::new(self.token_url()).map_err(bad_url)?);
-        let http = |req| send(self.http, req);
+        let reqwest_client = self.http.clone();
+        let http = move |req| send(reqwest_client.clone(), req);
         let scopes = self
             .user_scope()
             .split_whitespace()

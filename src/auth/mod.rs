@@ -150,16 +150,7 @@ impl<'a> SignIn<'a> {
             .post(&url)
             .header("client-request-id", uuid::Uuid::new_v4().to_string());
         if let Some((id, secret)) = basic {
-            // RFC 6749 §2.3.1: both parts form-urlencoded before Base64.
-            let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-            let pair = format!("{}:{}", enc(id), enc(secret));
-            req = req.header(
-                reqwest::header::AUTHORIZATION,
-                format!(
-                    "Basic {}",
-                    base64::engine::general_purpose::STANDARD.encode(pair)
-                ),
-            );
+            req = req.header(reqwest::header::AUTHORIZATION, basic_auth(id, secret));
         }
         let res = req
             .form(form)
@@ -281,6 +272,16 @@ impl<'a> SignIn<'a> {
             u.scheme() == "https" || u.host_str().is_some_and(crate::cloud::is_loopback_host);
         same_origin && secure
     }
+}
+
+/// HTTP Basic client authentication; RFC 6749 §2.3.1: both parts form-urlencoded before Base64.
+fn basic_auth(id: &str, secret: &str) -> String {
+    let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    let pair = format!("{}:{}", enc(id), enc(secret));
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(pair)
+    )
 }
 
 /// The current time, Unix seconds.

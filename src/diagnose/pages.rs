@@ -1,7 +1,7 @@
 //! The exact web page where a fix is made, for this cloud and this app.
 
 use crate::cloud::{Cloud, CloudId};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What Keyway knows about the setup an error came from; every field is optional.
 #[derive(Debug, Clone, Default)]
@@ -37,7 +37,7 @@ impl Context {
 }
 
 /// A page in the Azure portal, the Power BI admin portal, or Microsoft's account pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Page {
     /// The app registration's overview (client and tenant IDs).
