@@ -40,6 +40,8 @@ pub struct AppInfo {
     pub methods: Vec<MethodInfo>,
     /// Built-in clouds, most common first.
     pub clouds: Vec<Cloud>,
+    /// Where saved secrets go on this system, in words.
+    pub keyring: String,
 }
 
 /// The data behind the first wizard step (and `keyway clouds`).
@@ -47,6 +49,7 @@ pub fn app_info() -> AppInfo {
     AppInfo {
         version: VERSION.to_string(),
         os: std::env::consts::OS.to_string(),
+        keyring: vault::system_keyring_name().to_string(),
         goals: Goal::ALL.into_iter().map(GoalInfo::from).collect(),
         methods: Method::ALL.into_iter().map(MethodInfo::from).collect(),
         clouds: Cloud::all(),

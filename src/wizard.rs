@@ -554,6 +554,15 @@ impl Session {
             }
         }
         drop(inner);
+        // A name in use is refused before anything is written, so no saved secret is replaced.
+        if !replace && store.get(name).is_ok() {
+            return Err(Explanation::new(
+                "PROFILE_EXISTS",
+                format!("A connection named \"{name}\" already exists"),
+                "Saving would replace it and its secret.",
+                vec!["Choose another name, or replace the saved one.".into()],
+            ));
+        }
         // The keyring first: if it is locked or missing, nothing is half-saved.
         let vault = if secrets.is_empty() {
             None

@@ -73,17 +73,43 @@ export async function openUi(browser, { responses = {}, tauri = true, colorSchem
     }
   });
   if (tauri) {
+    // The same bridge the app's webview has (`__TAURI_INTERNALS__`: invoke and channels).
+    // An answer is a value, `{ __error }` to reject, `{ __events, __result | __error }` to stream
+    // channel events first, `{ __hold: true, __events }` to wait for `__KEYWAY_SETTLE__(cmd, answer)`,
+    // or `{ __sequence: [...] }` for successive calls.
     await page.addInitScript((answers) => {
+      const callbacks = new Map();
+      let nextId = 1;
+      const held = new Map();
       window.__KEYWAY_CALLS__ = [];
-      window.__TAURI__ = {
-        core: {
-          invoke: async (cmd, args) => {
-            window.__KEYWAY_CALLS__.push({ cmd, args });
-            if (!(cmd in answers)) throw { code: 'NO_COMMAND', message: `No command ${cmd}` };
-            const answer = answers[cmd];
-            if (answer && answer.__error) throw answer.__error;
-            return structuredClone(answer);
-          },
+      const channelOf = (args) => {
+        for (const v of Object.values(args || {})) {
+          const s = v && typeof v.toJSON === 'function' ? v.toJSON() : null;
+          if (typeof s === 'string' && s.startsWith('__CHANNEL__:')) return callbacks.get(Number(s.slice(12)));
+        }
+        return null;
+      };
+      const settle = (answer) => {
+        const scripted = answer !== null && typeof answer === 'object' && !Array.isArray(answer);
+        if (scripted && answer.__error) throw answer.__error;
+        return structuredClone(scripted && '__result' in answer ? answer.__result : answer);
+      };
+      window.__KEYWAY_SETTLE__ = (cmd, answer) => { held.get(cmd)?.(answer); held.delete(cmd); };
+      window.__TAURI_INTERNALS__ = {
+        transformCallback(fn) { const id = nextId++; callbacks.set(id, fn); return id; },
+        invoke: async (cmd, args) => {
+          window.__KEYWAY_CALLS__.push({ cmd, args: JSON.parse(JSON.stringify(args ?? {})) });
+          if (!(cmd in answers)) throw { code: 'NO_COMMAND', message: `No command ${cmd}` };
+          let answer = answers[cmd];
+          if (answer !== null && typeof answer === 'object' && answer.__sequence) answer = answer.__sequence.length > 1 ? answer.__sequence.shift() : answer.__sequence[0];
+          const send = channelOf(args);
+          (answer?.__events ?? []).forEach((message, index) => send?.({ index, message }));
+          if (answer && answer.__hold) {
+            const next = await new Promise((resolve) => held.set(cmd, resolve));
+            (next?.__events || []).forEach((message, index) => send?.({ index: index + (answer.__events?.length ?? 0), message }));
+            return settle(next);
+          }
+          return settle(answer);
         },
       };
     }, responses);

@@ -16,11 +16,17 @@ before(async () => {
 });
 after(async () => { await browser?.close(); });
 
-const ready = (page) => page.waitForSelector('main[data-step="start"]');
+// The app opens on the connections list; a new connection starts at the goal step.
+const ready = async (page) => {
+  await page.waitForSelector('main[data-step="home"]');
+  await page.click('#new-connection');
+  await page.waitForSelector('main[data-step="start"]');
+};
+const base = (extra = {}) => ({ app_info: info, list_profiles: [], ...extra });
 
 test('the first step shows every goal and cloud the core offers', async () => {
   const { page, context, problems, requests } = await openUi(browser,
-    { responses: { app_info: info } });
+    { responses: base() });
   await ready(page);
   const goals = await page.locator('input[name="goal"]').evaluateAll((els) => els.map((e) => e.value));
   assert.deepEqual(goals, info.goals.map((g) => g.id));
@@ -39,7 +45,7 @@ test('the first step shows every goal and cloud the core offers', async () => {
 
 for (const colorScheme of ['light', 'dark']) {
   test(`axe finds no accessibility violations on the first step (${colorScheme})`, async () => {
-    const { page, context } = await openUi(browser, { responses: { app_info: info }, colorScheme });
+    const { page, context } = await openUi(browser, { responses: base(), colorScheme });
     await ready(page);
     assert.deepEqual(await axe(page), []);
     // And with the error message showing.
@@ -54,7 +60,7 @@ for (const colorScheme of ['light', 'dark']) {
 }
 
 test('Continue without a goal explains what is missing and moves focus there', async () => {
-  const { page, context } = await openUi(browser, { responses: { app_info: info } });
+  const { page, context } = await openUi(browser, { responses: base() });
   await ready(page);
   await page.click('#continue');
   const error = page.locator('#goal-error');
@@ -70,7 +76,7 @@ test('Continue without a goal explains what is missing and moves focus there', a
 });
 
 test('a goal leads to its recommended sign-in method, and Back keeps every answer', async () => {
-  const { page, context } = await openUi(browser, { responses: { app_info: info } });
+  const { page, context } = await openUi(browser, { responses: base() });
   await ready(page);
   await page.check('input[value="delegated"]');
   await page.selectOption('#cloud', 'gcchigh');
@@ -94,11 +100,10 @@ test('a goal leads to its recommended sign-in method, and Back keeps every answe
 });
 
 test('the first step works from the keyboard alone', async () => {
-  const { page, context } = await openUi(browser, { responses: { app_info: info } });
+  const { page, context } = await openUi(browser, { responses: base() });
   await ready(page);
-  // Skip link first, then the goal group.
-  await page.keyboard.press('Tab');
-  assert.equal(await page.evaluate(() => document.activeElement.className), 'skip-link');
+  // The step's heading has focus; the goal group comes next.
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'step-title');
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.name), 'goal');
   await page.keyboard.press('Space');
@@ -108,6 +113,8 @@ test('the first step works from the keyboard alone', async () => {
   assert.equal(await page.evaluate(() => document.activeElement.id), 'cloud');
   await page.keyboard.press('ArrowDown');
   assert.equal(await page.locator('#cloud').inputValue(), 'gcc');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'back');
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'continue');
   const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
@@ -119,7 +126,7 @@ test('the first step works from the keyboard alone', async () => {
 
 test('at 800×600 nothing needs sideways scrolling', async () => {
   const { page, context } = await openUi(browser,
-    { responses: { app_info: info }, viewport: { width: 800, height: 600 } });
+    { responses: base(), viewport: { width: 800, height: 600 } });
   await ready(page);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth
     - document.documentElement.clientWidth);

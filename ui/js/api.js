@@ -1,13 +1,21 @@
 // The one door to Keyway's engine. Every call goes through a Tauri command; errors come back as
-// { code, message, cause, fix, link } so screens branch on `code`, never on message text.
+// explanations { code, title, cause, fix, link, link_label, … } so screens branch on `code`,
+// never on message text.
 
 export class KeywayError extends Error {
-  constructor({ code = 'UNKNOWN', message = 'Something went wrong.', cause, fix, link } = {}) {
-    super(message);
-    this.code = code;
-    this.cause = cause;
-    this.fix = fix;
-    this.link = link;
+  constructor(e = {}) {
+    super(e.message || e.title || 'Something went wrong.');
+    this.code = e.code || 'UNKNOWN';
+    this.title = e.title || e.message || 'Something went wrong.';
+    this.cause = e.cause;
+    this.fix = e.fix || [];
+    this.link = e.link;
+    this.linkLabel = e.link_label;
+    this.field = e.field;
+    this.details = {
+      traceId: e.trace_id, correlationId: e.correlation_id, requestId: e.request_id,
+      httpStatus: e.http_status, timestamp: e.timestamp,
+    };
   }
 }
 
@@ -15,7 +23,7 @@ export class KeywayError extends Error {
 // Tauri 2 webview has. Calling it directly spares the window the whole global API bundle
 // (`withGlobalTauri`), which costs start-up time and memory for nothing Keyway uses.
 function bridge() {
-  const tauri = globalThis.__TAURI__?.core ?? globalThis.__TAURI_INTERNALS__;
+  const tauri = globalThis.__TAURI_INTERNALS__ ?? globalThis.__TAURI__?.core;
   if (!tauri || typeof tauri.invoke !== 'function') {
     throw new KeywayError({
       code: 'NO_ENGINE',
@@ -37,4 +45,56 @@ export async function call(command, args = {}) {
   }
 }
 
+// A channel the engine streams progress over (Tauri's `Channel`, without its JS bundle).
+// Newer Tauri wraps each message as { index, message } to keep order; older sends it bare.
+export function channel(onmessage) {
+  const internals = bridge();
+  let next = 0;
+  const waiting = new Map();
+  const id = internals.transformCallback((raw) => {
+    if (raw && typeof raw === 'object' && 'index' in raw && ('message' in raw || 'end' in raw)) {
+      if ('end' in raw) return;
+      waiting.set(raw.index, raw.message);
+      while (waiting.has(next)) {
+        const m = waiting.get(next);
+        waiting.delete(next);
+        next += 1;
+        onmessage(m);
+      }
+    } else {
+      onmessage(raw);
+    }
+  });
+  const ipc = () => `__CHANNEL__:${id}`;
+  return { id, toJSON: ipc, __TAURI_TO_IPC_KEY__: ipc };
+}
+
+// The draft as the engine reads it: empty optional fields are absent, not "".
+export function clean(draft) {
+  const out = { ...draft };
+  for (const k of ['username', 'certificatePath', 'workspace', 'goal', 'method']) {
+    if (typeof out[k] === 'string' && !out[k].trim()) out[k] = null;
+  }
+  if (out.cloud !== 'custom') out.custom = null;
+  return out;
+}
+
 export const appInfo = () => call('app_info');
+export const listProfiles = () => call('list_profiles');
+export const openProfile = (name) => call('open_profile', { name });
+export const deleteProfile = (name) => call('delete_profile', { name });
+export const validateDraft = (draft) => call('validate_draft', { draft: clean(draft) });
+export const rememberSecret = (kind, value) => call('remember_secret', { kind, value });
+export const signIn = (draft, onEvent) => call('sign_in', { draft: clean(draft), events: channel(onEvent) });
+export const signInSaved = (name, onEvent) => call('sign_in_saved', { name, events: channel(onEvent) });
+export const cancelSignIn = () => call('cancel_sign_in');
+export const runChecks = ({ goal, workspace, allowChanges }, onEvent) =>
+  call('run_checks', { goal, workspace: workspace || null, allowChanges, events: channel(onEvent) });
+export const saveConnection = ({ name, replace, secretExpires }) =>
+  call('save_connection', { name, replace, secretExpires: secretExpires || null });
+export const snippets = (draft) => call('snippets', { draft: clean(draft) });
+export const copyAccessToken = () => call('copy_access_token');
+export const supportReport = (name) => call('support_report', { name });
+export const portalLink = (draft, page) => call('portal_link', { draft: clean(draft), page });
+export const openLink = (draft, url) => call('open_link', { draft: clean(draft), url });
+export const readPreset = (text) => call('read_preset', { text });

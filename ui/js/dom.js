@@ -1,5 +1,7 @@
 // Small helpers for building DOM safely: text is always set as text, never as HTML.
 
+import { openLink } from './api.js';
+
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
@@ -11,7 +13,7 @@ export function h(tag, attrs = {}, ...children) {
     } else if (value === true) el.setAttribute(key, '');
     else el.setAttribute(key, String(value));
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     el.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -25,3 +27,74 @@ export function announce(text) {
   region.textContent = '';
   setTimeout(() => { region.textContent = text; }, 50);
 }
+
+/** The step's heading, focused when the step opens. */
+export const heading = (text) => h('h1', { id: 'step-title', tabindex: '-1' }, text);
+
+/** Copies text; falls back to a selected textarea where the clipboard API is missing. */
+export async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    const area = h('textarea', { 'aria-hidden': 'true', class: 'visually-hidden' });
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    const ok = document.execCommand('copy');
+    area.remove();
+    return ok;
+  }
+}
+
+/** A button that opens a Microsoft page in the browser, with its own error line. */
+export function openButton(draft, url, label, { id } = {}) {
+  const status = h('span', { class: 'hint', role: 'status' });
+  const button = h('button', {
+    type: 'button', class: 'secondary small', id,
+    onclick: async () => {
+      try {
+        await openLink(draft, url);
+        status.textContent = 'Opened in your browser.';
+      } catch (e) {
+        status.textContent = e.title || String(e);
+      }
+    },
+  }, label);
+  return h('span', { class: 'open-link' }, button, status);
+}
+
+/**
+ * An explanation from the engine (or a KeywayError): what happened, why, numbered steps, the page
+ * to fix it on, and the IDs support asks for. `actions` are extra buttons (Try again, Back…).
+ */
+export function problemBox(e, draft, { id = 'problem', actions = [], heading = 'h2' } = {}) {
+  const d = e.details || {
+    traceId: e.trace_id, correlationId: e.correlation_id, requestId: e.request_id,
+    httpStatus: e.http_status,
+  };
+  const ids = [
+    ['Error code', e.code], ['HTTP status', d.httpStatus], ['Request ID', d.requestId],
+    ['Trace ID', d.traceId], ['Correlation ID', d.correlationId],
+  ].filter(([, v]) => v !== undefined && v !== null && v !== '');
+  const link = e.link;
+  const label = e.linkLabel || e.link_label;
+  return h('section', { class: 'problem', id, role: 'alert', 'aria-labelledby': `${id}-title` },
+    h(heading, { class: 'problem-what', id: `${id}-title` }, e.title || e.message),
+    e.cause ? h('p', {}, h('strong', {}, 'Why: '), e.cause) : null,
+    e.fix?.length ? h('div', {}, h('p', { class: 'fix-title' }, 'What to do:'),
+      h('ol', { class: 'fix' }, e.fix.map((f) => h('li', {}, f)))) : null,
+    link ? openButton(draft, link, label ? `Open ${label}` : 'Open this page') : null,
+    ids.length ? h('details', { class: 'ids' }, h('summary', {}, 'Details for support'),
+      h('dl', {}, ids.map(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))]))) : null,
+    actions.length ? h('div', { class: 'actions' }, actions) : null,
+  );
+}
+
+/** Back and Continue (or other) buttons at the foot of a step. */
+export function actions(...buttons) {
+  return h('div', { class: 'actions' }, buttons);
+}
+
+export const backButton = (onclick) =>
+  h('button', { type: 'button', class: 'secondary', id: 'back', onclick }, 'Back');

@@ -2,43 +2,69 @@
 // answer in memory so Back never loses anything.
 
 import { appInfo, KeywayError } from './api.js';
-import { h, announce } from './dom.js';
+import { h, announce, problemBox } from './dom.js';
+import * as home from './steps/home.js';
 import * as start from './steps/start.js';
 import * as method from './steps/method.js';
+import * as details from './steps/details.js';
+import * as signin from './steps/signin.js';
+import * as token from './steps/token.js';
+import * as checks from './steps/checks.js';
+import * as save from './steps/save.js';
+import * as done from './steps/done.js';
+import * as settings from './steps/settings.js';
 
-const STEPS = [start, method];
-const UPCOMING = ['App details', 'Sign in', 'Permissions', 'Save'];
+// The wizard's path, in order; `stage` is the progress entry each step belongs to.
+const FLOW = [start, method, details, signin, token, checks, save, done];
+const OTHER = [home, settings];
+const STAGES = ['Goal', 'Sign-in method', 'App details', 'Sign in', 'Permissions', 'Save'];
+const BACK = { method: 'start', details: 'method', signin: 'details', token: 'details',
+  checks: 'token', save: 'checks', done: 'home', settings: 'home' };
 
-const state = { goal: null, cloud: 'public', method: null };
+export const state = {
+  draft: { goal: null, cloud: 'public', custom: null, tenant: '', clientId: '', method: null,
+    username: '', certificatePath: '', workspace: '', scopes: [], v1: false },
+  hints: {},          // masked hints of secrets the engine keeps: { clientSecret: '…cdef' }
+  token: null,        // what the token says (never the token)
+  outcome: null,      // the latest checks
+  allowChanges: false,
+  savedName: null,    // the connection being checked again, or just saved
+  saved: null,
+};
+
 let info = null;
-let current = 0;
+let currentId = null;
 
-function renderProgress() {
+function renderProgress(step) {
   const list = document.getElementById('progress');
-  const titles = [...STEPS.map((s) => s.title), ...UPCOMING];
-  list.replaceChildren(...titles.map((title, i) => h('li', {
-    class: i === current ? 'current' : i < current ? 'done' : 'todo',
-    'aria-current': i === current ? 'step' : false,
-  }, h('span', { class: 'visually-hidden' }, `Step ${i + 1} of ${titles.length}: `), title)));
+  const nav = list.closest('nav');
+  const stage = step.stage ?? -1;
+  nav.hidden = stage < 0;
+  list.replaceChildren(...STAGES.map((title, i) => h('li', {
+    class: i === stage ? 'current' : i < stage ? 'done' : 'todo',
+    'aria-current': i === stage ? 'step' : false,
+  }, h('span', { class: 'visually-hidden' },
+    `Step ${i + 1} of ${STAGES.length}${i < stage ? ', done' : ''}: `), title)));
 }
 
-function show(index, { focus = true } = {}) {
-  current = index;
-  const step = STEPS[index];
+export function go(id, { focus = true } = {}) {
+  const step = [...FLOW, ...OTHER].find((s) => s.id === id);
+  if (!step) throw new Error(`no step ${id}`);
+  currentId = id;
   const main = document.getElementById('step');
   const ctx = {
-    info,
-    state,
-    next: () => show(Math.min(index + 1, STEPS.length - 1)),
-    back: () => show(Math.max(index - 1, 0)),
+    info, state, go,
+    next: () => go(FLOW[FLOW.indexOf(step) + 1]?.id ?? 'home'),
+    back: () => go(BACK[id] ?? 'home'),
+    isCurrent: () => currentId === id,
   };
-  main.replaceChildren(...step.render(ctx));
   main.dataset.step = step.id;
   main.setAttribute('aria-busy', 'false');
-  renderProgress();
+  main.replaceChildren(...step.render(ctx));
+  renderProgress(step);
   if (focus) {
     document.getElementById('step-title')?.focus();
-    announce(`Step ${index + 1}: ${step.title}`);
+    announce(step.stage >= 0 ? `Step ${step.stage + 1} of ${STAGES.length}: ${step.title}` : step.title);
   }
 }
 
@@ -49,11 +75,7 @@ function showFatal(err) {
   main.dataset.step = 'error';
   main.replaceChildren(
     h('h1', { id: 'step-title', tabindex: '-1' }, 'Keyway could not start'),
-    h('div', { class: 'problem', role: 'alert' },
-      h('p', { class: 'problem-what' }, e.message),
-      e.cause ? h('p', {}, h('strong', {}, 'Why: '), e.cause) : null,
-      e.fix?.length ? h('ol', {}, e.fix.map((f) => h('li', {}, f))) : null,
-      h('p', { class: 'hint' }, `Error code: ${e.code}`)),
+    problemBox(e, state.draft),
   );
 }
 
@@ -65,8 +87,10 @@ async function boot() {
     return;
   }
   document.getElementById('version').textContent = `Keyway ${info.version}`;
-  show(0, { focus: false });
-  // A standard performance mark once the first step has painted: the start-up bench reads it.
+  document.getElementById('open-settings').addEventListener('click', () => go('settings'));
+  document.getElementById('open-home').addEventListener('click', () => go('home'));
+  go('home', { focus: false });
+  // A standard performance mark once the first screen has painted: the start-up bench reads it.
   requestAnimationFrame(() => performance.mark('keyway:first-step-ready'));
 }
 

@@ -1,12 +1,43 @@
 // Step 1: what the person wants to do, and which Microsoft cloud their organisation uses.
 
-import { h } from '../dom.js';
+import { h, problemBox } from '../dom.js';
+import { readPreset } from '../api.js';
 
 export const id = 'start';
 export const title = 'Your goal';
+export const stage = 0;
+
+// A preset from a help desk fills in everything but the secret; the person checks the rest.
+function presetPicker(ctx, problemSlot) {
+  const input = h('input', { type: 'file', id: 'preset-file', accept: '.json,application/json',
+    class: 'visually-hidden' });
+  input.addEventListener('change', async () => {
+    const file = input.files?.[0];
+    if (!file) return;
+    problemSlot.replaceChildren();
+    try {
+      const draft = await readPreset(await file.text());
+      Object.assign(ctx.state.draft, draft);
+      ctx.state.hints = {};
+      ctx.go('details');
+    } catch (e) {
+      problemSlot.replaceChildren(problemBox(e, ctx.state.draft, { id: 'preset-problem' }));
+    } finally {
+      input.value = '';
+    }
+  });
+  return h('p', { class: 'preset' },
+    input,
+    h('label', { for: 'preset-file', class: 'button-like secondary', tabindex: '0',
+      onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); input.click(); } } },
+    'Open a preset from my help desk'),
+    h('span', { class: 'hint' }, ' A .json file your help desk sent; it has no secret in it.'));
+}
 
 export function render(ctx) {
   const { info, state, next } = ctx;
+  const draft = state.draft;
+  const presetProblem = h('div');
   const error = h('p', { id: 'goal-error', class: 'error', role: 'alert', hidden: true },
     'Choose what you want to do, then continue.');
 
@@ -15,7 +46,7 @@ export function render(ctx) {
     info.goals.map((goal) => h('label', { class: 'choice' },
       h('input', {
         type: 'radio', name: 'goal', value: goal.id,
-        checked: state.goal === goal.id,
+        checked: draft.goal === goal.id,
         'aria-describedby': `goal-${goal.id}-desc`,
       }),
       h('span', { class: 'choice-text' },
@@ -26,12 +57,15 @@ export function render(ctx) {
 
   const cloudHint = h('p', { id: 'cloud-hint', class: 'hint' });
   const cloud = h('select', { id: 'cloud', name: 'cloud', 'aria-describedby': 'cloud-hint' },
-    info.clouds.map((c) => h('option', { value: c.id, selected: state.cloud === c.id }, c.name)));
+    info.clouds.map((c) => h('option', { value: c.id, selected: draft.cloud === c.id }, c.name)),
+    draft.custom ? h('option', { value: 'custom', selected: draft.cloud === 'custom' },
+      'Custom (from Settings)') : null);
   const describeCloud = () => {
     const chosen = info.clouds.find((c) => c.id === cloud.value);
-    cloudHint.textContent = chosen ? chosen.description : '';
+    cloudHint.textContent = chosen ? chosen.description
+      : `Addresses set in Settings: ${draft.custom?.authorityHost ?? ''}`;
   };
-  cloud.addEventListener('change', () => { state.cloud = cloud.value; describeCloud(); });
+  cloud.addEventListener('change', () => { draft.cloud = cloud.value; describeCloud(); });
   describeCloud();
 
   const form = h('form', { novalidate: true, 'aria-labelledby': 'step-title' },
@@ -42,19 +76,20 @@ export function render(ctx) {
       cloud,
       cloudHint),
     h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'secondary', id: 'back', onclick: ctx.back }, 'Back'),
       h('button', { type: 'submit', class: 'primary', id: 'continue' }, 'Continue')),
   );
 
   form.addEventListener('change', (event) => {
     if (event.target.name === 'goal') {
-      state.goal = event.target.value;
+      draft.goal = event.target.value;
       error.hidden = true;
       goals.removeAttribute('aria-invalid');
     }
   });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    if (!state.goal) {
+    if (!draft.goal) {
       error.hidden = false;
       goals.setAttribute('aria-invalid', 'true');
       goals.querySelector('input')?.focus();
@@ -69,5 +104,6 @@ export function render(ctx) {
       'Pick the one that sounds most like your task. Keyway uses it to suggest how to sign in ' +
       'and which permissions to check.'),
     form,
+    h('div', { class: 'or' }, presetPicker(ctx, presetProblem), presetProblem),
   ];
 }

@@ -1,0 +1,72 @@
+// The real core, for tests that need its answers: fakecloud (the emulator binary) and the
+// `keyway` CLI, which runs the same code the app's commands call. UI tests take their fixtures
+// from here instead of writing the engine's answers by hand.
+
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { ROOT } from './ui-harness.mjs';
+
+export const KEYWAY = process.env.KEYWAY_BIN || path.join(ROOT, 'target', 'debug', 'keyway');
+export const FAKECLOUD = process.env.FAKECLOUD_BIN || path.join(ROOT, 'target', 'debug', 'fakecloud');
+
+export const CONTOSO = 'contoso.onmicrosoft.com';
+export const FABRIKAM = 'fabrikam.onmicrosoft.com';
+export const EMBED = { client: '11111111-1111-4111-8111-111111111111', secret: 'Emb8Q~current.secret-value_0123456789abcdef' };
+export const FABRIKAM_APP = { client: '77777777-7777-4777-8777-777777777777', secret: 'Fab8Q~fabrikam.secret-value_0123456789abcdef' };
+export const DESKTOP = { client: '33333333-3333-4333-8333-333333333333' };
+
+/** Starts fakecloud with the Contoso scenario; resolves to { https, http, ca, stop }. */
+export async function startFakecloud() {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'keyway-fc-'));
+  const ca = path.join(dir, 'ca.pem');
+  const child = spawn(FAKECLOUD, ['--ca-out', ca], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = readline.createInterface({ input: child.stdout });
+  const first = await new Promise((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`fakecloud exited (${code})`)));
+  });
+  lines.on('line', () => {}); // keep draining
+  const where = JSON.parse(first);
+  return { https: where.https, http: where.http, ca: where.ca, stop: () => child.kill('SIGTERM') };
+}
+
+/** The custom-cloud arguments that point the CLI at fakecloud. */
+export function cloudArgs(fc) {
+  return ['--cloud', 'custom', '--authority-host', fc.https, '--powerbi-api', fc.https,
+    '--fabric-api', `${fc.https}/v1`, '--ca-cert', fc.ca];
+}
+
+function run(args, input) {
+  try {
+    return execFileSync(KEYWAY, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+  } catch (e) {
+    if (e.status === 1 && e.stdout) return e.stdout; // a failed check still prints its result
+    throw e;
+  }
+}
+
+/** `keyway check --json` for an app with a client secret. */
+export function coreCheck(fc, { tenant, client, secret, goal }) {
+  return JSON.parse(run(['check', ...cloudArgs(fc), '--tenant', tenant, '--client-id', client,
+    '--client-secret-stdin', '--goal', goal, '--json'], secret));
+}
+
+/** `keyway explain --json` on any error text. */
+export function coreExplain(text) {
+  return JSON.parse(run(['explain', '--json'], text));
+}
+
+/** What the core says of a token, shaped as the app's token summary. */
+export function coreTokenSummary(fc, { tenant, client, secret }) {
+  const t = JSON.parse(run(['token', ...cloudArgs(fc), '--tenant', tenant, '--client-id', client,
+    '--client-secret-stdin', '--json'], secret));
+  const c = t.claims;
+  return {
+    who: c.appOnly ? `the app ${c.appId}` : c.who, name: c.name ?? null, tenantId: c.tenantId,
+    appId: c.appId, audience: c.audience, permissions: c.appOnly ? c.roles : c.scopes,
+    appOnly: c.appOnly, expiresOn: t.expires_on, secretHint: `…${secret.slice(-4)}`,
+  };
+}

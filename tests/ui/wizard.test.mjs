@@ -1,0 +1,436 @@
+// Every wizard screen in headless Chromium, with the engine's answers taken from the real core
+// (the `keyway` CLI against fakecloud): each screen and error state checked with axe-core, and
+// the service-principal flow done with the keyboard alone.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, writeFile, mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { launch, openUi, axe, coreAppInfo, ARTIFACTS } from '../support/ui-harness.mjs';
+import {
+  startFakecloud, coreCheck, coreExplain, coreTokenSummary, CONTOSO, FABRIKAM, EMBED, FABRIKAM_APP,
+} from '../support/core.mjs';
+import { execFileSync } from 'node:child_process';
+import { KEYWAY } from '../support/core.mjs';
+
+let browser;
+let info;
+let fc;
+const real = {};
+
+function cliError(args, input) {
+  try {
+    execFileSync(KEYWAY, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+  } catch (e) {
+    return JSON.parse(e.stdout).error.details;
+  }
+  throw new Error('expected a failure');
+}
+
+before(async () => {
+  info = coreAppInfo();
+  browser = await launch();
+  await mkdir(ARTIFACTS, { recursive: true });
+  fc = await startFakecloud();
+  real.pass = coreCheck(fc, { tenant: CONTOSO, ...EMBED, goal: 'embed' });
+  real.switchOff = coreCheck(fc, { tenant: FABRIKAM, ...FABRIKAM_APP, goal: 'embed' });
+  real.badSecret = coreCheck(fc, { tenant: CONTOSO, client: EMBED.client,
+    secret: 'Emb8Q~not.the.right.value_0123456789abcdef', goal: 'embed' }).items[0].problem;
+  real.token = coreTokenSummary(fc, { tenant: CONTOSO, ...EMBED });
+  // Field problems exactly as the core words them.
+  real.badClientId = cliError(['token', '--tenant', CONTOSO, '--client-id', '1111-not-a-guid',
+    '--client-secret-stdin', '--json'], EMBED.secret);
+  real.secretId = cliError(['token', '--tenant', CONTOSO, '--client-id', EMBED.client,
+    '--client-secret-stdin', '--json'], '5ec1d000-0000-4000-8000-000000000001');
+  real.throttled = coreExplain('HTTP/1.1 429 Too Many Requests\nRetry-After: 30\n\n');
+});
+after(async () => { await browser?.close(); fc?.stop(); });
+
+const saved = { name: 'Sales embed', secretLocation: 'your keyring (Secret Service)',
+  profileFile: '/home/someone/.config/keyway/profiles.json' };
+const snippets = [
+  { id: 'powershell', title: 'PowerShell', text: 'Connect-PowerBIServiceAccount -ServicePrincipal' },
+  { id: 'python', title: 'Python (msal)', text: 'import msal' },
+  { id: 'env', title: '.env file', text: 'POWERBI_CLIENT_ID=1111\nPOWERBI_CLIENT_SECRET=\n' },
+];
+
+function responses(extra = {}) {
+  return {
+    app_info: info, list_profiles: [], validate_draft: [], remember_secret: '…cdef',
+    sign_in: real.token, run_checks: { __events: streamOf(real.pass), __result: real.pass },
+    save_connection: saved, snippets, copy_access_token: 'eyJ0eXAi.fake.token',
+    support_report: '/home/someone/Downloads/keyway-report-Sales-embed.html',
+    portal_link: 'https://portal.azure.com/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/Overview/appId/1111',
+    open_link: null, cancel_sign_in: null,
+    ...extra,
+  };
+}
+
+/** The events the core streams for an outcome: the plan, then each item. */
+function streamOf(outcome) {
+  return [{ event: 'planned', items: outcome.items.map((i) => ({ id: i.id, title: i.title })) },
+    ...outcome.items.map((item) => ({ event: 'finished', item }))];
+}
+
+const at = (page, step) => page.waitForSelector(`main[data-step="${step}"]`);
+const focused = (page) => page.evaluate(() => document.activeElement?.id || document.activeElement?.name);
+const calls = (page, cmd) => page.evaluate((c) => window.__KEYWAY_CALLS__.filter((x) => x.cmd === c), cmd);
+
+async function noViolations(page, label) {
+  assert.deepEqual(await axe(page), [], `axe on ${label}`);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true });
+}
+
+/** Fills the path to the details screen for an embed goal with a client secret. */
+async function toDetails(page) {
+  await at(page, 'home');
+  await page.click('#new-connection');
+  await at(page, 'start');
+  await page.check('input[value="embed"]');
+  await page.click('#continue');
+  await at(page, 'method');
+  await page.click('#continue');
+  await at(page, 'details');
+}
+
+test('home lists connections with their state, most urgent first, or says there are none', async () => {
+  const cards = [
+    { name: 'Finance refresh', goal: 'Push or refresh datasets from a script', method: 'App with a client secret', cloud: 'Public (worldwide)', tenant: CONTOSO, clientId: EMBED.client, badge: 'failing', badgeText: 'Failing', lastSummary: 'Power BI lets apps use its API: Power BI does not let apps in yet', daysLeft: null },
+    { name: 'Sales embed', goal: 'Embed reports for customers', method: 'App with a client secret', cloud: 'Public (worldwide)', tenant: CONTOSO, clientId: EMBED.client, badge: 'expiring', badgeText: 'Secret expires in 12 days', lastSummary: 'Every check passed.', daysLeft: 12 },
+    { name: 'My reports', goal: 'Call the API as myself', method: 'Sign in with my browser', cloud: 'Public (worldwide)', tenant: CONTOSO, clientId: EMBED.client, badge: 'working', badgeText: 'Working', lastSummary: 'Every check passed.', daysLeft: null },
+  ];
+  for (const colorScheme of ['light', 'dark']) {
+    const { page, context, problems } = await openUi(browser, { responses: responses({ list_profiles: cards }), colorScheme });
+    await at(page, 'home');
+    await page.waitForSelector('.card');
+    assert.deepEqual(await page.locator('.card-title').allTextContents(), cards.map((c) => c.name));
+    assert.deepEqual(await page.locator('.status-badge').allTextContents(), ['Failing', 'Secret expires in 12 days', 'Working']);
+    await noViolations(page, `home (${colorScheme})`);
+    await shot(page, `ui-home-${colorScheme}.png`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+  const { page, context } = await openUi(browser, { responses: responses() });
+  await at(page, 'home');
+  await page.getByText('No connections yet').waitFor();
+  await noViolations(page, 'empty home');
+  await context.close();
+});
+
+test('the service-principal flow from empty to saved, with the keyboard alone', async () => {
+  const { page, context, problems } = await openUi(browser, { responses: responses() });
+  await at(page, 'home');
+  const key = (k) => page.keyboard.press(k);
+  const tabTo = async (id, max = 30) => {
+    for (let i = 0; i < max; i += 1) {
+      if (await focused(page) === id) return;
+      await key('Tab');
+    }
+    assert.fail(`Tab never reached #${id}; focus is on ${await focused(page)}`);
+  };
+  await tabTo('new-connection');
+  await key('Enter');
+  await at(page, 'start');
+  assert.equal(await focused(page), 'step-title', 'each step moves focus to its heading');
+  await key('Tab'); // the goal group
+  await key('Space');
+  assert.equal(await page.locator('input[name="goal"]:checked').getAttribute('value'), 'embed');
+  await tabTo('continue');
+  await key('Enter');
+  await at(page, 'method');
+  assert.equal(await page.locator('input[name="method"]:checked').getAttribute('value'), 'client-secret');
+  await noViolations(page, 'method');
+  await tabTo('continue');
+  await key('Enter');
+  await at(page, 'details');
+  await noViolations(page, 'details');
+  await tabTo('tenant');
+  await page.keyboard.type(CONTOSO);
+  await tabTo('client-id');
+  await page.keyboard.type(EMBED.client);
+  await tabTo('client-secret');
+  await page.keyboard.type(EMBED.secret);
+  await tabTo('continue');
+  await key('Enter');
+  await at(page, 'signin');
+  await noViolations(page, 'sign in');
+  // The secret went to the engine once, on its own; the draft never carries it.
+  const remembered = await calls(page, 'remember_secret');
+  assert.deepEqual(remembered.map((c) => c.args), [{ kind: 'client-secret', value: EMBED.secret }]);
+  await tabTo('get-token');
+  await key('Enter');
+  await at(page, 'token');
+  const signIn = await calls(page, 'sign_in');
+  assert.equal(signIn.length, 1);
+  assert.ok(!JSON.stringify(signIn[0].args).includes(EMBED.secret), 'no secret in the sign-in call');
+  assert.equal(signIn[0].args.draft.clientId, EMBED.client);
+  assert.match(await page.locator('#token-summary').textContent(), new RegExp(`the app ${EMBED.client}`));
+  assert.match(await page.locator('#token-summary').textContent(), /ending …cdef/);
+  await noViolations(page, 'token summary');
+  await shot(page, 'ui-token.png');
+  await tabTo('continue');
+  await key('Enter');
+  await at(page, 'checks');
+  await page.waitForSelector('#verdict-text');
+  assert.equal(await page.locator('#verdict-text').textContent(), 'Everything this goal needs is in place.');
+  assert.equal(await page.locator('.check[data-status="pass"]').count(), real.pass.items.length);
+  await noViolations(page, 'checks (all green)');
+  await shot(page, 'ui-checks-pass.png');
+  await tabTo('continue');
+  await key('Enter');
+  await at(page, 'save');
+  assert.match(await page.locator('#where-saved').textContent(), /client secret goes into your keyring/);
+  await noViolations(page, 'save');
+  await tabTo('save');
+  await key('Enter');
+  await at(page, 'done');
+  assert.match(await page.locator('#saved-where').textContent(), /Secret Service/);
+  await page.waitForSelector('#snippet-powershell');
+  // Tabs move with the arrow keys.
+  await page.focus('#tab-powershell');
+  await key('ArrowRight');
+  assert.equal(await focused(page), 'tab-python');
+  assert.equal(await page.locator('#snippet-python').textContent(), 'import msal');
+  await noViolations(page, 'done');
+  await shot(page, 'ui-done.png');
+  const save = await calls(page, 'save_connection');
+  assert.equal(save[0].args.name, `Embed reports for customers (${CONTOSO})`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('each field is checked as typed, a pasted Secret ID is recognised, and Back keeps input', async () => {
+  const { page, context } = await openUi(browser, { responses: responses({
+    validate_draft: [real.badClientId],
+    remember_secret: { __error: real.secretId },
+  }) });
+  await toDetails(page);
+  await page.fill('#tenant', CONTOSO);
+  await page.fill('#client-id', '1111-not-a-guid');
+  await page.locator('#client-id').blur();
+  await page.waitForSelector('#client-id-error:not([hidden])');
+  assert.equal(await page.locator('#client-id-error').textContent(), real.badClientId.message);
+  assert.equal(await page.locator('#client-id').getAttribute('aria-invalid'), 'true');
+  await page.fill('#client-secret', '5ec1d000-0000-4000-8000-000000000001');
+  await page.click('#continue');
+  await page.waitForSelector('#client-secret-error:not([hidden])');
+  assert.equal(await page.locator('#client-secret-error').textContent(), real.secretId.message);
+  assert.match(real.secretId.message, /Secret ID/);
+  assert.equal(await page.locator('#details-summary').textContent(), '2 fields need attention.');
+  assert.equal(await focused(page), 'client-id', 'focus goes to the first field to fix');
+  assert.equal(await page.locator('main').getAttribute('data-step'), 'details');
+  await noViolations(page, 'details with errors');
+  await shot(page, 'ui-details-errors.png');
+  await page.click('#back');
+  await at(page, 'method');
+  await page.click('#continue');
+  await at(page, 'details');
+  assert.equal(await page.inputValue('#tenant'), CONTOSO);
+  assert.equal(await page.inputValue('#client-id'), '1111-not-a-guid');
+  await context.close();
+});
+
+test('"Where do I find this?" gives steps and opens the exact portal page', async () => {
+  const { page, context } = await openUi(browser, { responses: responses() });
+  await toDetails(page);
+  await page.fill('#client-id', EMBED.client);
+  await page.click('#client-id + * summary, .field:has(#client-id) summary');
+  await page.waitForSelector('#client-id-open');
+  await page.click('#client-id-open');
+  const [portal] = await calls(page, 'portal_link');
+  assert.equal(portal.args.page, 'app-overview');
+  const [open] = await calls(page, 'open_link');
+  assert.match(open.args.url, /\/Overview\/appId\//);
+  await noViolations(page, 'details with help open');
+  await context.close();
+});
+
+test('a refused sign-in is explained in place, with the fix and the page', async () => {
+  const { page, context } = await openUi(browser, { responses: responses({ sign_in: { __error: real.badSecret } }) });
+  await toDetails(page);
+  await page.fill('#tenant', CONTOSO);
+  await page.fill('#client-id', EMBED.client);
+  await page.fill('#client-secret', 'Emb8Q~not.the.right.value_0123456789abcdef');
+  await page.click('#continue');
+  await at(page, 'signin');
+  await page.click('#get-token');
+  await page.waitForSelector('#signin-problem');
+  const text = await page.locator('#signin-problem').textContent();
+  assert.match(text, new RegExp(real.badSecret.title));
+  assert.match(text, /Certificates & secrets/);
+  assert.equal(await page.locator('#signin-problem ol.fix li').count(), real.badSecret.fix.length);
+  assert.match(await page.locator('#signin-problem .ids').textContent(), /AADSTS7000215/);
+  assert.equal(await page.locator('#get-token').textContent(), 'Try again');
+  assert.equal(await focused(page), 'signin-problem-title');
+  await noViolations(page, 'sign-in error');
+  await shot(page, 'ui-signin-error.png');
+  await context.close();
+});
+
+test('device code: the code large with copy, the sign-in page, a countdown, and cancel', async () => {
+  const code = { event: 'device-code', userCode: 'FCKW7D2Q', verificationUri: `${fc.https}/devicelogin`, expiresIn: 900, message: null };
+  const { page, context } = await openUi(browser, { responses: responses({
+    sign_in: { __hold: true, __events: [code] },
+  }) });
+  await at(page, 'home');
+  await page.click('#new-connection');
+  await page.check('input[value="delegated"]');
+  await page.click('#continue');
+  await page.check('input[value="device-code"]');
+  await page.click('#continue');
+  await page.fill('#tenant', CONTOSO);
+  await page.fill('#client-id', '33333333-3333-4333-8333-333333333333');
+  await page.click('#continue');
+  await at(page, 'signin');
+  await page.click('#get-token');
+  await page.waitForSelector('#user-code');
+  assert.equal(await page.locator('#user-code').textContent(), 'FCKW7D2Q');
+  const size = await page.locator('#user-code').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  assert.ok(size >= 30, `the code is large (${size}px)`);
+  assert.match(await page.locator('#code-timer').textContent(), /The code works for 1[45]:\d\d more/);
+  assert.equal(await page.locator('#cancel').isVisible(), true);
+  await page.click('#open-signin-page');
+  assert.equal((await calls(page, 'open_link'))[0].args.url, code.verificationUri);
+  await noViolations(page, 'device code');
+  await shot(page, 'ui-device-code.png');
+  await page.click('#cancel');
+  assert.equal((await calls(page, 'cancel_sign_in')).length, 1);
+  const cancelled = coreExplain('SIGN_IN_CANCELLED');
+  await page.evaluate((e) => window.__KEYWAY_SETTLE__('sign_in', { __error: { ...e, code: 'SIGN_IN_CANCELLED', title: 'The sign-in was cancelled', cause: 'It was stopped here in Keyway.', fix: ['Start it again when you are ready.'] } }), cancelled);
+  await page.waitForSelector('#signin-problem');
+  assert.match(await page.locator('#signin-problem').textContent(), /cancelled/);
+  await context.close();
+});
+
+test('a failing check shows its cause, numbered fix, the page, and Check again reruns', async () => {
+  const { page, context } = await openUi(browser, { responses: responses({
+    run_checks: { __sequence: [
+      { __events: streamOf(real.switchOff), __result: real.switchOff },
+      { __events: streamOf(real.pass), __result: real.pass },
+    ] },
+  }) });
+  await toDetails(page);
+  await page.fill('#tenant', FABRIKAM);
+  await page.fill('#client-id', FABRIKAM_APP.client);
+  await page.fill('#client-secret', FABRIKAM_APP.secret);
+  await page.click('#continue');
+  await page.click('#get-token');
+  await at(page, 'token');
+  await page.click('#continue');
+  await at(page, 'checks');
+  await page.waitForSelector('#verdict-text');
+  const item = page.locator('#check-tenant-switch');
+  assert.equal(await item.getAttribute('data-status'), 'fail');
+  const text = await item.textContent();
+  const problem = real.switchOff.items.find((i) => i.id === 'tenant-switch').problem;
+  assert.match(text, /Why: /);
+  assert.match(text, /Power BI tenant settings/);
+  assert.equal(await item.locator('ol.fix li').count(), problem.fix.length);
+  assert.equal(await page.locator('#check-security-group').getAttribute('data-status'), 'skipped');
+  assert.match(await page.locator('#verdict-text').textContent(), /1 problem to fix/);
+  await noViolations(page, 'checks with a failure');
+  await shot(page, 'ui-checks-fail.png');
+  // Screen readers hear each item as it finishes.
+  assert.ok((await page.locator('#announcer').textContent()).length > 0);
+  await page.click('#again-tenant-switch');
+  await page.waitForSelector('#check-tenant-switch[data-status="pass"]');
+  assert.equal((await calls(page, 'run_checks')).length, 2);
+  await context.close();
+});
+
+test('a locked keyring is explained and nothing typed is lost', async () => {
+  const locked = { code: 'KEYRING_LOCKED', title: 'Your keyring is locked.', cause: 'The Secret Service asked for it to be unlocked.', fix: ['Unlock your keyring (your login password usually does it), then save again.'] };
+  const { page, context } = await openUi(browser, { responses: responses({ save_connection: { __sequence: [{ __error: locked }, saved] } }) });
+  await toDetails(page);
+  await page.fill('#tenant', CONTOSO);
+  await page.fill('#client-id', EMBED.client);
+  await page.fill('#client-secret', EMBED.secret);
+  await page.click('#continue');
+  await page.click('#get-token');
+  await at(page, 'token');
+  await page.click('#continue');
+  await page.waitForSelector('#verdict-text');
+  await page.click('#continue');
+  await at(page, 'save');
+  await page.fill('#connection-name', 'Sales embed');
+  await page.fill('#secret-expires', '2027-06-30');
+  await page.click('#save');
+  await page.waitForSelector('#save-problem');
+  assert.match(await page.locator('#save-problem').textContent(), /Unlock your keyring/);
+  assert.equal(await page.inputValue('#connection-name'), 'Sales embed');
+  assert.equal(await page.inputValue('#secret-expires'), '2027-06-30');
+  await noViolations(page, 'save error');
+  await page.click('#save');
+  await at(page, 'done');
+  const args = (await calls(page, 'save_connection')).map((c) => c.args);
+  assert.deepEqual(args[1], { name: 'Sales embed', replace: false, secretExpires: '2027-06-30' });
+  await context.close();
+});
+
+test('a preset from the help desk fills in everything but the secret', async () => {
+  const draft = { goal: 'embed', cloud: 'gcchigh', custom: null, tenant: CONTOSO, clientId: EMBED.client,
+    method: 'client-secret', username: null, certificatePath: null, workspace: 'f0f0f0f0-1111-4111-8111-000000000001', scopes: [], v1: false };
+  const { page, context } = await openUi(browser, { responses: responses({ read_preset: draft }) });
+  await at(page, 'home');
+  await page.click('#new-connection');
+  await at(page, 'start');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'keyway-preset-'));
+  const file = path.join(dir, 'preset.json');
+  await writeFile(file, JSON.stringify({ schema: 1, name: 'Sales' }));
+  await page.setInputFiles('#preset-file', file);
+  await at(page, 'details');
+  assert.equal(await page.inputValue('#tenant'), CONTOSO);
+  assert.equal(await page.inputValue('#workspace'), draft.workspace);
+  assert.equal(await page.inputValue('#client-secret'), '');
+  const [read] = await calls(page, 'read_preset');
+  assert.match(read.args.text, /"schema":1/);
+  await context.close();
+});
+
+test('settings: a custom cloud is checked before it is used', async () => {
+  const { page, context } = await openUi(browser, { responses: responses() });
+  await at(page, 'home');
+  await page.click('#open-settings');
+  await at(page, 'settings');
+  await page.fill('#custom-authorityHost', 'login.example.com');
+  await page.fill('#custom-powerbiApi', 'https://api.example.com');
+  await page.click('#save-settings');
+  assert.match(await page.locator('#settings-error').textContent(), /Sign-in service: give an address starting with https/);
+  assert.equal(await focused(page), 'custom-authorityHost');
+  await noViolations(page, 'settings');
+  await page.fill('#custom-authorityHost', 'https://login.example.com');
+  await page.click('#save-settings');
+  await at(page, 'home');
+  await page.click('#new-connection');
+  assert.equal(await page.locator('#cloud').inputValue(), 'custom');
+  await context.close();
+});
+
+test('at 800×600 the busiest screens need no sideways scrolling', async () => {
+  const { page, context } = await openUi(browser, { responses: responses({
+    run_checks: { __events: streamOf(real.switchOff), __result: real.switchOff },
+  }), viewport: { width: 800, height: 600 } });
+  await toDetails(page);
+  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.equal(await overflow(), 0, 'details');
+  await page.fill('#tenant', CONTOSO);
+  await page.fill('#client-id', EMBED.client);
+  await page.fill('#client-secret', EMBED.secret);
+  await page.click('#continue');
+  await page.click('#get-token');
+  await page.click('#continue');
+  await page.waitForSelector('#verdict-text');
+  assert.equal(await overflow(), 0, 'checks');
+  await shot(page, 'ui-checks-800x600.png');
+  await context.close();
+});
+
+test('a throttled call is explained from its real body', () => {
+  // The explanation the checks screen shows for a 429 comes from the core's catalogue.
+  assert.equal(real.throttled.code, 'HTTP_429');
+  assert.equal(real.throttled.retry_after, 30);
+});

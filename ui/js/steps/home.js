@@ -1,0 +1,105 @@
+// Home: the saved connections with their state at a glance, and the way to add one.
+
+import { listProfiles, openProfile, deleteProfile, supportReport } from '../api.js';
+import { h, heading, announce, problemBox } from '../dom.js';
+
+export const id = 'home';
+export const title = 'My connections';
+export const stage = -1;
+
+const BADGE_LABEL = { working: 'Working', failing: 'Failing', expiring: 'Expiring soon',
+  expired: 'Expired', unchecked: 'Not checked' };
+
+function card(p, ctx, list) {
+  const status = h('p', { class: 'hint', role: 'status', id: `status-${slug(p.name)}` });
+  const checkAgain = async () => {
+    try {
+      const draft = await openProfile(p.name);
+      Object.assign(ctx.state.draft, draft);
+      ctx.state.savedName = p.name;
+      ctx.state.hints = {};
+      ctx.go('signin');
+    } catch (e) {
+      status.textContent = e.title;
+    }
+  };
+  const report = async () => {
+    try {
+      const path = await supportReport(p.name);
+      status.textContent = `Support report saved to ${path}. It holds no secret or token.`;
+    } catch (e) {
+      status.textContent = e.title;
+    }
+  };
+  const remove = async (event) => {
+    const button = event.currentTarget;
+    if (button.dataset.confirm !== 'yes') {
+      button.dataset.confirm = 'yes';
+      button.textContent = `Yes, delete “${p.name}”`;
+      status.textContent = 'Press again to delete this connection and its saved secret.';
+      return;
+    }
+    try {
+      await deleteProfile(p.name);
+      announce(`Deleted ${p.name}.`);
+      list.replaceChildren(...(await cards(ctx, list)));
+      document.getElementById('new-connection')?.focus();
+    } catch (e) {
+      status.textContent = e.title;
+    }
+  };
+  return h('li', { class: `card badge-${p.badge}` },
+    h('div', { class: 'card-head' },
+      h('h2', { class: 'card-title' }, p.name),
+      h('span', { class: `status-badge ${p.badge}` }, p.badgeText || BADGE_LABEL[p.badge])),
+    h('p', { class: 'card-meta' }, [p.goal, p.method, p.cloud].filter(Boolean).join(' · ')),
+    p.lastSummary ? h('p', { class: 'hint' }, `Last check: ${p.lastSummary}`) : null,
+    h('div', { class: 'card-actions' },
+      h('button', { type: 'button', class: 'secondary small', onclick: checkAgain,
+        'aria-label': `Check again: “${p.name}”` }, 'Check again'),
+      h('button', { type: 'button', class: 'secondary small', onclick: report,
+        'aria-label': `Support report: “${p.name}”` }, 'Support report'),
+      h('button', { type: 'button', class: 'secondary small danger', onclick: remove,
+        'aria-label': `Delete: “${p.name}”` }, 'Delete')),
+    status);
+}
+
+function slug(s) {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+}
+
+async function cards(ctx, list) {
+  const profiles = await listProfiles();
+  if (!profiles.length) {
+    return [h('li', { class: 'empty' },
+      h('p', {}, 'No connections yet. Set one up in a few steps: Keyway explains each one.'))];
+  }
+  return profiles.map((p) => card(p, ctx, list));
+}
+
+export function render(ctx) {
+  const list = h('ul', { class: 'cards', id: 'profiles', 'aria-labelledby': 'step-title' },
+    h('li', { class: 'loading' }, 'Loading your connections…'));
+  const start = () => {
+    ctx.state.savedName = null;
+    ctx.go('start');
+  };
+  const problem = h('div');
+  cards(ctx, list)
+    .then((items) => list.replaceChildren(...items))
+    .catch((e) => {
+      list.replaceChildren();
+      problem.replaceChildren(problemBox(e, ctx.state.draft));
+    });
+  return [
+    heading('Your Power BI connections'),
+    h('p', { class: 'lead' },
+      'Each connection is a way for a script, a tool or an app to reach the Power BI API. ' +
+      'Secrets stay in your system’s keyring.'),
+    h('div', { class: 'actions start' },
+      h('button', { type: 'button', class: 'primary', id: 'new-connection', onclick: start },
+        'Set up a new connection')),
+    problem,
+    list,
+  ];
+}
