@@ -60,7 +60,7 @@ export function go(id, { focus = true } = {}) {
   };
   main.dataset.step = step.id;
   main.setAttribute('aria-busy', 'false');
-  main.replaceChildren(...step.render(ctx));
+  main.replaceChildren(...step.render(ctx).flat().filter(Boolean));
   renderProgress(step);
   if (focus) {
     document.getElementById('step-title')?.focus();
