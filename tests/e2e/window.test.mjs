@@ -2,7 +2,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { By, until } from 'selenium-webdriver';
 import { startApp } from '../support/window.mjs';
@@ -14,7 +15,8 @@ let info;
 before(async () => {
   info = coreAppInfo();
   await mkdir(ARTIFACTS, { recursive: true });
-  app = await startApp();
+  // An empty settings folder, so the list of connections starts empty.
+  app = await startApp({ env: { KEYWAY_CONFIG_DIR: await mkdtemp(path.join(os.tmpdir(), 'keyway-window-')) } });
 });
 after(async () => { await app?.stop(); });
 
@@ -25,9 +27,13 @@ async function screenshot(name) {
   await writeFile(path.join(ARTIFACTS, name), Buffer.from(png, 'base64'));
 }
 
-test('the window opens on the first step, filled by the core through a real command', async () => {
+test('the window opens on the connections list, then the first step, filled by the core through real commands', async () => {
   const { driver } = app;
-  await driver.wait(until.elementLocated(By.css('main[data-step="start"]')), 30000);
+  await driver.wait(until.elementLocated(By.css('main[data-step="home"]')), 30000);
+  await driver.wait(until.elementLocated(By.css('#profiles .empty')), 10000);
+  await screenshot('window-home-empty.png');
+  await driver.findElement(By.id('new-connection')).click();
+  await driver.wait(until.elementLocated(By.css('main[data-step="start"]')), 10000);
   assert.equal(await driver.getTitle(), 'Keyway');
   const version = await driver.findElement(By.id('version')).getText();
   assert.equal(version, `Keyway ${info.version}`, 'the app_info command answered');

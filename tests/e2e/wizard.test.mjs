@@ -1,0 +1,194 @@
+// The real app (Tauri + WebKitGTK under Xvfb, over WebDriver) against fakecloud over HTTPS and a
+// real Secret Service (gnome-keyring in this D-Bus session): a service principal from nothing to
+// a saved, checked connection whose secret is in the keyring and in no file; a device-code
+// sign-in approved through fakecloud; and a tenant whose switch is off, explained.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { By, until, Key } from 'selenium-webdriver';
+import { startApp } from '../support/window.mjs';
+import { ARTIFACTS } from '../support/ui-harness.mjs';
+import { startFakecloud, CONTOSO, FABRIKAM, EMBED, FABRIKAM_APP, DESKTOP } from '../support/core.mjs';
+
+let app;
+let fc;
+let config;
+
+
+before(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  fc = await startFakecloud();
+  config = await mkdtemp(path.join(os.tmpdir(), 'keyway-e2e-'));
+  app = await startApp({ env: { KEYWAY_CONFIG_DIR: config, KEYWAY_CA_CERT: fc.ca } });
+});
+after(async () => { await app?.stop(); fc?.stop(); });
+
+const css = (s) => By.css(s);
+async function find(sel, ms = 15000) {
+  return app.driver.wait(until.elementLocated(css(sel)), ms);
+}
+async function at(step, ms = 15000) {
+  await find(`main[data-step="${step}"]`, ms);
+}
+async function click(sel) {
+  const el = await find(sel);
+  await app.driver.executeScript((e) => e.scrollIntoView({ block: 'center' }), el);
+  await el.click();
+}
+async function type(sel, text) {
+  const el = await find(sel);
+  await el.clear();
+  if (text) await el.sendKeys(text);
+}
+async function text(sel) {
+  return (await find(sel)).getText();
+}
+async function screenshot(name) {
+  await app.driver.executeAsyncScript((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  const png = await app.driver.takeScreenshot();
+
+  await writeFile(path.join(ARTIFACTS, `window-${name}.png`), Buffer.from(png, 'base64'));
+}
+
+async function useFakecloud() {
+  await click('#open-settings');
+  await at('settings');
+  await type('#custom-authorityHost', fc.https);
+  await type('#custom-powerbiApi', fc.https);
+  await type('#custom-fabricApi', `${fc.https}/v1`);
+  await screenshot('settings');
+  await click('#save-settings');
+  await at('home');
+}
+
+async function newConnection(goal, method) {
+  await click('#open-home');
+  await at('home');
+  await click('#new-connection');
+  await at('start');
+  await click(`input[name="goal"][value="${goal}"]`);
+  assert.equal(await (await find('#cloud')).getAttribute('value'), 'custom');
+  await click('#continue');
+  await at('method');
+  await click(`input[name="method"][value="${method}"]`);
+  await click('#continue');
+  await at('details');
+}
+
+async function filesUnder(dir) {
+  const out = [];
+  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...await filesUnder(p));
+    else if (entry.isFile() && (await stat(p)).size < 5_000_000) out.push(p);
+  }
+  return out;
+}
+
+test('a service principal with a secret: from nothing to a saved, checked connection', async () => {
+  await at('home', 30000);
+  await useFakecloud();
+  await newConnection('embed', 'client-secret');
+  await type('#tenant', CONTOSO);
+  await type('#client-id', EMBED.client);
+  await type('#client-secret', EMBED.secret);
+  await screenshot('details');
+  await click('#continue');
+  await at('signin');
+  await screenshot('signin');
+  await click('#get-token');
+  await at('token', 30000);
+  assert.match(await text('#token-summary'), new RegExp(`the app ${EMBED.client}`));
+  await screenshot('token');
+  await click('#continue');
+  await at('checks');
+  await find('#verdict-text', 30000);
+  assert.equal(await text('#verdict-text'), 'Everything this goal needs is in place.');
+  const passed = await app.driver.findElements(css('.check[data-status="pass"]'));
+  assert.equal(passed.length, 8);
+  await screenshot('checks-pass');
+  await click('#continue');
+  await at('save');
+  await type('#connection-name', 'Sales embed');
+  await screenshot('save');
+  await click('#save');
+  await at('done', 30000);
+  assert.match(await text('#saved-where'), /Secret Service/);
+  await find('#snippet-powershell');
+  await screenshot('done');
+
+  // The secret is in the keyring, under Keyway's name for it...
+  const stored = execFileSync('secret-tool', ['lookup', 'service', 'keyway', 'username', 'Sales embed/client-secret'],
+    { encoding: 'utf8' }).trim();
+  assert.equal(stored, EMBED.secret);
+  // ...and in no file Keyway wrote, nor anywhere in this session's home.
+  const files = [...await filesUnder(config), ...await filesUnder(os.homedir())];
+  assert.ok(files.some((f) => f.endsWith('profiles.json')), `the profile was written: ${files}`);
+  for (const f of files) {
+    const body = await readFile(f).catch(() => Buffer.alloc(0));
+    assert.ok(!body.includes(EMBED.secret), `the secret leaked into ${f}`);
+  }
+  const profiles = JSON.parse(await readFile(path.join(config, 'profiles.json'), 'utf8'));
+  assert.equal(profiles.profiles[0].lastCheck.ok, true);
+
+  // Home shows it as working.
+  await click('#to-home');
+  await at('home');
+  await find('.card');
+  assert.equal(await text('.card .status-badge'), 'Working');
+  await screenshot('home-saved');
+});
+
+test('device code: the code shown, the person approves through fakecloud, and the token arrives', async () => {
+  await newConnection('delegated', 'device-code');
+  await type('#tenant', CONTOSO);
+  await type('#client-id', DESKTOP.client);
+  await click('#continue');
+  await at('signin');
+  await click('#get-token');
+  const code = await text('#user-code');
+  assert.match(code, /^[A-Z0-9]{6,12}$/);
+  assert.match(await text('#code-timer'), /The code works for/);
+  await screenshot('device-code');
+  // The person signs in on another device: fakecloud's control API plays that part.
+  const res = await fetch(`${fc.http}/_fakecloud/device/approve`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user_code: code, upn: 'ada@contoso.com' }),
+  });
+  assert.equal(res.status, 200, await res.text());
+  await at('token', 30000);
+  assert.match(await text('#token-summary'), /ada@contoso\.com/);
+  await screenshot('device-code-token');
+  await click('#continue');
+  await at('checks');
+  await find('#verdict-text', 30000);
+  assert.equal(await text('#verdict-text'), 'Everything this goal needs is in place.');
+});
+
+test('a tenant whose switch is off: the check fails with the right explanation', async () => {
+  await newConnection('embed', 'client-secret');
+  await type('#tenant', FABRIKAM);
+  await type('#client-id', FABRIKAM_APP.client);
+  await type('#client-secret', FABRIKAM_APP.secret);
+  await type('#workspace', '');
+  await click('#continue');
+  await at('signin');
+  await click('#get-token');
+  await at('token', 30000);
+  await click('#continue');
+  await at('checks');
+  await find('#verdict-text', 30000);
+  assert.match(await text('#verdict-text'), /1 problem to fix/);
+  const item = await find('#check-tenant-switch[data-status="fail"]');
+  const words = await item.getText();
+  assert.match(words, /Power BI does not let apps in yet/);
+  assert.match(words, /Service principals can call Fabric public APIs/);
+  assert.match(words, /Open Power BI tenant settings/);
+  assert.equal(await (await find('#check-security-group')).getAttribute('data-status'), 'skipped');
+  await app.driver.executeScript(() => document.getElementById('check-tenant-switch').scrollIntoView());
+  await screenshot('checks-switch-off');
+});
