@@ -1,0 +1,204 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic is the failure report.
+//! The wizard's core as the desktop commands use it, against fakecloud: a secret typed once,
+//! sign-in, checks, saving (keyring first, nothing half-saved), and signing in again from the
+//! saved connection.
+
+mod common;
+
+use keyway::cloud::CloudId;
+use keyway::goal::{Goal, Method};
+use keyway::powerbi::ladder::Plan;
+use keyway::profile::ProfileStore;
+use keyway::vault::{SecretKind, Vault, VaultError};
+use keyway::wizard::{Draft, Session, SignInEvent, Typed};
+use std::sync::Mutex;
+
+const SECRET: &str = "Emb8Q~current.secret-value_0123456789abcdef";
+
+fn draft(custom: &keyway::Cloud) -> Draft {
+    Draft {
+        goal: Some(Goal::Embed),
+        cloud: CloudId::Custom,
+        custom: Some(keyway::cloud::CustomEndpoints {
+            authority_host: custom.authority_host.clone(),
+            powerbi_api: custom.powerbi_api.clone(),
+            fabric_api: custom.fabric_api.clone(),
+            ..Default::default()
+        }),
+        tenant: "contoso.onmicrosoft.com".into(),
+        client_id: "11111111-1111-4111-8111-111111111111".into(),
+        method: Some(Method::ClientSecret),
+        ..Draft::default()
+    }
+}
+
+fn temp_store(name: &str) -> ProfileStore {
+    let dir = std::env::temp_dir().join(format!("keyway-wizard-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    ProfileStore::at(dir.join("profiles.json"))
+}
+
+#[tokio::test]
+async fn typed_once_signed_in_checked_saved_and_signed_in_again() {
+    let (cloud, custom, _) = common::emulator().await;
+    let session = Session::new(Some(cloud.ca_pem.as_bytes())).unwrap();
+    // A pasted Secret ID is refused before anything is sent; the value is kept, with a hint.
+    let refused = session
+        .remember(Typed::ClientSecret, "5ec1d000-0000-4000-8000-000000000001")
+        .unwrap_err();
+    assert_eq!(refused.code, "SECRET_IS_SECRET_ID");
+    assert_eq!(
+        session.remember(Typed::ClientSecret, SECRET).unwrap(),
+        "…cdef"
+    );
+
+    let d = draft(&custom);
+    assert!(d.problems().is_empty());
+    let summary = session
+        .sign_in(d.clone(), |_| {}, |_: &str| Ok(()))
+        .await
+        .unwrap();
+    assert!(summary.app_only);
+    assert_eq!(summary.secret_hint.as_deref(), Some("…cdef"));
+    assert!(!serde_json::to_string(&summary).unwrap().contains(SECRET));
+
+    let outcome = session
+        .check(Plan::new(Goal::Embed), &|_| {})
+        .await
+        .unwrap();
+    assert!(outcome.ok, "{outcome:#?}");
+
+    let store = temp_store("life");
+    let vault = Vault::session_only();
+    let saved = session
+        .save(
+            "Sales embed",
+            false,
+            Some("2099-06-30".into()),
+            Some(outcome.last_check()),
+            &store,
+            || Ok(vault.clone()),
+        )
+        .unwrap();
+    assert_eq!(saved.secret_location, Some(vault.place()));
+    assert_eq!(
+        vault
+            .load("Sales embed", SecretKind::ClientSecret)
+            .unwrap()
+            .as_deref(),
+        Some(SECRET)
+    );
+    let text = std::fs::read_to_string(store.path()).unwrap();
+    assert!(!text.contains(SECRET), "no secret in the profile file");
+    let cards = keyway::wizard::profile_cards(&store.load().unwrap(), keyway::auth::now());
+    assert_eq!(
+        (cards[0].name.as_str(), cards[0].badge),
+        ("Sales embed", "working")
+    );
+
+    // The same name again is refused before the keyring is touched.
+    let again = session.save("Sales embed", false, None, None, &store, || {
+        Ok(vault.clone())
+    });
+    assert_eq!(again.unwrap_err().code, "PROFILE_EXISTS");
+
+    // A new session signs in from the saved connection, its secret from the keyring.
+    let later = Session::new(Some(cloud.ca_pem.as_bytes())).unwrap();
+    let profile = store.get("Sales embed").unwrap();
+    let s = later
+        .sign_in_saved(&profile, &vault, |_| {}, |_: &str| Ok(()))
+        .await
+        .unwrap();
+    assert_eq!(s.secret_hint.as_deref(), Some("…cdef"));
+    assert!(later.access_token().is_some());
+}
+
+#[tokio::test]
+async fn a_locked_keyring_leaves_nothing_half_saved() {
+    let (cloud, custom, _) = common::emulator().await;
+    let session = Session::new(Some(cloud.ca_pem.as_bytes())).unwrap();
+    session.remember(Typed::ClientSecret, SECRET).unwrap();
+    session
+        .sign_in(draft(&custom), |_| {}, |_: &str| Ok(()))
+        .await
+        .unwrap();
+    let store = temp_store("locked");
+    let locked = || {
+        Err(VaultError {
+            code: "KEYRING_LOCKED",
+            message: "Your keyring is locked.".into(),
+            fix: "Unlock it, then save again.".into(),
+            detail: "org.freedesktop.Secret.Error.IsLocked".into(),
+        })
+    };
+    let e = session
+        .save("Sales embed", false, None, None, &store, locked)
+        .unwrap_err();
+    assert_eq!(e.code, "KEYRING_LOCKED");
+    assert!(e.fix[0].contains("Unlock"));
+    assert!(
+        store.load().unwrap_or_default().is_empty(),
+        "no profile without its secret"
+    );
+    // The secret is still held: saving again once the keyring opens works.
+    let vault = Vault::session_only();
+    session
+        .save("Sales embed", false, None, None, &store, || {
+            Ok(vault.clone())
+        })
+        .unwrap();
+    assert!(vault
+        .load("Sales embed", SecretKind::ClientSecret)
+        .unwrap()
+        .is_some());
+}
+
+#[tokio::test]
+async fn device_code_events_reach_the_window_and_the_refresh_token_is_kept() {
+    let (cloud, custom, _) = common::emulator().await;
+    let session = Session::new(Some(cloud.ca_pem.as_bytes())).unwrap();
+    let mut d = draft(&custom);
+    d.client_id = "33333333-3333-4333-8333-333333333333".into();
+    d.method = Some(Method::DeviceCode);
+    d.goal = Some(Goal::Delegated);
+    let codes = Mutex::new(vec![]);
+    let http = cloud.http_url.clone();
+    let approve = async {
+        for _ in 0..100 {
+            let code = codes.lock().unwrap().first().cloned();
+            if let Some(code) = code {
+                reqwest::Client::new()
+                    .post(format!("{http}/_fakecloud/device/approve"))
+                    .json(&serde_json::json!({ "user_code": code, "upn": "ada@contoso.com" }))
+                    .send()
+                    .await
+                    .unwrap();
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    };
+    let (signed, ()) = tokio::join!(
+        session.sign_in(
+            d,
+            |e| {
+                if let SignInEvent::DeviceCode { info } = e {
+                    codes.lock().unwrap().push(info.user_code);
+                }
+            },
+            |_: &str| Ok(())
+        ),
+        approve
+    );
+    assert_eq!(signed.unwrap().who, "ada@contoso.com");
+    let vault = Vault::session_only();
+    session
+        .save("Me", false, None, None, &temp_store("device"), || {
+            Ok(vault.clone())
+        })
+        .unwrap();
+    assert!(vault
+        .load("Me", SecretKind::RefreshToken)
+        .unwrap()
+        .is_some());
+}
