@@ -5,7 +5,6 @@
 //!   cargo bench --bench first_token        (needs .venv from scripts/setup.sh)
 
 use keyway::auth::SignIn;
-use keyway::cloud::{Cloud, CustomEndpoints};
 use keyway::secret::ClientSecret;
 use keyway::validate::TenantUse;
 use std::time::{Duration, Instant};
@@ -14,28 +13,13 @@ const RUNS: usize = 9;
 const CLIENT: &str = "11111111-1111-4111-8111-111111111111";
 const SECRET: &str = "Emb8Q~current.secret-value_0123456789abcdef";
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
+mod support;
+use support::median;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let cloud = fakecloud::start(
-        fakecloud::Scenario::contoso(),
-        fakecloud::Options::default(),
-    )
-    .await?;
-    reqwest::Client::new()
-        .post(format!("{}/_fakecloud/latency", cloud.http_url))
-        .json(&serde_json::json!({"ms": 100}))
-        .send()
-        .await?;
-    let custom = Cloud::custom(CustomEndpoints {
-        authority_host: cloud.https_url.clone(),
-        powerbi_api: cloud.https_url.clone(),
-        ..Default::default()
-    })?;
+    let (cloud, custom) = support::emulator().await?;
+    support::set_latency(&cloud, 100).await?;
 
     let mut keyway = vec![];
     for _ in 0..RUNS {

@@ -6,7 +6,6 @@
 //!   cargo bench --bench ladder
 
 use keyway::auth::SignIn;
-use keyway::cloud::{Cloud, CustomEndpoints};
 use keyway::diagnose::Context;
 use keyway::powerbi::ladder::{self, Plan};
 use keyway::powerbi::Api;
@@ -24,33 +23,17 @@ const SALES: &str = "f0f0f0f0-1111-4111-8111-000000000001";
 /// Calls on the longest chain: the report list, then the embed token for a report in it.
 const CRITICAL_CALLS: f64 = 2.0;
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
+mod support;
+use support::median;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let cloud = fakecloud::start(
-        fakecloud::Scenario::contoso(),
-        fakecloud::Options::default(),
-    )
-    .await?;
-    let custom = Cloud::custom(CustomEndpoints {
-        authority_host: cloud.https_url.clone(),
-        powerbi_api: cloud.https_url.clone(),
-        fabric_api: Some(format!("{}/v1", cloud.https_url)),
-        ..Default::default()
-    })?;
+    let (cloud, custom) = support::emulator().await?;
     let http = keyway::http::client(Some(cloud.ca_pem.as_bytes()))?;
     let token = SignIn::new(&http, &custom, TENANT, CLIENT, TenantUse::App)?
         .client_secret(&ClientSecret::new(SECRET))
         .await?;
-    reqwest::Client::new()
-        .post(format!("{}/_fakecloud/latency", cloud.http_url))
-        .json(&serde_json::json!({ "ms": LATENCY_MS as u64 }))
-        .send()
-        .await?;
+    support::set_latency(&cloud, LATENCY_MS as u64).await?;
 
     let mut timings = [vec![], vec![]];
     let mut calls = 0;
