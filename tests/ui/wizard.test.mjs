@@ -122,7 +122,7 @@ test('home lists connections with their state, most urgent first, or says there 
 });
 
 test('the service-principal flow from empty to saved, with the keyboard alone', async () => {
-  const { page, context, problems } = await openUi(browser, { responses: responses() });
+  const { page, context, problems, requests } = await openUi(browser, { responses: responses() });
   await at(page, 'home');
   const key = (k) => page.keyboard.press(k);
   const tabTo = async (id, max = 30) => {
@@ -197,9 +197,12 @@ test('the service-principal flow from empty to saved, with the keyboard alone', 
   assert.equal(await page.locator('#snippet-python').textContent(), 'import msal');
   await noViolations(page, 'done');
   await shot(page, 'ui-done.png');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await noViolations(page, 'done (dark)');
   const save = await calls(page, 'save_connection');
   assert.equal(save[0].args.name, `Embed reports for customers (${CONTOSO})`);
-  assert.deepEqual(problems, []);
+  assert.deepEqual(problems, [], 'no console errors and no CSP violations');
+  assert.ok(requests.every((u) => u.startsWith('http://keyway.test/')), `only local files: ${requests}`);
   await context.close();
 });
 
@@ -297,6 +300,9 @@ test('device code: the code large with copy, the sign-in page, a countdown, and 
   assert.equal((await calls(page, 'open_link'))[0].args.url, code.verificationUri);
   await noViolations(page, 'device code');
   await shot(page, 'ui-device-code.png');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await noViolations(page, 'device code (dark)');
+  await page.emulateMedia({ colorScheme: 'light' });
   await page.click('#cancel');
   assert.equal((await calls(page, 'cancel_sign_in')).length, 1);
   const cancelled = coreExplain('SIGN_IN_CANCELLED');
@@ -334,6 +340,10 @@ test('a failing check shows its cause, numbered fix, the page, and Check again r
   assert.match(await page.locator('#verdict-text').textContent(), /1 problem to fix/);
   await noViolations(page, 'checks with a failure');
   await shot(page, 'ui-checks-fail.png');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await noViolations(page, 'checks with a failure (dark)');
+  await shot(page, 'ui-checks-fail-dark.png');
+  await page.emulateMedia({ colorScheme: 'light' });
   // Screen readers hear each item as it finishes.
   assert.ok((await page.locator('#announcer').textContent()).length > 0);
   await page.click('#again-tenant-switch');
