@@ -5,6 +5,7 @@ fn main() {
             "list_profiles",
             "open_profile",
             "delete_profile",
+            "set_secret_expiry",
             "validate_draft",
             "remember_secret",
             "sign_in",

@@ -600,6 +600,28 @@ impl Session {
     }
 }
 
+/// Notes (or clears) when a saved connection's secret expires, so Keyway can warn in time.
+pub fn set_secret_expiry(
+    store: &ProfileStore,
+    name: &str,
+    date: Option<&str>,
+) -> Result<(), Explanation> {
+    let date = date.map(str::trim).filter(|d| !d.is_empty());
+    if let Some(d) = date {
+        crate::profile::days_until(d, 0).ok_or_else(|| {
+            Explanation::new(
+                "DATE_INVALID",
+                "The expiry date is not a date",
+                format!("\"{d}\" is not a date like 2027-01-31."),
+                vec!["Pick the date from the calendar, or leave it empty.".into()],
+            )
+        })?;
+    }
+    let mut p = store.get(name).map_err(profile_problem)?;
+    p.secret_expires = date.map(str::to_string);
+    store.put(p, true).map_err(profile_problem)
+}
+
 /// A saved connection on the home screen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -622,6 +644,8 @@ pub struct ProfileCard {
     pub badge_text: String,
     /// The last check in one line.
     pub last_summary: Option<String>,
+    /// When the secret expires (`YYYY-MM-DD`), as noted.
+    pub secret_expires: Option<String>,
     /// Days until the secret expires.
     pub days_left: Option<i64>,
 }
@@ -652,6 +676,7 @@ pub fn profile_cards(profiles: &[Profile], now: i64) -> Vec<ProfileCard> {
                 badge,
                 badge_text: text,
                 last_summary: p.last_check.as_ref().map(|c| c.summary.clone()),
+                secret_expires: p.secret_expires.clone(),
                 days_left: days,
             }
         })

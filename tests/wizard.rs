@@ -202,3 +202,37 @@ async fn device_code_events_reach_the_window_and_the_refresh_token_is_kept() {
         .unwrap()
         .is_some());
 }
+
+#[tokio::test]
+async fn a_secrets_expiry_date_is_noted_and_shows_on_the_card() {
+    let (cloud, custom, _) = common::emulator().await;
+    let session = Session::new(Some(cloud.ca_pem.as_bytes())).unwrap();
+    session.remember(Typed::ClientSecret, SECRET).unwrap();
+    session
+        .sign_in(draft(&custom), |_| {}, |_: &str| Ok(()))
+        .await
+        .unwrap();
+    let store = temp_store("expiry");
+    let vault = Vault::session_only();
+    session
+        .save("Sales embed", false, None, None, &store, || {
+            Ok(vault.clone())
+        })
+        .unwrap();
+    let e =
+        keyway::wizard::set_secret_expiry(&store, "Sales embed", Some("31/01/2027")).unwrap_err();
+    assert_eq!(e.code, "DATE_INVALID");
+    let soon = time::OffsetDateTime::now_utc() + time::Duration::days(10);
+    let date = format!(
+        "{:04}-{:02}-{:02}",
+        soon.year(),
+        u8::from(soon.month()),
+        soon.day()
+    );
+    keyway::wizard::set_secret_expiry(&store, "Sales embed", Some(&date)).unwrap();
+    let card = &keyway::wizard::profile_cards(&store.load().unwrap(), keyway::auth::now())[0];
+    assert_eq!(card.badge, "expiring");
+    assert_eq!(card.secret_expires.as_deref(), Some(date.as_str()));
+    keyway::wizard::set_secret_expiry(&store, "Sales embed", None).unwrap();
+    assert_eq!(store.get("Sales embed").unwrap().secret_expires, None);
+}

@@ -101,6 +101,16 @@ pub async fn delete_profile(state: State<'_, AppState>, name: String) -> Answer<
     state.store.remove(&name).map_err(store_problem)
 }
 
+/// Notes when a saved connection's secret expires (or clears it).
+#[tauri::command]
+pub fn set_secret_expiry(
+    state: State<'_, AppState>,
+    name: String,
+    date: Option<String>,
+) -> Answer<()> {
+    keyway::wizard::set_secret_expiry(&state.store, &name, date.as_deref())
+}
+
 /// Every field's problem, as the person types.
 #[tauri::command]
 pub fn validate_draft(draft: Draft) -> Vec<FieldProblem> {

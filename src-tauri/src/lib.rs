@@ -17,6 +17,7 @@ pub fn run() {
             commands::list_profiles,
             commands::open_profile,
             commands::delete_profile,
+            commands::set_secret_expiry,
             commands::validate_draft,
             commands::remember_secret,
             commands::sign_in,

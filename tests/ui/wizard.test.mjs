@@ -401,11 +401,18 @@ test('a preset from the help desk fills in everything but the secret', async () 
   await context.close();
 });
 
-test('settings: a custom cloud is checked before it is used', async () => {
-  const { page, context } = await openUi(browser, { responses: responses() });
+test('settings: secret expiry dates, and a custom cloud checked before it is used', async () => {
+  const cards = [{ name: 'Sales embed', goal: 'Embed reports for customers', method: 'App with a client secret', cloud: 'Public (worldwide)', tenant: CONTOSO, clientId: EMBED.client, badge: 'working', badgeText: 'Working', lastSummary: null, secretExpires: '2027-01-31', daysLeft: 69 }];
+  const { page, context } = await openUi(browser, { responses: responses({ list_profiles: cards, set_secret_expiry: null }) });
   await at(page, 'home');
   await page.click('#open-settings');
   await at(page, 'settings');
+  await page.waitForSelector('#expiry-0');
+  assert.equal(await page.inputValue('#expiry-0'), '2027-01-31');
+  await page.fill('#expiry-0', '2027-06-30');
+  await page.click('#expiry-save-0');
+  await page.getByText('Saved.').waitFor();
+  assert.deepEqual((await calls(page, 'set_secret_expiry'))[0].args, { name: 'Sales embed', date: '2027-06-30' });
   await page.fill('#custom-authorityHost', 'login.example.com');
   await page.fill('#custom-powerbiApi', 'https://api.example.com');
   await page.click('#save-settings');

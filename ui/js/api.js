@@ -83,6 +83,7 @@ export const appInfo = () => call('app_info');
 export const listProfiles = () => call('list_profiles');
 export const openProfile = (name) => call('open_profile', { name });
 export const deleteProfile = (name) => call('delete_profile', { name });
+export const setSecretExpiry = (name, date) => call('set_secret_expiry', { name, date: date || null });
 export const validateDraft = (draft) => call('validate_draft', { draft: clean(draft) });
 export const rememberSecret = (kind, value) => call('remember_secret', { kind, value });
 export const signIn = (draft, onEvent) => call('sign_in', { draft: clean(draft), events: channel(onEvent) });

@@ -2,6 +2,7 @@
 // -CustomEnvironment), for private clouds, proxies and the practice emulator.
 
 import { h, heading, actions, backButton, announce } from '../dom.js';
+import { listProfiles, setSecretExpiry } from '../api.js';
 
 export const id = 'settings';
 export const title = 'Settings';
@@ -63,6 +64,39 @@ export function render(ctx) {
   return [
     heading('Settings'),
     h('p', { class: 'lead' }, 'Most people never need to change anything here.'),
+    expiries(),
     form,
   ];
+}
+
+// When each saved secret expires: Keyway shows "expiring" 30 days before, on the home screen.
+function expiries() {
+  const list = h('ul', { class: 'expiries', id: 'expiries' });
+  const section = h('section', { 'aria-labelledby': 'expiry-title', hidden: true },
+    h('h2', { id: 'expiry-title' }, 'When secrets expire'),
+    h('p', { class: 'hint' }, 'The date under “Expires” on the app’s Certificates & secrets page. Keyway warns you 30 days before.'),
+    list);
+  listProfiles().then((cards) => {
+    const withSecret = cards.filter((c) => /secret|certificate/i.test(c.method));
+    section.hidden = withSecret.length === 0;
+    list.replaceChildren(...withSecret.map((c, i) => {
+      const input = h('input', { type: 'date', id: `expiry-${i}`, value: c.secretExpires ?? '' });
+      const status = h('span', { class: 'hint', role: 'status' });
+      return h('li', { class: 'field' },
+        h('label', { for: input.id }, c.name),
+        h('div', { class: 'input-row' }, input,
+          h('button', { type: 'button', class: 'secondary small', id: `expiry-save-${i}`,
+            'aria-label': `Save the date: “${c.name}”`,
+            onclick: async () => {
+              try {
+                await setSecretExpiry(c.name, input.value);
+                status.textContent = input.value ? 'Saved.' : 'Date cleared.';
+              } catch (e) {
+                status.textContent = e.title;
+              }
+            } }, 'Save the date')),
+        status);
+    }));
+  }).catch(() => {});
+  return section;
 }
