@@ -141,6 +141,23 @@ test('a service principal with a secret: from nothing to a saved, checked connec
   await find('.card');
   assert.equal(await text('.card .status-badge'), 'Working');
   await screenshot('home-saved');
+
+  // A support report for the help desk: written, and free of the secret.
+  await click('.card-actions button:nth-child(2)');
+  await app.driver.wait(async () => /Support report saved to/.test(await text('.card [role="status"]')), 10000);
+  const where = (await text('.card [role="status"]')).match(/saved to (.+\.html)/)[1];
+  const report = await readFile(where, 'utf8');
+  assert.match(report, /Sales embed/);
+  assert.ok(!report.includes(EMBED.secret));
+
+  // "Check again" signs in with the secret from the keyring and runs the checks.
+  await click('.card-actions button:nth-child(1)');
+  await at('signin');
+  await click('#get-token');
+  await at('token', 30000);
+  await click('#continue');
+  await find('#verdict-text', 30000);
+  assert.equal(await text('#verdict-text'), 'Everything this goal needs is in place.');
 });
 
 test('device code: the code shown, the person approves through fakecloud, and the token arrives', async () => {
