@@ -451,3 +451,48 @@ test('a throttled call is explained from its real body', () => {
   assert.equal(real.throttled.code, 'HTTP_429');
   assert.equal(real.throttled.retry_after, 30);
 });
+
+test('the remaining error states: a bad preset, an unreadable list, and the browser sign-in waiting', async () => {
+  const badPreset = { code: 'PRESET_INVALID', title: 'This preset can\'t be used',
+    cause: 'Some of its values are missing or not in the right form.',
+    fix: [real.badClientId.message] };
+  const unreadable = { code: 'PROFILES_NEWER', title: 'Saved connections can\'t be read',
+    cause: 'The file was written by a newer Keyway.', fix: ['Update Keyway.'] };
+  const { page, context } = await openUi(browser, { responses: responses({
+    read_preset: { __error: badPreset },
+    list_profiles: { __sequence: [{ __error: unreadable }, []] },
+    sign_in: { __hold: true, __events: [{ event: 'browser-opened' }] },
+  }) });
+  await at(page, 'home');
+  await page.waitForSelector('#problem');
+  assert.match(await page.locator('#problem').textContent(), /newer Keyway/);
+  await noViolations(page, 'home with an error');
+  await page.click('#new-connection');
+  await at(page, 'start');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'keyway-preset-'));
+  const file = path.join(dir, 'bad.json');
+  await writeFile(file, '{"schema": 1, "clientId": "nope"}');
+  await page.setInputFiles('#preset-file', file);
+  await page.waitForSelector('#preset-problem');
+  assert.match(await page.locator('#preset-problem').textContent(), /Application \(client\) ID/);
+  assert.equal(await page.locator('main').getAttribute('data-step'), 'start');
+  await noViolations(page, 'start with a bad preset');
+  // Browser sign-in: waiting, with Cancel.
+  await page.check('input[value="delegated"]');
+  await page.click('#continue');
+  await page.check('input[value="browser"]');
+  await page.click('#continue');
+  await page.fill('#tenant', CONTOSO);
+  await page.fill('#client-id', '33333333-3333-4333-8333-333333333333');
+  await page.click('#continue');
+  await at(page, 'signin');
+  assert.equal(await page.locator('#get-token').textContent(), 'Open the browser');
+  await page.click('#get-token');
+  await page.waitForFunction(() => /Your browser is open/.test(document.getElementById('signin-status').textContent));
+  assert.equal(await page.locator('#cancel').isVisible(), true);
+  await noViolations(page, 'browser sign-in waiting');
+  await shot(page, 'ui-browser-waiting.png');
+  await page.click('#cancel');
+  assert.equal((await calls(page, 'cancel_sign_in')).length, 1);
+  await context.close();
+});
