@@ -150,6 +150,32 @@ pub struct TokenSummary {
     pub secret_hint: Option<String>,
 }
 
+impl TokenSummary {
+    /// What a token says, with the hint of the secret used (if any).
+    fn of(token: &Token, secret_hint: Option<String>) -> TokenSummary {
+        let c = &token.claims;
+        TokenSummary {
+            who: if c.app_only {
+                format!("the app {}", c.app_id.clone().unwrap_or_default())
+            } else {
+                c.who.clone().unwrap_or_default()
+            },
+            name: c.name.clone(),
+            tenant_id: c.tenant_id.clone(),
+            app_id: c.app_id.clone(),
+            audience: c.audience.clone(),
+            permissions: if c.app_only {
+                c.roles.clone()
+            } else {
+                c.scopes.clone()
+            },
+            app_only: c.app_only,
+            expires_on: token.expires_on,
+            secret_hint,
+        }
+    }
+}
+
 /// Progress of a sign-in that needs the person.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "event", rename_all = "kebab-case")]
@@ -360,26 +386,7 @@ impl Session {
             }
         };
         let token = result.map_err(explain)?;
-        let c = &token.claims;
-        let summary = TokenSummary {
-            who: if c.app_only {
-                format!("the app {}", c.app_id.clone().unwrap_or_default())
-            } else {
-                c.who.clone().unwrap_or_default()
-            },
-            name: c.name.clone(),
-            tenant_id: c.tenant_id.clone(),
-            app_id: c.app_id.clone(),
-            audience: c.audience.clone(),
-            permissions: if c.app_only {
-                c.roles.clone()
-            } else {
-                c.scopes.clone()
-            },
-            app_only: c.app_only,
-            expires_on: token.expires_on,
-            secret_hint: hint,
-        };
+        let summary = TokenSummary::of(&token, hint);
         let mut inner = self.lock();
         inner.draft = Some(draft);
         inner.token = Some(token);
@@ -432,21 +439,11 @@ impl Session {
                     ) {
                         signin.scopes = draft.scopes.clone();
                         if let Ok(token) = signin.refresh(&RefreshToken::new(rt)).await {
-                            let c = token.claims.clone();
+                            let summary = TokenSummary::of(&token, None);
                             let mut inner = self.lock();
                             inner.draft = Some(draft);
-                            inner.token = Some(token.clone());
-                            return Ok(TokenSummary {
-                                who: c.who.clone().unwrap_or_default(),
-                                name: c.name.clone(),
-                                tenant_id: c.tenant_id.clone(),
-                                app_id: c.app_id.clone(),
-                                audience: c.audience.clone(),
-                                permissions: c.scopes.clone(),
-                                app_only: false,
-                                expires_on: token.expires_on,
-                                secret_hint: None,
-                            });
+                            inner.token = Some(token);
+                            return Ok(summary);
                         }
                     }
                 }
