@@ -933,10 +933,7 @@ impl Run {
 
     async fn tenant_switch(&self) -> Item {
         let (verdict, gate, settings) = self.switch().await;
-        let mut evidence: Vec<&Probe> = vec![&gate];
-        if let Some(s) = settings.as_deref() {
-            evidence.insert(0, s);
-        }
+        let evidence = switch_evidence(&gate, settings.as_deref());
         let setting_name = if self.plan.goal == Goal::Admin {
             "Service principals can access read-only admin APIs"
         } else {
@@ -1019,8 +1016,7 @@ impl Run {
                     format!("Choose \"Add members\" and add this app's service principal (search for its name or object ID {sp})."),
                     "Group changes can take up to an hour to reach Power BI; then choose \"Check again\".".into(),
                 ];
-                let page = Page::GroupMembers;
-                let mut p = self.problem(
+                let p = self.problem(
                     "SERVICE_PRINCIPAL_NOT_IN_GROUP",
                     "This app is not in the allowed security group",
                     format!(
@@ -1029,14 +1025,9 @@ impl Run {
                     ),
                     fix,
                     None,
-                );
-                p.link = page.url(&ctx, None);
-                p.link_label = Some(page.label().into());
-                let mut evidence: Vec<&Probe> = vec![&gate];
-                if let Some(s) = settings.as_deref() {
-                    evidence.insert(0, s);
-                }
-                self.fail("security-group", p, &evidence)
+                )
+                .on_page(Some(Page::GroupMembers), &ctx, None);
+                self.fail("security-group", p, &switch_evidence(&gate, settings.as_deref()))
             }
             Switch::Off(true) => self.skip("security-group", "Skipped: the setting itself is off (see above)."),
             Switch::Off(false) => self.skip(
@@ -1175,15 +1166,14 @@ impl Run {
                     &[&users],
                 ),
                 Some(r) => {
-                    let mut p = self.problem(
+                    let p = self.problem(
                         "WORKSPACE_ROLE_TOO_LOW",
                         "The role in the workspace is too low",
                         format!("The role in \"{shown}\" is {r}; this goal needs {needed} or higher."),
                         self.add_member_steps(),
                         None,
-                    );
-                    p.link = Page::Workspace.url(&ctx, None);
-                    p.link_label = Some(Page::Workspace.label().into());
+                    )
+                    .on_page(Some(Page::Workspace), &ctx, None);
                     self.fail("workspace", p, &[&users])
                 }
                 None => self.pass(
@@ -1208,9 +1198,8 @@ impl Run {
                         steps
                     },
                     None,
-                );
-                p.link = Page::Workspace.url(&ctx, None);
-                p.link_label = Some(Page::Workspace.label().into());
+                )
+                .on_page(Some(Page::Workspace), &ctx, None);
                 let ev = users.evidence();
                 p.http_status = ev.http_status;
                 p.request_id = ev.request_id;
@@ -1525,7 +1514,15 @@ impl Run {
         }
     }
 
+    /// An admin API setting; expressions are advice (optional), detailed metadata is needed.
     async fn admin_setting(&self, expressions: bool) -> Item {
+        Item {
+            optional: expressions,
+            ..self.admin_setting_found(expressions).await
+        }
+    }
+
+    async fn admin_setting_found(&self, expressions: bool) -> Item {
         let id = if expressions {
             "expressions"
         } else {
@@ -1549,7 +1546,6 @@ impl Run {
             .as_ref()
             .filter(|s| s.ok())
             .and_then(|s| find_setting(&s.json(), &names, &[title]));
-        let optional = expressions;
         let off = |evidence: &[&Probe]| {
             let p = self.problem(
                 if expressions {
@@ -1578,33 +1574,27 @@ impl Run {
                 ],
                 Some(Page::TenantSettings),
             );
-            Item {
-                optional,
-                ..self.fail(id, p, evidence)
-            }
+            self.fail(id, p, evidence)
         };
         if let (Some(s), Some(probe)) = (from_settings, settings.as_deref()) {
             return if s.enabled {
-                Item {
-                    optional,
-                    ..self.pass(id, format!("\"{setting_title}\" is on."), &[probe])
-                }
+                self.pass(id, format!("\"{setting_title}\" is on."), &[probe])
             } else {
                 off(&[probe])
             };
         }
         // Without the settings, the scan result itself shows it.
         let Ok((_, _, Some(result))) = self.scan.clone().await else {
-            return Item { optional, ..self.skip(id, "Skipped: neither the tenant settings nor a scan result could be read (see above).") };
+            return self.skip(
+                id,
+                "Skipped: neither the tenant settings nor a scan result could be read (see above).",
+            );
         };
         if !result.ok() {
-            return Item {
-                optional,
-                ..self.skip(
-                    id,
-                    "Skipped: the scan result could not be read (see above).",
-                )
-            };
+            return self.skip(
+                id,
+                "Skipped: the scan result could not be read (see above).",
+            );
         }
         let datasets: Vec<Value> = result.json()["workspaces"]
             .as_array()
@@ -1615,24 +1605,23 @@ impl Run {
             })
             .unwrap_or_default();
         if datasets.is_empty() {
-            return Item {
-                optional,
-                ..self.skip(
-                    id,
-                    "Skipped: the scanned workspace has no dataset to tell from.",
-                )
-            };
+            return self.skip(
+                id,
+                "Skipped: the scanned workspace has no dataset to tell from.",
+            );
         }
         let key = if expressions { "expressions" } else { "tables" };
         if datasets.iter().any(|d| d.get(key).is_some()) {
-            Item {
-                optional,
-                ..self.pass(id, format!("The scan result includes {key}."), &[&result])
-            }
+            self.pass(id, format!("The scan result includes {key}."), &[&result])
         } else {
             off(&[&result])
         }
     }
+}
+
+/// What shows the switch: the tenant settings (when they were read), then the call it let in or not.
+fn switch_evidence<'a>(gate: &'a Probe, settings: Option<&'a Probe>) -> Vec<&'a Probe> {
+    settings.into_iter().chain([gate]).collect()
 }
 
 fn names(groups: &[(String, String)]) -> String {

@@ -125,11 +125,6 @@ impl Api {
         }
     }
 
-    /// Whether this cloud has the Fabric API (tenant settings).
-    pub fn has_fabric(&self) -> bool {
-        self.fabric.is_some()
-    }
-
     /// A Power BI call: `path` starts with `/v1.0/myorg/`.
     pub async fn powerbi(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Probe {
         let url = format!("{}{path}", self.powerbi);
