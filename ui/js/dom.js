@@ -1,6 +1,6 @@
 // Small helpers for building DOM safely: text is always set as text, never as HTML.
 
-import { openLink } from './api.js';
+import { openLink, supportReport } from './api.js';
 
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -80,7 +80,7 @@ export function problemBox(e, draft, { id = 'problem', actions = [], heading = '
   const link = e.link;
   const label = e.linkLabel || e.link_label;
   return h('section', { class: 'problem', id, role: 'alert', 'aria-labelledby': `${id}-title` },
-    h(heading, { class: 'problem-what', id: `${id}-title` }, e.title || e.message),
+    h(heading, { class: 'problem-what', id: `${id}-title`, tabindex: '-1' }, e.title || e.message),
     e.cause ? h('p', {}, h('strong', {}, 'Why: '), e.cause) : null,
     e.fix?.length ? h('div', {}, h('p', { class: 'fix-title' }, 'What to do:'),
       h('ol', { class: 'fix' }, e.fix.map((f) => h('li', {}, f)))) : null,
@@ -89,6 +89,21 @@ export function problemBox(e, draft, { id = 'problem', actions = [], heading = '
       h('dl', {}, ids.map(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))]))) : null,
     actions.length ? h('div', { class: 'actions' }, actions) : null,
   );
+}
+
+/** Writes a support report for a saved connection and says where, in `status`. */
+export async function writeReport(name, status) {
+  try {
+    const path = await supportReport(name);
+    status.textContent = `Support report saved to ${path}. It holds no secret or token.`;
+  } catch (e) {
+    status.textContent = e.title;
+  }
+}
+
+/** Moves focus to a problem box's heading, so it is read first. */
+export function focusProblem(id) {
+  document.getElementById(`${id}-title`)?.focus();
 }
 
 /** Back and Continue (or other) buttons at the foot of a step. */

@@ -20,8 +20,7 @@ function itemView(item, draft, rerun) {
       h('p', { class: 'check-title' }, item.title,
         h('span', { class: 'visually-hidden' }, `: ${words}.`)),
       item.summary && item.status !== 'running' ? h('p', { class: 'hint' }, item.summary) : null,
-      item.status === 'fail' && item.problem ? problemBox(
-        { ...item.problem, title: item.problem.title }, draft,
+      item.status === 'fail' && item.problem ? problemBox(item.problem, draft,
         { id: `problem-${item.id}`, heading: 'h3',
           actions: [h('button', { type: 'button', class: 'secondary small', onclick: rerun,
             id: `again-${item.id}` }, 'Check again')] }) : null,

@@ -1,8 +1,8 @@
 // Done: how to use the connection (examples without the secret), the access token on request,
 // and a support report for the help desk.
 
-import { snippets, copyAccessToken, supportReport } from '../api.js';
-import { h, heading, actions, copyText, announce } from '../dom.js';
+import { snippets, copyAccessToken } from '../api.js';
+import { h, heading, actions, copyText, announce, writeReport } from '../dom.js';
 
 export const id = 'done';
 export const title = 'Done';
@@ -54,13 +54,8 @@ export function render(ctx) {
     }
   };
   const report = async () => {
-    try {
-      const path = await supportReport(saved.name);
-      status.textContent = `Support report saved to ${path}. It holds no secret or token.`;
-      announce(status.textContent);
-    } catch (e) {
-      status.textContent = e.title;
-    }
+    await writeReport(saved.name, status);
+    announce(status.textContent);
   };
 
   return [

@@ -1,7 +1,7 @@
 // Home: the saved connections with their state at a glance, and the way to add one.
 
-import { listProfiles, openProfile, deleteProfile, supportReport } from '../api.js';
-import { h, heading, announce, problemBox } from '../dom.js';
+import { listProfiles, openProfile, deleteProfile } from '../api.js';
+import { h, heading, announce, problemBox, writeReport } from '../dom.js';
 
 export const id = 'home';
 export const title = 'My connections';
@@ -23,14 +23,7 @@ function card(p, ctx, list) {
       status.textContent = e.title;
     }
   };
-  const report = async () => {
-    try {
-      const path = await supportReport(p.name);
-      status.textContent = `Support report saved to ${path}. It holds no secret or token.`;
-    } catch (e) {
-      status.textContent = e.title;
-    }
-  };
+  const report = () => writeReport(p.name, status);
   const remove = async (event) => {
     const button = event.currentTarget;
     if (button.dataset.confirm !== 'yes') {

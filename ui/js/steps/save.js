@@ -2,7 +2,7 @@
 // settings file. Said plainly, before the button.
 
 import { saveConnection } from '../api.js';
-import { h, heading, actions, backButton, problemBox } from '../dom.js';
+import { h, heading, actions, backButton, problemBox, focusProblem } from '../dom.js';
 
 export const id = 'save';
 export const title = 'Save';
@@ -76,8 +76,7 @@ export function render(ctx) {
       const replace = e.code === 'PROFILE_EXISTS' ? [h('button', { type: 'button', class: 'secondary small', id: 'replace',
         onclick: () => { state.replace = true; form.requestSubmit(); } }, 'Replace the saved one')] : [];
       problem.replaceChildren(problemBox(e, draft, { id: 'save-problem', actions: replace }));
-      document.getElementById('save-problem-title')?.setAttribute('tabindex', '-1');
-      document.getElementById('save-problem-title')?.focus();
+      focusProblem('save-problem');
     } finally {
       button.disabled = false;
     }

@@ -2,7 +2,7 @@
 // button, the sign-in page and a countdown) or the browser; every failure explained in place.
 
 import { signIn, signInSaved, cancelSignIn, openLink } from '../api.js';
-import { h, heading, actions, backButton, announce, problemBox, copyText } from '../dom.js';
+import { h, heading, actions, backButton, announce, problemBox, copyText, focusProblem } from '../dom.js';
 
 export const id = 'signin';
 export const title = 'Sign in';
@@ -90,8 +90,7 @@ export function render(ctx) {
       status.textContent = '';
       area.replaceChildren(problemBox(e, draft, { id: 'signin-problem' }));
       go.textContent = 'Try again';
-      document.getElementById('signin-problem-title')?.setAttribute('tabindex', '-1');
-      document.getElementById('signin-problem-title')?.focus();
+      focusProblem('signin-problem');
     } finally {
       running = false;
       stopCountdown();
