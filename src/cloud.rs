@@ -122,6 +122,16 @@ pub struct Cloud {
 }
 
 impl Cloud {
+    /// The cloud a saved or typed choice names: a built-in one, or the custom addresses given.
+    /// The one place a cloud ID and its custom addresses become a cloud.
+    pub fn resolve(id: CloudId, custom: Option<&CustomEndpoints>) -> Result<Cloud, CloudError> {
+        match (id, custom) {
+            (CloudId::Custom, Some(ep)) => Cloud::custom(ep.clone()),
+            (CloudId::Custom, None) => Err(CloudError::NoAddresses),
+            (id, _) => Cloud::builtin(id).ok_or(CloudError::NoAddresses),
+        }
+    }
+
     /// The built-in definition of a cloud. `Custom` has no built-in hosts: use [`Cloud::custom`].
     pub fn builtin(id: CloudId) -> Option<Cloud> {
         let (name, description, authority, api, resource, graph, fabric, azure, powerbi) = match id
@@ -339,6 +349,9 @@ pub enum CloudError {
         /// Why it is refused, in plain words.
         reason: String,
     },
+    /// A custom cloud was chosen, but no addresses were given for it.
+    #[error("A custom cloud was chosen, but its addresses are missing.")]
+    NoAddresses,
 }
 
 /// Checks an endpoint URL and returns it normalised (trimmed, no trailing slash).

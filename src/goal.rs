@@ -202,6 +202,25 @@ impl FromStr for Goal {
     }
 }
 
+/// A sign-in method name Keyway does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "\"{0}\" is not a method; use client-secret, certificate, password, browser or device-code"
+)]
+pub struct UnknownMethod(pub String);
+
+impl FromStr for Method {
+    type Err = UnknownMethod;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim().to_ascii_lowercase();
+        Method::ALL
+            .into_iter()
+            .find(|m| m.as_str() == t)
+            .ok_or_else(|| UnknownMethod(s.trim().to_string()))
+    }
+}
+
 /// A goal as the UI shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

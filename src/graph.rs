@@ -3,7 +3,7 @@
 
 use crate::auth::AuthError;
 use crate::cloud::Cloud;
-use crate::secret::AccessToken;
+use crate::secret::{AccessToken, ClientSecret};
 use serde::{Deserialize, Serialize};
 
 /// One client secret of an app registration, as Graph describes it.
@@ -27,6 +27,23 @@ impl SecretInfo {
     pub fn expiry_date(&self) -> String {
         self.end_date_time.chars().take(10).collect()
     }
+}
+
+/// The secret that is the saved one (Graph shows a value's first characters as its hint), or
+/// the soonest to expire when none matches or nothing is saved.
+pub fn matching_secret<'a>(
+    secrets: &'a [SecretInfo],
+    saved: Option<&ClientSecret>,
+) -> Option<&'a SecretInfo> {
+    saved
+        .and_then(|value| {
+            secrets.iter().find(|s| {
+                s.hint
+                    .as_deref()
+                    .is_some_and(|h| !h.is_empty() && value.expose().starts_with(h))
+            })
+        })
+        .or_else(|| secrets.first())
 }
 
 /// The secrets of the app with this client ID, soonest expiry first. Needs a Graph token with
@@ -73,4 +90,40 @@ pub async fn app_secrets(
         .unwrap_or_default();
     secrets.sort_by(|a, b| a.end_date_time.cmp(&b.end_date_time));
     Ok(secrets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(key: &str, hint: Option<&str>, end: &str) -> SecretInfo {
+        SecretInfo {
+            key_id: key.into(),
+            display_name: None,
+            hint: hint.map(str::to_string),
+            end_date_time: end.into(),
+        }
+    }
+
+    #[test]
+    fn the_saved_secret_is_found_by_its_hint_else_the_soonest() {
+        let secrets = [
+            info("a", Some("Ab1"), "2027-01-31T10:00:00Z"),
+            info("b", Some("Emb"), "2027-06-30T10:00:00Z"),
+            info("c", None, "2028-01-01T00:00:00Z"),
+        ];
+        let saved = ClientSecret::new("Emb8Q~current.secret-value");
+        let found = matching_secret(&secrets, Some(&saved)).map(|s| s.key_id.as_str());
+        assert_eq!(found, Some("b"));
+        let other = ClientSecret::new("Zz9Q~another");
+        let found = matching_secret(&secrets, Some(&other)).map(|s| s.key_id.as_str());
+        assert_eq!(found, Some("a"), "none matches: the soonest");
+        assert_eq!(
+            matching_secret(&secrets, None)
+                .map(SecretInfo::expiry_date)
+                .as_deref(),
+            Some("2027-01-31")
+        );
+        assert!(matching_secret(&[], Some(&saved)).is_none());
+    }
 }

@@ -4,6 +4,7 @@
 //! `cargo test`. The desktop shell (`src-tauri/`) only turns these functions into commands.
 
 pub mod auth;
+pub mod clock;
 pub mod cloud;
 pub mod diagnose;
 pub mod goal;

@@ -66,6 +66,29 @@ pub struct Profile {
     pub last_check: Option<LastCheck>,
 }
 
+impl Profile {
+    /// A profile with a name and a method, everything else empty (public cloud).
+    pub fn new(name: impl Into<String>, method: Method) -> Profile {
+        Profile {
+            name: name.into(),
+            cloud: CloudId::Public,
+            custom: None,
+            tenant: String::new(),
+            client_id: String::new(),
+            method,
+            username: None,
+            certificate_path: None,
+            certificate_thumbprint: None,
+            goal: None,
+            workspace: None,
+            scopes: vec![],
+            secret_expires: None,
+            secret_location: None,
+            last_check: None,
+        }
+    }
+}
+
 /// The outcome of the latest sign-in or check, with what support needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -204,7 +227,7 @@ impl ProfileStore {
         };
         let kept = self
             .path
-            .with_extension(format!("json.unreadable-{}", crate::auth::now()));
+            .with_extension(format!("json.unreadable-{}", crate::clock::now()));
         std::fs::rename(&self.path, &kept).map_err(|e| ProfileError::Io {
             path: self.path.clone(),
             action: "moved aside",

@@ -2,6 +2,7 @@
 //! thief could use. Built only from non-secret values (secret types can't be serialized), with
 //! tenant and client IDs masked unless the person chooses to show them.
 
+use crate::diagnose::Explanation;
 use crate::profile::{days_until, LastCheck, Profile};
 use serde::Serialize;
 
@@ -81,7 +82,28 @@ impl SupportReport {
         }
     }
 
-    /// JSON.
+    /// Writes the report as HTML to `html` and as JSON beside it; returns the JSON's path.
+    pub fn write(&self, html: &std::path::Path) -> Result<std::path::PathBuf, Explanation> {
+        let json = html.with_extension("json");
+        let write = |path: &std::path::Path, text: String| {
+            let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+            dir.map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|_| std::fs::write(path, text))
+                .map_err(|e| {
+                    Explanation::new(
+                        "WRITE_FAILED",
+                        "The report could not be written",
+                        format!("{}: {e}", path.display()),
+                        vec!["Choose a folder you may write to, then try again.".into()],
+                    )
+                })
+        };
+        write(html, self.to_html())?;
+        write(&json, self.to_json())?;
+        Ok(json)
+    }
+
+    /// The report as JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }

@@ -2,7 +2,9 @@
 //!
 //! Each is a newtype whose `Debug` prints a fixed placeholder and which has no `Serialize` and
 //! no `Display`: the compiler keeps it out of JSON, reports and log lines. The one way to the
-//! value is [`SecretText::expose`], named so every use stands out in review.
+//! value is each type's `expose`, named so every use stands out in review. Like oauth2-rs's
+//! secret types they have no `PartialEq`: a comparison that is needed compares digests
+//! ([`ClientSecret::digest`]), so no code path compares secret text directly.
 
 use std::fmt;
 
@@ -10,7 +12,7 @@ use std::fmt;
 macro_rules! secret_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq)]
+        #[derive(Clone)]
         pub struct $name(String);
 
         impl $name {
@@ -22,10 +24,16 @@ macro_rules! secret_type {
             pub fn expose(&self) -> &str {
                 &self.0
             }
+            /// SHA-256 of the value: what to compare when two secrets must be told apart.
+            pub fn digest(&self) -> [u8; 32] {
+                use sha2::Digest;
+                sha2::Sha256::digest(self.0.as_bytes()).into()
+            }
             /// A hint safe to show: the last four characters, as `…Q8~x`.
             pub fn hint(&self) -> String {
-                let tail: String = self.0.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
-                if self.0.chars().count() <= 8 {
+                let count = self.0.chars().count();
+                let tail: String = self.0.chars().skip(count.saturating_sub(4)).collect();
+                if count <= 8 {
                     "…".to_string()
                 } else {
                     format!("…{tail}")
@@ -62,23 +70,6 @@ secret_type!(
     CertificatePassword
 );
 
-/// Anything that holds secret text.
-pub trait SecretText {
-    /// The value itself.
-    fn expose(&self) -> &str;
-}
-
-macro_rules! impl_secret_text {
-    ($($t:ty),*) => { $(impl SecretText for $t { fn expose(&self) -> &str { &self.0 } })* };
-}
-impl_secret_text!(
-    ClientSecret,
-    Password,
-    AccessToken,
-    RefreshToken,
-    CertificatePassword
-);
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +82,7 @@ mod tests {
         assert!(!shown.contains("cdef"), "{shown}");
         assert_eq!(s.hint(), "…cdef");
         assert_eq!(Password::new("short").hint(), "…");
+        assert_eq!(s.digest(), ClientSecret::new(s.expose()).digest());
+        assert_ne!(s.digest(), ClientSecret::new("Emb8Q~other").digest());
     }
 }

@@ -9,6 +9,7 @@
 //! do; the caller can then offer [`Vault::session_only`], which keeps secrets in memory for this
 //! run. Keyway never falls back to a file.
 
+use crate::secret::{CertificatePassword, ClientSecret, Password, RefreshToken};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -43,6 +44,31 @@ impl SecretKind {
         }
     }
 }
+
+/// A secret type the keyring keeps, and the kind it is kept as.
+pub trait Kept: Sized {
+    /// The kind of entry.
+    const KIND: SecretKind;
+    /// Wraps a value read from the keyring.
+    fn from_kept(value: String) -> Self;
+}
+
+macro_rules! kept {
+    ($($t:ty => $kind:ident),*) => {$(
+        impl Kept for $t {
+            const KIND: SecretKind = SecretKind::$kind;
+            fn from_kept(value: String) -> Self {
+                <$t>::new(value)
+            }
+        }
+    )*};
+}
+kept!(
+    ClientSecret => ClientSecret,
+    CertificatePassword => CertificatePassword,
+    RefreshToken => RefreshToken,
+    Password => Password
+);
 
 /// Why the keyring could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
@@ -115,27 +141,26 @@ pub trait SecretStore: Send + Sync {
 /// The operating system's keyring.
 pub struct KeyringStore;
 
+/// The keyring entry for a name under Keyway's service.
+fn entry(name: &str) -> Result<keyring_core::Entry, VaultError> {
+    keyring_core::Entry::new(SERVICE, name).map_err(|e| VaultError::from_keyring(&e))
+}
+
 impl SecretStore for KeyringStore {
     fn set(&self, name: &str, value: &str) -> Result<(), VaultError> {
-        let entry =
-            keyring_core::Entry::new(SERVICE, name).map_err(|e| VaultError::from_keyring(&e))?;
-        entry
+        entry(name)?
             .set_password(value)
             .map_err(|e| VaultError::from_keyring(&e))
     }
     fn get(&self, name: &str) -> Result<Option<String>, VaultError> {
-        let entry =
-            keyring_core::Entry::new(SERVICE, name).map_err(|e| VaultError::from_keyring(&e))?;
-        match entry.get_password() {
+        match entry(name)?.get_password() {
             Ok(v) => Ok(Some(v)),
             Err(keyring_core::Error::NoEntry) => Ok(None),
             Err(e) => Err(VaultError::from_keyring(&e)),
         }
     }
     fn delete(&self, name: &str) -> Result<(), VaultError> {
-        let entry =
-            keyring_core::Entry::new(SERVICE, name).map_err(|e| VaultError::from_keyring(&e))?;
-        match entry.delete_credential() {
+        match entry(name)?.delete_credential() {
             Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
             Err(e) => Err(VaultError::from_keyring(&e)),
         }
@@ -278,8 +303,13 @@ impl Vault {
             .unwrap_or(0))
     }
 
-    /// Reads a secret; `None` when none is saved. Blocking.
-    pub fn load(&self, profile: &str, kind: SecretKind) -> Result<Option<String>, VaultError> {
+    /// Reads a secret of type `S` (`vault.load::<ClientSecret>(name)`); `None` when none is
+    /// saved. Blocking.
+    pub fn load<S: Kept>(&self, profile: &str) -> Result<Option<S>, VaultError> {
+        Ok(self.load_text(profile, S::KIND)?.map(S::from_kept))
+    }
+
+    fn load_text(&self, profile: &str, kind: SecretKind) -> Result<Option<String>, VaultError> {
         let name = Vault::name(profile, kind);
         let Some(head) = self.store.get(&name)? else {
             return Ok(None);
@@ -347,26 +377,18 @@ mod tests {
         let vault = Vault::with_store(store.clone());
         let long: String = "é0123456789".repeat(700); // over 2,000 bytes, with multi-byte characters
         vault.save("p", SecretKind::RefreshToken, &long).unwrap();
-        assert_eq!(
-            vault
-                .load("p", SecretKind::RefreshToken)
-                .unwrap()
-                .as_deref(),
-            Some(long.as_str())
-        );
+        let load = || {
+            let token = vault.load::<RefreshToken>("p").unwrap();
+            token.map(|t| t.expose().to_string())
+        };
+        assert_eq!(load().as_deref(), Some(long.as_str()));
         assert!(store.0.lock().unwrap().values().all(|v| v.len() <= CHUNK));
         vault.save("p", SecretKind::RefreshToken, "short").unwrap();
-        assert_eq!(
-            vault
-                .load("p", SecretKind::RefreshToken)
-                .unwrap()
-                .as_deref(),
-            Some("short")
-        );
+        assert_eq!(load().as_deref(), Some("short"));
         assert_eq!(store.0.lock().unwrap().len(), 1, "old parts are gone");
         vault.delete("p", SecretKind::RefreshToken).unwrap();
         vault.delete("p", SecretKind::RefreshToken).unwrap();
-        assert_eq!(vault.load("p", SecretKind::RefreshToken).unwrap(), None);
+        assert_eq!(load(), None);
     }
 
     #[test]

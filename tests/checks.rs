@@ -201,7 +201,8 @@ async fn a_wrong_secret_fails_the_first_rung_and_the_rest_wait() {
         .await
         .unwrap_err();
     let ctx = Context::new(&w.custom, CONTOSO, EMBED.0);
-    let o = ladder::sign_in_failed(&err, &ctx, &plan(Goal::Embed), true);
+    let problem = keyway::diagnose::explain_auth_error(&err, &ctx);
+    let o = ladder::sign_in_failed(problem, &plan(Goal::Embed), true);
     assert_eq!(status(&o, "token"), Status::Fail);
     assert_eq!(code(&o, "token"), "AADSTS7000215");
     let p = item(&o, "token").problem.clone().unwrap();

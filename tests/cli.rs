@@ -109,7 +109,7 @@ async fn keyway_token_reads_secrets_from_stdin_and_reports_in_json() {
     );
     assert_eq!(status, 1);
     assert_eq!(out["error"]["code"], "AADSTS7000215");
-    assert!(out["error"]["details"]["traceId"].is_string());
+    assert!(out["error"]["traceId"].is_string());
 
     let (status, out) = token_cli(&cloud, &ca, &app, "5ec1d000-0000-4000-8000-000000000001");
     assert_eq!(status, 2, "bad input is a usage error");
@@ -128,7 +128,7 @@ async fn keyway_token_reads_secrets_from_stdin_and_reports_in_json() {
     let (status, out) = token_cli(&cloud, &ca, &user, "Correct-Horse-42\n");
     assert_eq!(status, 0, "{out}");
     assert_eq!(out["claims"]["who"], "ada@contoso.com");
-    assert!(out["access_token"].as_str().unwrap().starts_with("eyJ"));
+    assert!(out["accessToken"].as_str().unwrap().starts_with("eyJ"));
     cloud.stop();
 }
 

@@ -267,7 +267,7 @@ fn explain_reads_the_four_input_forms() {
     assert_eq!(v["code"], "AADSTS7000222");
     assert_eq!(v["recognized"], true);
     assert!(v["fix"].as_array().unwrap().len() >= 3);
-    assert!(v["trace_id"].is_string() && v["correlation_id"].is_string());
+    assert!(v["traceId"].is_string() && v["correlationId"].is_string());
     assert!(v["link"]
         .as_str()
         .unwrap()
@@ -287,7 +287,7 @@ fn explain_reads_the_four_input_forms() {
     let (_, out, _) = keyway(&["explain", "-", "--json"], &[], text);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
-        (v["code"].as_str(), v["correlation_id"].as_str()),
+        (v["code"].as_str(), v["correlationId"].as_str()),
         (Some("AADSTS50076"), Some("3d4e"))
     );
 
@@ -324,7 +324,7 @@ fn explain_reads_the_four_input_forms() {
         .as_str()
         .unwrap()
         .contains("A brand new failure."));
-    assert!(v["correlation_id"].is_string());
+    assert!(v["correlationId"].is_string());
 
     // Nothing to explain is a usage error.
     let (status, _, err) = keyway(&["explain"], &[], "  \n");

@@ -8,7 +8,18 @@
 
 mod common;
 
+use keyway::secret::{ClientSecret, RefreshToken};
 use keyway::vault::{SecretKind, Vault};
+
+fn client_secret(vault: &Vault, profile: &str) -> Option<String> {
+    let s = vault.load::<ClientSecret>(profile).unwrap();
+    s.map(|s| s.expose().to_string())
+}
+
+fn refresh_token(vault: &Vault, profile: &str) -> Option<String> {
+    let s = vault.load::<RefreshToken>(profile).unwrap();
+    s.map(|s| s.expose().to_string())
+}
 use std::process::Command;
 
 fn in_session() -> bool {
@@ -32,20 +43,14 @@ fn the_keyring_round_trips_or_explains_why_it_cannot() {
         session
             .save("p", SecretKind::ClientSecret, "value-1")
             .unwrap();
-        assert_eq!(
-            session
-                .load("p", SecretKind::ClientSecret)
-                .unwrap()
-                .as_deref(),
-            Some("value-1")
-        );
+        assert_eq!(client_secret(&session, "p").as_deref(), Some("value-1"));
         assert!(session.place().contains("not saved"));
         return;
     }
     let vault = Vault::system().expect("the session's Secret Service");
     let profile = format!("test-{}", uuid::Uuid::new_v4());
     assert_eq!(
-        vault.load(&profile, SecretKind::ClientSecret).unwrap(),
+        client_secret(&vault, &profile).as_deref(),
         None,
         "NoEntry is None"
     );
@@ -53,20 +58,14 @@ fn the_keyring_round_trips_or_explains_why_it_cannot() {
         .save(&profile, SecretKind::ClientSecret, "first-value")
         .unwrap();
     assert_eq!(
-        vault
-            .load(&profile, SecretKind::ClientSecret)
-            .unwrap()
-            .as_deref(),
+        client_secret(&vault, &profile).as_deref(),
         Some("first-value")
     );
     vault
         .save(&profile, SecretKind::ClientSecret, "second-value")
         .unwrap();
     assert_eq!(
-        vault
-            .load(&profile, SecretKind::ClientSecret)
-            .unwrap()
-            .as_deref(),
+        client_secret(&vault, &profile).as_deref(),
         Some("second-value")
     );
     // A refresh token longer than Windows allows in one entry.
@@ -75,18 +74,12 @@ fn the_keyring_round_trips_or_explains_why_it_cannot() {
         .save(&profile, SecretKind::RefreshToken, &long)
         .unwrap();
     assert_eq!(
-        vault
-            .load(&profile, SecretKind::RefreshToken)
-            .unwrap()
-            .as_deref(),
+        refresh_token(&vault, &profile).as_deref(),
         Some(long.as_str())
     );
     vault.delete_profile(&profile).unwrap();
     vault.delete_profile(&profile).unwrap();
-    assert_eq!(
-        vault.load(&profile, SecretKind::RefreshToken).unwrap(),
-        None
-    );
+    assert_eq!(refresh_token(&vault, &profile).as_deref(), None);
     // The secret really is in the Secret Service, under service "keyway".
     vault
         .save(&profile, SecretKind::ClientSecret, "look-for-me")

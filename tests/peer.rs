@@ -38,7 +38,7 @@ fn peer() -> Peer {
         .unwrap();
     let pem = dir.join("both.pem");
     std::fs::write(&pem, format!("{}{}", cert.pem(), key.serialize_pem())).unwrap();
-    let cert = ClientCertificate::load(&pem, None, None, keyway::auth::now()).unwrap();
+    let cert = ClientCertificate::load(&pem, None, None, keyway::clock::now()).unwrap();
     let script =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peer/oidc-provider.mjs");
     let mut child = Command::new("node")
@@ -101,7 +101,7 @@ async fn client_secret_in_the_body_and_as_basic_auth() {
         token.claims.audience.as_deref(),
         Some("https://analysis.windows.net/powerbi/api")
     );
-    assert!(token.expires_on > keyway::auth::now());
+    assert!(token.expires_on > keyway::clock::now());
 
     let mut basic = SignIn::new(
         &http,

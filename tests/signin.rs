@@ -91,7 +91,7 @@ async fn client_secret_v2_and_v1() {
         token.claims.audience.as_deref(),
         Some("https://analysis.windows.net/powerbi/api")
     );
-    assert!(token.expires_on > keyway::auth::now() + 3000);
+    assert!(token.expires_on > keyway::clock::now() + 3000);
     let mut v1 = w.app();
     v1.version = EndpointVersion::V1;
     let token = v1
@@ -99,7 +99,7 @@ async fn client_secret_v2_and_v1() {
         .await
         .unwrap();
     assert!(
-        token.expires_on > keyway::auth::now() + 3000,
+        token.expires_on > keyway::clock::now() + 3000,
         "v1's string numbers are read"
     );
     // One round trip each: no discovery first.
@@ -183,7 +183,7 @@ async fn certificate_pem_and_pfx_with_both_assertion_forms() {
         json!({"pem": pem}),
     )
     .await;
-    let now = keyway::auth::now();
+    let now = keyway::clock::now();
 
     let cert = ClientCertificate::load(&both, None, None, now).unwrap();
     assert_eq!(cert.thumbprint_sha1.len(), 40);
@@ -349,7 +349,7 @@ fn person_in_browser(
     ca: String,
     user: &'static str,
     tamper_state: bool,
-) -> impl FnOnce(&str) -> Result<(), String> {
+) -> impl FnOnce(&str) -> std::io::Result<()> {
     move |url: &str| {
         let url = url.to_string();
         tokio::spawn(async move {
@@ -444,7 +444,7 @@ async fn browser_sign_in_with_pkce_and_a_checked_state() {
     assert_eq!(closed.code(), "SIGN_IN_EXPIRED", "nobody came back");
     let no_browser = signin
         .browser(
-            |_| Err("no display".into()),
+            |_| Err(std::io::Error::other("no display")),
             Duration::from_secs(5),
             CancellationToken::new(),
         )

@@ -9,8 +9,9 @@ use keyway::cloud::CloudId;
 use keyway::goal::{Goal, Method};
 use keyway::powerbi::ladder::Plan;
 use keyway::profile::ProfileStore;
-use keyway::vault::{SecretKind, Vault, VaultError};
-use keyway::wizard::{Draft, Session, SignInEvent, Typed};
+use keyway::secret::{ClientSecret, RefreshToken};
+use keyway::vault::{Vault, VaultError};
+use keyway::wizard::{Draft, FromProfile, Session, SignInEvent, Typed};
 use std::sync::Mutex;
 
 const SECRET: &str = "Emb8Q~current.secret-value_0123456789abcdef";
@@ -75,7 +76,6 @@ async fn typed_once_signed_in_checked_saved_and_signed_in_again() {
             "Sales embed",
             false,
             Some("2099-06-30".into()),
-            Some(outcome.last_check()),
             &store,
             || Ok(vault.clone()),
         )
@@ -83,30 +83,29 @@ async fn typed_once_signed_in_checked_saved_and_signed_in_again() {
     assert_eq!(saved.secret_location, Some(vault.place()));
     assert_eq!(
         vault
-            .load("Sales embed", SecretKind::ClientSecret)
+            .load::<ClientSecret>("Sales embed")
             .unwrap()
+            .map(|s| s.expose().to_string())
             .as_deref(),
         Some(SECRET)
     );
     let text = std::fs::read_to_string(store.path()).unwrap();
     assert!(!text.contains(SECRET), "no secret in the profile file");
-    let cards = keyway::wizard::profile_cards(&store.load().unwrap(), keyway::auth::now());
+    let cards = keyway::wizard::profile_cards(&store.load().unwrap(), keyway::clock::now());
     assert_eq!(
         (cards[0].name.as_str(), cards[0].badge),
         ("Sales embed", "working")
     );
 
     // The same name again is refused before the keyring is touched.
-    let again = session.save("Sales embed", false, None, None, &store, || {
-        Ok(vault.clone())
-    });
+    let again = session.save("Sales embed", false, None, &store, || Ok(vault.clone()));
     assert_eq!(again.unwrap_err().code, "PROFILE_EXISTS");
 
     // A new session signs in from the saved connection, its secret from the keyring.
     let later = Session::new(Some(cloud.ca_pem.as_bytes())).unwrap();
     let profile = store.get("Sales embed").unwrap();
     let s = later
-        .sign_in_saved(&profile, &vault, |_| {}, |_: &str| Ok(()))
+        .sign_in_saved(FromProfile::new(&profile, &vault), |_| {}, |_: &str| Ok(()))
         .await
         .unwrap();
     assert_eq!(s.secret_hint.as_deref(), Some("…cdef"));
@@ -132,7 +131,7 @@ async fn a_locked_keyring_leaves_nothing_half_saved() {
         })
     };
     let e = session
-        .save("Sales embed", false, None, None, &store, locked)
+        .save("Sales embed", false, None, &store, locked)
         .unwrap_err();
     assert_eq!(e.code, "KEYRING_LOCKED");
     assert!(e.fix[0].contains("Unlock"));
@@ -143,14 +142,9 @@ async fn a_locked_keyring_leaves_nothing_half_saved() {
     // The secret is still held: saving again once the keyring opens works.
     let vault = Vault::session_only();
     session
-        .save("Sales embed", false, None, None, &store, || {
-            Ok(vault.clone())
-        })
+        .save("Sales embed", false, None, &store, || Ok(vault.clone()))
         .unwrap();
-    assert!(vault
-        .load("Sales embed", SecretKind::ClientSecret)
-        .unwrap()
-        .is_some());
+    assert!(vault.load::<ClientSecret>("Sales embed").unwrap().is_some());
 }
 
 #[tokio::test]
@@ -193,14 +187,11 @@ async fn device_code_events_reach_the_window_and_the_refresh_token_is_kept() {
     assert_eq!(signed.unwrap().who, "ada@contoso.com");
     let vault = Vault::session_only();
     session
-        .save("Me", false, None, None, &temp_store("device"), || {
+        .save("Me", false, None, &temp_store("device"), || {
             Ok(vault.clone())
         })
         .unwrap();
-    assert!(vault
-        .load("Me", SecretKind::RefreshToken)
-        .unwrap()
-        .is_some());
+    assert!(vault.load::<RefreshToken>("Me").unwrap().is_some());
 }
 
 #[tokio::test]
@@ -215,9 +206,7 @@ async fn a_secrets_expiry_date_is_noted_and_shows_on_the_card() {
     let store = temp_store("expiry");
     let vault = Vault::session_only();
     session
-        .save("Sales embed", false, None, None, &store, || {
-            Ok(vault.clone())
-        })
+        .save("Sales embed", false, None, &store, || Ok(vault.clone()))
         .unwrap();
     let e =
         keyway::wizard::set_secret_expiry(&store, "Sales embed", Some("31/01/2027")).unwrap_err();
@@ -230,7 +219,7 @@ async fn a_secrets_expiry_date_is_noted_and_shows_on_the_card() {
         soon.day()
     );
     keyway::wizard::set_secret_expiry(&store, "Sales embed", Some(&date)).unwrap();
-    let card = &keyway::wizard::profile_cards(&store.load().unwrap(), keyway::auth::now())[0];
+    let card = &keyway::wizard::profile_cards(&store.load().unwrap(), keyway::clock::now())[0];
     assert_eq!(card.badge, "expiring");
     assert_eq!(card.secret_expires.as_deref(), Some(date.as_str()));
     keyway::wizard::set_secret_expiry(&store, "Sales embed", None).unwrap();

@@ -68,8 +68,8 @@ async fn callback(State(l): State<Listener>, Query(q): Query<Callback>) -> impl 
 }
 
 /// Opens a URL in the person's browser.
-pub fn open_system_browser(url: &str) -> Result<(), String> {
-    open::that_detached(url).map_err(|e| e.to_string())
+pub fn open_system_browser(url: &str) -> std::io::Result<()> {
+    open::that_detached(url)
 }
 
 impl SignIn<'_> {
@@ -85,7 +85,7 @@ impl SignIn<'_> {
     /// [`open_system_browser`]); gives up after `timeout` or when `cancel` fires.
     pub async fn browser(
         &self,
-        open: impl FnOnce(&str) -> Result<(), String>,
+        open: impl FnOnce(&str) -> std::io::Result<()>,
         timeout: Duration,
         cancel: CancellationToken,
     ) -> Result<Token, AuthError> {

@@ -4,7 +4,8 @@
 
 use super::error::{AuthError, EntraError, EntraErrorBody};
 use super::token::{Claims, Token};
-use super::{now, SignIn};
+use super::SignIn;
+use crate::clock::now;
 use crate::secret::{AccessToken, RefreshToken};
 use oauth2::basic::BasicClient;
 use oauth2::{

@@ -12,6 +12,9 @@ pub mod device;
 pub mod error;
 pub mod token;
 
+// Re-exported until the ladder names `crate::clock` itself.
+#[doc(hidden)]
+pub use crate::clock::now;
 use crate::cloud::Cloud;
 use crate::secret::{ClientSecret, Password, RefreshToken};
 use crate::validate::{self, TenantUse};
@@ -282,12 +285,4 @@ fn basic_auth(id: &str, secret: &str) -> String {
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(pair)
     )
-}
-
-/// The current time, Unix seconds.
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }

@@ -6,6 +6,7 @@
 //! dumps (status line, headers, body), plus Keyway's own sign-in errors.
 
 pub mod catalogue;
+mod from;
 pub mod pages;
 
 use crate::auth::error::{aadsts_in, AuthError, EntraError};
@@ -16,6 +17,7 @@ use serde_json::Value;
 
 /// One error, explained.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Explanation {
     /// `AADSTS7000215`, a Power BI or Fabric error code, `HTTP_<status>`, `TRANSPORT_TIMEOUT`, …
     pub code: String,

@@ -7,9 +7,8 @@
 //! instead of repeating the same refusal.
 
 use super::{Api, Evidence, Probe};
-use crate::auth::error::AuthError;
 use crate::auth::token::Claims;
-use crate::diagnose::{self, Context, Explanation, Page};
+use crate::diagnose::{Context, Explanation, Page};
 use crate::goal::Goal;
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 use futures_util::stream::{FuturesUnordered, StreamExt};
@@ -606,13 +605,13 @@ pub async fn run(
 }
 
 /// The ladder when signing in itself failed: the first rung explains, the rest wait for it.
-pub fn sign_in_failed(error: &AuthError, ctx: &Context, plan: &Plan, app_only: bool) -> Outcome {
+pub fn sign_in_failed(problem: Explanation, plan: &Plan, app_only: bool) -> Outcome {
     let order = items_for(plan, app_only);
+    let mut problem = Some(problem);
     let items = order
         .iter()
         .map(|p| {
-            if p.id == "token" {
-                let problem = diagnose::explain_auth_error(error, ctx);
+            if let Some(problem) = problem.take_if(|_| p.id == "token") {
                 Item {
                     id: p.id,
                     title: p.title.clone(),

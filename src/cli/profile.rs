@@ -1,0 +1,306 @@
+//! `keyway profile`: saved connections — list, show, save, delete, export and import presets,
+//! and when a secret expires.
+
+use super::{absolute, read_stdin, session, show_sign_in, to_json, CloudArgs, Failure, Outcome};
+use clap::{Args, Subcommand};
+use keyway::goal::{Goal, Method};
+use keyway::profile::{Preset, ProfileStore};
+use keyway::secret::Password;
+use keyway::vault::Vault;
+use keyway::wizard::{
+    blocking, check_date, delete_connection, read_preset, saved_profiles, set_secret_expiry,
+    system_vault, Draft, GraphSignIn, Typed, EXPIRING_WITHIN_DAYS,
+};
+use std::path::PathBuf;
+
+/// What `keyway profile` does.
+#[derive(Debug, Subcommand)]
+pub enum ProfileAction {
+    /// List saved profiles.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one profile (never its secret).
+    Show {
+        /// The profile.
+        name: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save a profile; its secret is read from standard input and goes to the keyring.
+    Save(Box<SaveArgs>),
+    /// Delete a profile and its secrets.
+    Delete {
+        /// The profile.
+        name: String,
+    },
+    /// Write a preset (the profile without any secret) for someone else to import.
+    Export {
+        /// The profile.
+        name: String,
+        /// The preset file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Record when the profile's secret expires: a date from the portal, or read from Graph.
+    Expiry(ExpiryArgs),
+    /// Import a preset; every problem in it is listed.
+    Import {
+        /// The preset file.
+        file: PathBuf,
+        /// Replace a profile of the same name.
+        #[arg(long)]
+        replace: bool,
+    },
+}
+
+impl ProfileAction {
+    /// Whether the output is JSON (failures too).
+    pub fn json(&self) -> bool {
+        matches!(
+            self,
+            ProfileAction::List { json: true } | ProfileAction::Show { json: true, .. }
+        )
+    }
+}
+
+/// `keyway profile save`.
+#[derive(Debug, Args)]
+pub struct SaveArgs {
+    /// The profile's name.
+    name: String,
+    #[command(flatten)]
+    cloud: CloudArgs,
+    /// Tenant ID or domain.
+    #[arg(long)]
+    tenant: String,
+    /// Application (client) ID.
+    #[arg(long)]
+    client_id: String,
+    /// client-secret, certificate, password, browser or device-code.
+    #[arg(long)]
+    method: Method,
+    /// Read the client secret (or, with --save-password, the password) from standard input.
+    #[arg(long)]
+    secret_stdin: bool,
+    /// For password sign-in: also keep the password in the keyring.
+    #[arg(long)]
+    save_password: bool,
+    /// The certificate file (certificate sign-in).
+    #[arg(long)]
+    certificate: Option<PathBuf>,
+    /// Read the .pfx password from standard input and keep it in the keyring.
+    #[arg(long)]
+    certificate_password_stdin: bool,
+    /// The user (password, browser or device-code sign-in).
+    #[arg(long)]
+    username: Option<String>,
+    /// When the secret or certificate expires (YYYY-MM-DD), as the portal shows it.
+    #[arg(long)]
+    secret_expires: Option<String>,
+    /// embed, data, admin or delegated.
+    #[arg(long)]
+    goal: Option<Goal>,
+    /// The workspace (ID) the checks use.
+    #[arg(long)]
+    workspace: Option<String>,
+    /// Delegated permission to ask for (repeat).
+    #[arg(long = "scope")]
+    scopes: Vec<String>,
+    /// Replace a profile of the same name.
+    #[arg(long)]
+    replace: bool,
+}
+
+/// `keyway profile expiry`.
+#[derive(Debug, Args)]
+pub struct ExpiryArgs {
+    /// The profile.
+    name: String,
+    /// The date (YYYY-MM-DD) the portal shows.
+    #[arg(long, conflicts_with = "from_graph")]
+    date: Option<String>,
+    /// Ask Microsoft Graph (an administrator or the app's owner signs in with a device code,
+    /// or with --username and --password-stdin).
+    #[arg(long)]
+    from_graph: bool,
+    /// Sign in to Graph as this user with a password from standard input.
+    #[arg(long, requires = "from_graph")]
+    username: Option<String>,
+    /// Read that password from standard input.
+    #[arg(long, requires = "username")]
+    password_stdin: bool,
+    /// One more certificate authority to trust (PEM); `KEYWAY_CA_CERT` does the same.
+    #[arg(long)]
+    ca_cert: Option<PathBuf>,
+    /// The public client app the administrator signs in to Graph with (default: Microsoft's
+    /// Azure CLI, present in every tenant).
+    #[arg(long, default_value = "04b07795-8ddb-461a-bbee-02f9e1bf7b46")]
+    graph_client_id: String,
+}
+
+/// `keyway profile …`.
+pub async fn run(action: ProfileAction) -> Outcome {
+    let store = ProfileStore::default_location();
+    match action {
+        ProfileAction::List { json } => {
+            let (all, notice) = saved_profiles(&store)?;
+            if let Some(n) = notice {
+                eprintln!("keyway: {}", n.to_text());
+            }
+            if json {
+                return Ok(to_json(&all));
+            }
+            if all.is_empty() {
+                return Ok(
+                    "No saved profiles yet. Save one with `keyway profile save NAME ...`.".into(),
+                );
+            }
+            Ok(all
+                .iter()
+                .map(|p| format!("{:<24} {:<13} {}", p.name, p.method.as_str(), p.tenant))
+                .collect::<Vec<_>>()
+                .join("\n"))
+        }
+        ProfileAction::Show { name, .. } => Ok(to_json(&store.get(&name)?)),
+        ProfileAction::Save(args) => save(&store, *args).await,
+        ProfileAction::Delete { name } => {
+            let (s, n) = (store.clone(), name.clone());
+            blocking(move || delete_connection(&s, &n, Vault::system)).await?;
+            Ok(format!("Deleted \"{name}\" and its saved secrets."))
+        }
+        ProfileAction::Export { name, out } => {
+            let p = store.get(&name)?;
+            let text = to_json(&Preset::from_profile(&p));
+            std::fs::write(&out, text).map_err(|e| {
+                Failure::usage_text(
+                    "WRITE_FAILED",
+                    "The preset could not be written",
+                    format!("{}: {e}", out.display()),
+                )
+            })?;
+            Ok(format!(
+                "Wrote the preset to {} (no secret is in it).",
+                out.display()
+            ))
+        }
+        ProfileAction::Expiry(args) => expiry(&store, args).await,
+        ProfileAction::Import { file, replace } => {
+            let bytes = std::fs::read(&file).map_err(|e| {
+                Failure::usage_text(
+                    "READ_FAILED",
+                    "The preset could not be read",
+                    format!("{}: {e}", file.display()),
+                )
+            })?;
+            let profile = read_preset(&bytes).map_err(Failure::usage)?;
+            let name = profile.name.clone();
+            store.put(profile, replace)?;
+            Ok(format!(
+                "Imported \"{name}\". Add its secret with `keyway profile save` or sign in with \
+                 `keyway token --profile \"{name}\"`."
+            ))
+        }
+    }
+}
+
+async fn save(store: &ProfileStore, a: SaveArgs) -> Outcome {
+    if let Some(d) = &a.secret_expires {
+        check_date(d).map_err(Failure::usage)?;
+    }
+    let draft = Draft {
+        goal: a.goal,
+        cloud: a.cloud.cloud,
+        custom: a.cloud.custom(),
+        tenant: a.tenant.clone(),
+        client_id: a.client_id.clone(),
+        method: Some(a.method),
+        username: a.username.clone(),
+        certificate_path: a.certificate.clone().map(absolute),
+        workspace: a.workspace.clone(),
+        scopes: a.scopes.clone(),
+        ..Draft::default()
+    };
+    draft.cloud().map_err(Failure::usage)?;
+    if let Some(problem) = draft.problems().into_iter().next() {
+        return Err(problem.into());
+    }
+    let session = session(None)?;
+    // Secrets are read before anything is written, so a mistake leaves nothing half-saved.
+    match a.method {
+        Method::ClientSecret if !a.secret_stdin => {
+            return Err(Failure::usage_text(
+                "SECRET_REQUIRED",
+                "The client secret is needed",
+                "A client-secret profile needs its secret: add --secret-stdin and pipe it in.",
+            ));
+        }
+        Method::ClientSecret => {
+            let s = read_stdin("client secret").await?;
+            session.remember(Typed::ClientSecret, &s)?;
+        }
+        Method::Certificate if a.certificate_password_stdin => {
+            let p = read_stdin("certificate password").await?;
+            session.remember(Typed::CertificatePassword, &p)?;
+        }
+        Method::Password if a.save_password => {
+            session.remember(Typed::Password, &read_stdin("password").await?)?;
+        }
+        _ => {}
+    }
+    let (name, replace, expires) = (a.name.clone(), a.replace, a.secret_expires.clone());
+    let store = store.clone();
+    let saved =
+        blocking(move || session.save_draft(draft, &name, replace, expires, &store, Vault::system))
+            .await?;
+    Ok(match saved.secret_location {
+        Some(place) => format!("Saved \"{}\"; its secret is in {place}.", saved.name),
+        None => format!("Saved \"{}\".", saved.name),
+    })
+}
+
+async fn expiry(store: &ProfileStore, a: ExpiryArgs) -> Outcome {
+    let date = match (a.date, a.from_graph) {
+        (Some(d), _) => {
+            check_date(&d).map_err(Failure::usage)?;
+            d
+        }
+        (None, true) => {
+            let profile = store.get(&a.name)?;
+            let password = match &a.username {
+                Some(u) => Some((u.as_str(), Password::new(read_stdin("password").await?))),
+                None => None,
+            };
+            let who = GraphSignIn {
+                client_id: &a.graph_client_id,
+                password,
+            };
+            let vault = system_vault().await.ok();
+            let session = session(a.ca_cert.as_deref())?;
+            session
+                .secret_expiry_from_graph(&profile, vault.as_ref(), who, show_sign_in)
+                .await?
+        }
+        (None, false) => {
+            return Err(Failure::usage_text(
+                "EXPIRY_SOURCE",
+                "Say where the date comes from",
+                "Give --date YYYY-MM-DD, or --from-graph.",
+            ))
+        }
+    };
+    set_secret_expiry(store, &a.name, Some(&date))?;
+    let days = keyway::profile::days_until(&date, keyway::clock::now()).unwrap_or_default();
+    let soon = if days <= EXPIRING_WITHIN_DAYS {
+        " Renew it soon."
+    } else {
+        ""
+    };
+    Ok(format!(
+        "\"{}\": the secret expires on {date} ({days} days).{soon}",
+        a.name
+    ))
+}

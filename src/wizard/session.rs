@@ -1,0 +1,667 @@
+//! One person's run through the wizard (or one `keyway` command): the secret typed once, the
+//! sign-in, the token, the checks and saving. The desktop window and the CLI call the same
+//! methods, so each sign-in rule exists once.
+
+use super::{Draft, Saved, SignInEvent, TokenSummary, Typed};
+use crate::auth::{AssertionAlg, AuthError, ClientCertificate, EndpointVersion, SignIn, Token};
+use crate::clock::now;
+use crate::cloud::Cloud;
+use crate::diagnose::{self, Context, Explanation};
+use crate::goal::Method;
+use crate::powerbi::ladder::{self, Event, Outcome, Plan, Status};
+use crate::powerbi::Api;
+use crate::profile::{LastCheck, Profile, ProfileStore};
+use crate::secret::{CertificatePassword, ClientSecret, Password, RefreshToken};
+use crate::validate::{self, FieldProblem, TenantUse};
+use crate::vault::{Kept, SecretKind, Vault, VaultError};
+use std::sync::Mutex;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// How long a browser sign-in waits for the person.
+const BROWSER_WAIT: Duration = Duration::from_secs(300);
+
+#[derive(Default)]
+struct Inner {
+    client_secret: Option<ClientSecret>,
+    password: Option<Password>,
+    certificate_password: Option<CertificatePassword>,
+    draft: Option<Draft>,
+    token: Option<Token>,
+    cancel: Option<CancellationToken>,
+    last_check: Option<LastCheck>,
+}
+
+/// One person's run through the wizard.
+pub struct Session {
+    http: reqwest::Client,
+    inner: Mutex<Inner>,
+}
+
+/// Signing in with a saved connection.
+pub struct FromProfile<'a> {
+    /// The connection.
+    pub profile: &'a Profile,
+    /// Where its secrets are.
+    pub vault: &'a Vault,
+    /// Use the older v1 endpoint (not kept in the profile).
+    pub v1: bool,
+    /// Sign a certificate assertion RS256 (not kept in the profile).
+    pub rs256: bool,
+    /// Record the outcome as the profile's last check in this store.
+    pub record_in: Option<&'a ProfileStore>,
+}
+
+impl<'a> FromProfile<'a> {
+    /// A saved connection, signed in with its own settings, nothing recorded.
+    pub fn new(profile: &'a Profile, vault: &'a Vault) -> Self {
+        FromProfile {
+            profile,
+            vault,
+            v1: false,
+            rs256: false,
+            record_in: None,
+        }
+    }
+}
+
+/// Who signs in to Microsoft Graph to read an app's secrets: an administrator or the app's
+/// owner, through a public client app.
+pub struct GraphSignIn<'a> {
+    /// The public client (Microsoft's Azure CLI, present in every tenant, by default).
+    pub client_id: &'a str,
+    /// A user and password; a device code otherwise.
+    pub password: Option<(&'a str, Password)>,
+}
+
+fn missing(what: &str) -> Explanation {
+    Explanation::new(
+        "SECRET_MISSING",
+        format!("Type the {what} first"),
+        format!("Keyway has no {what} for this sign-in."),
+        vec![format!(
+            "Type the {what} on the app details step (with the keyway command: pipe it in on \
+             standard input)."
+        )],
+    )
+}
+
+/// Reads one secret from the keyring off the async runtime (keyring calls block).
+async fn load_kept<S: Kept + Send + 'static>(
+    vault: &Vault,
+    profile: &str,
+) -> Result<Option<S>, Explanation> {
+    let (vault, profile) = (vault.clone(), profile.to_string());
+    super::blocking(move || Ok(vault.load::<S>(&profile)?)).await
+}
+
+/// The ladder's result in a profile's "last check" form.
+pub fn last_check_of(outcome: &Outcome) -> LastCheck {
+    let first = outcome.first_problem();
+    let problem = first.and_then(|i| i.problem.as_ref());
+    LastCheck {
+        at: now(),
+        ok: outcome.ok,
+        code: problem.map(|p| p.code.clone()),
+        summary: match first {
+            Some(i) => format!("{}: {}", i.title, i.summary),
+            None => "Every check passed.".into(),
+        },
+        ..last_check_from(problem)
+    }
+}
+
+/// A sign-in's result in a profile's "last check" form.
+fn last_check_of_sign_in(result: &Result<Token, Explanation>) -> LastCheck {
+    match result {
+        Ok(t) => LastCheck {
+            ok: true,
+            summary: format!("Signed in; token valid until {}.", t.expires_on),
+            http_status: Some(200),
+            ..last_check_from(None)
+        },
+        Err(x) => LastCheck {
+            code: Some(x.code.clone()),
+            summary: x.message.clone().unwrap_or_else(|| x.title.clone()),
+            ..last_check_from(Some(x))
+        },
+    }
+}
+
+fn last_check_from(problem: Option<&Explanation>) -> LastCheck {
+    LastCheck {
+        at: now(),
+        ok: false,
+        code: None,
+        summary: String::new(),
+        http_status: problem.and_then(|p| p.http_status),
+        trace_id: problem.and_then(|p| p.trace_id.clone()),
+        correlation_id: problem.and_then(|p| p.correlation_id.clone()),
+        timestamp: problem.and_then(|p| p.timestamp.clone()),
+    }
+}
+
+impl Session {
+    /// A session whose HTTP client also trusts `extra_ca` (PEM), for a company proxy or a
+    /// private cloud ([`crate::http::extra_ca`] reads it from a file or `KEYWAY_CA_CERT`).
+    pub fn new(extra_ca: Option<&[u8]>) -> Result<Session, Explanation> {
+        Ok(Session {
+            http: crate::http::client(extra_ca)?,
+            inner: Mutex::new(Inner::default()),
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Keeps a typed secret in memory for this session; returns the hint the UI may show.
+    pub fn remember(&self, kind: Typed, value: &str) -> Result<String, FieldProblem> {
+        let mut inner = self.lock();
+        match kind {
+            Typed::ClientSecret => {
+                let s = ClientSecret::new(validate::client_secret(value)?);
+                let hint = s.hint();
+                inner.client_secret = Some(s);
+                Ok(hint)
+            }
+            Typed::Password => {
+                if value.is_empty() {
+                    return Err(FieldProblem {
+                        field: "password",
+                        code: "PASSWORD_EMPTY",
+                        message: "Type the password.".into(),
+                    });
+                }
+                let p = Password::new(value);
+                let hint = p.hint();
+                inner.password = Some(p);
+                Ok(hint)
+            }
+            Typed::CertificatePassword => {
+                let p = CertificatePassword::new(value);
+                let hint = p.hint();
+                inner.certificate_password = Some(p);
+                Ok(hint)
+            }
+        }
+    }
+
+    /// Stops a sign-in that is waiting for the person.
+    pub fn cancel(&self) {
+        if let Some(c) = self.lock().cancel.take() {
+            c.cancel();
+        }
+    }
+
+    /// The sign-in for a draft: tenant and client ID checked, scopes and endpoint version set.
+    fn signin<'a>(&'a self, draft: &Draft, cloud: &'a Cloud) -> Result<SignIn<'a>, AuthError> {
+        let mut signin = SignIn::new(
+            &self.http,
+            cloud,
+            &draft.tenant,
+            &draft.client_id,
+            draft.tenant_use(),
+        )?;
+        signin.scopes = draft.scopes.clone();
+        if draft.v1 {
+            signin.version = EndpointVersion::V1;
+        }
+        Ok(signin)
+    }
+
+    /// Signs in with the draft and the secret typed earlier. `on` hears about device codes and
+    /// the browser; `open` shows a web page (normally [`super::open_page`]).
+    pub async fn sign_in(
+        &self,
+        draft: Draft,
+        on: impl Fn(SignInEvent) + Send,
+        open: impl FnOnce(&str) -> std::io::Result<()> + Send,
+    ) -> Result<TokenSummary, Explanation> {
+        let hint = self.lock().client_secret.as_ref().map(ClientSecret::hint);
+        let hint = hint.filter(|_| draft.method == Some(Method::ClientSecret));
+        let token = self.sign_in_token(&draft, on, open).await?;
+        let summary = TokenSummary::of(&token, hint);
+        self.keep(draft, token);
+        Ok(summary)
+    }
+
+    fn keep(&self, draft: Draft, token: Token) {
+        let mut inner = self.lock();
+        inner.draft = Some(draft);
+        inner.token = Some(token);
+        inner.cancel = None;
+    }
+
+    async fn sign_in_token(
+        &self,
+        draft: &Draft,
+        on: impl Fn(SignInEvent) + Send,
+        open: impl FnOnce(&str) -> std::io::Result<()> + Send,
+    ) -> Result<Token, Explanation> {
+        let cloud = draft.cloud()?;
+        let method = draft.method()?;
+        let ctx = Context::new(&cloud, &draft.tenant, &draft.client_id);
+        let explain = |e: AuthError| diagnose::explain_auth_error(&e, &ctx);
+        let signin = self.signin(draft, &cloud).map_err(explain)?;
+        let cancel = CancellationToken::new();
+        let (secret, password, cert_password) = {
+            let mut inner = self.lock();
+            inner.cancel = Some(cancel.clone());
+            (
+                inner.client_secret.clone(),
+                inner.password.clone(),
+                inner.certificate_password.clone(),
+            )
+        };
+        let result = match method {
+            Method::ClientSecret => {
+                let s = secret.ok_or_else(|| missing("client secret"))?;
+                signin.client_secret(&s).await
+            }
+            Method::Certificate => {
+                let path = draft.certificate_path.as_deref();
+                let path = path.ok_or_else(|| missing("certificate file"))?;
+                let key = draft.certificate_key.as_deref();
+                let cert = ClientCertificate::load(path, key, cert_password.as_ref(), now())
+                    .map_err(explain)?;
+                let alg = if draft.rs256 {
+                    AssertionAlg::Rs256
+                } else {
+                    AssertionAlg::Ps256
+                };
+                signin.certificate(&cert, alg).await
+            }
+            Method::Password => {
+                let p = password.ok_or_else(|| missing("password"))?;
+                let user = draft.username.clone().unwrap_or_default();
+                signin.password(&user, &p).await
+            }
+            Method::DeviceCode => {
+                let shown = |i: &crate::auth::device::DeviceCodeInfo| {
+                    on(SignInEvent::DeviceCode { info: i.clone() })
+                };
+                signin.device_code(shown, tokio::time::sleep, cancel).await
+            }
+            Method::Browser => {
+                let opened = |url: &str| {
+                    let r = open(url);
+                    if r.is_ok() {
+                        on(SignInEvent::BrowserOpened);
+                    }
+                    r
+                };
+                signin.browser(opened, BROWSER_WAIT, cancel).await
+            }
+        };
+        result.map_err(explain)
+    }
+
+    /// Signs in with a saved connection, its secret from the keyring. A saved refresh token
+    /// signs a person in silently (and its rotated successor is saved back); otherwise they sign
+    /// in again. With `record_in`, the outcome becomes the profile's last check.
+    pub async fn sign_in_saved(
+        &self,
+        from: FromProfile<'_>,
+        on: impl Fn(SignInEvent) + Send,
+        open: impl FnOnce(&str) -> std::io::Result<()> + Send,
+    ) -> Result<TokenSummary, Explanation> {
+        let profile = from.profile;
+        let mut draft = Draft::from_profile(profile);
+        draft.v1 = from.v1;
+        draft.rs256 = from.rs256;
+        let result = self.saved_token(&from, &draft, on, open).await;
+        if let Some(store) = from.record_in {
+            // The sign-in's own result matters more than a failure to note it.
+            let _ = store.record_check(&profile.name, last_check_of_sign_in(&result));
+        }
+        let token = result?;
+        if matches!(profile.method, Method::Browser | Method::DeviceCode) {
+            if let Some(rt) = token.refresh_token.clone() {
+                let (vault, name) = (from.vault.clone(), profile.name.clone());
+                let kind = SecretKind::RefreshToken;
+                // Best effort: the old refresh token still works if this one can't be kept.
+                let _ =
+                    tokio::task::spawn_blocking(move || vault.save(&name, kind, rt.expose())).await;
+            }
+        }
+        let hint = self.lock().client_secret.as_ref().map(ClientSecret::hint);
+        let hint = hint.filter(|_| profile.method == Method::ClientSecret);
+        let summary = TokenSummary::of(&token, hint);
+        self.keep(draft, token);
+        Ok(summary)
+    }
+
+    async fn saved_token(
+        &self,
+        from: &FromProfile<'_>,
+        draft: &Draft,
+        on: impl Fn(SignInEvent) + Send,
+        open: impl FnOnce(&str) -> std::io::Result<()> + Send,
+    ) -> Result<Token, Explanation> {
+        let (vault, name) = (from.vault, from.profile.name.as_str());
+        match from.profile.method {
+            Method::ClientSecret => {
+                let s = load_kept::<ClientSecret>(vault, name)
+                    .await?
+                    .ok_or_else(|| {
+                        Explanation::new(
+                            "SECRET_NOT_SAVED",
+                            "No client secret is saved for this connection",
+                            format!("The keyring has no secret for \"{name}\"."),
+                            vec![
+                                "Edit the connection and type the secret again (with the keyway \
+                             command: keyway profile save ... --secret-stdin --replace)."
+                                    .into(),
+                            ],
+                        )
+                    })?;
+                self.lock().client_secret = Some(s);
+            }
+            Method::Password => {
+                if let Some(p) = load_kept::<Password>(vault, name).await? {
+                    self.lock().password = Some(p);
+                }
+            }
+            Method::Certificate => {
+                if let Some(p) = load_kept::<CertificatePassword>(vault, name).await? {
+                    self.lock().certificate_password = Some(p);
+                }
+            }
+            Method::Browser | Method::DeviceCode => {
+                if let Some(rt) = load_kept::<RefreshToken>(vault, name).await? {
+                    let cloud = draft.cloud()?;
+                    if let Ok(signin) = self.signin(draft, &cloud) {
+                        if let Ok(token) = signin.refresh(&rt).await {
+                            return Ok(token);
+                        }
+                    }
+                }
+            }
+        }
+        self.sign_in_token(draft, on, open).await
+    }
+
+    /// Runs the check ladder with the current token, streaming each item to `on`. The outcome
+    /// is kept as the connection's last check, for [`Session::save`].
+    pub async fn check(
+        &self,
+        mut plan: Plan,
+        on: &(dyn Fn(Event) + Send + Sync),
+    ) -> Result<Outcome, Explanation> {
+        let (draft, token) = {
+            let inner = self.lock();
+            (inner.draft.clone(), inner.token.clone())
+        };
+        let (Some(draft), Some(token)) = (draft, token) else {
+            return Err(Explanation::new(
+                "NOT_SIGNED_IN",
+                "Sign in first",
+                "The checks need a token, and there is none yet.",
+                vec!["Go back and get a token.".into()],
+            ));
+        };
+        let cloud = draft.cloud()?;
+        if plan.scopes.is_empty() {
+            plan.scopes = draft.scopes.clone();
+        }
+        let api = Api::new(&self.http, &cloud, token.access_token.clone());
+        let ctx = Context::new(&cloud, &draft.tenant, &draft.client_id);
+        let outcome = ladder::run(api, ctx, plan, token.claims.clone(), on).await;
+        self.lock().last_check = Some(last_check_of(&outcome));
+        Ok(outcome)
+    }
+
+    /// The ladder when signing in failed: the token rung explains why, the rest wait for it.
+    pub fn check_without_token(&self, draft: &Draft, plan: &Plan, problem: Explanation) -> Outcome {
+        let app_only = draft.tenant_use() == TenantUse::App;
+        let outcome = ladder::sign_in_failed(problem, plan, app_only);
+        debug_assert!(outcome.items.iter().all(|i| i.status != Status::Pass));
+        self.lock().last_check = Some(last_check_of(&outcome));
+        outcome
+    }
+
+    /// The last check's result in a profile's form, if checks ran in this session.
+    pub fn last_check(&self) -> Option<LastCheck> {
+        self.lock().last_check.clone()
+    }
+
+    /// The current token (for `keyway token`'s output). Only on the person's request.
+    pub fn token(&self) -> Option<Token> {
+        self.lock().token.clone()
+    }
+
+    /// The current access token, for "Copy access token". Only on the person's request.
+    pub fn access_token(&self) -> Option<String> {
+        self.lock()
+            .token
+            .as_ref()
+            .map(|t| t.access_token.expose().to_string())
+    }
+
+    /// Reads, from Microsoft Graph, when the connection's saved client secret expires (matched
+    /// by the first characters Graph shows; the soonest when none matches).
+    pub async fn secret_expiry_from_graph(
+        &self,
+        profile: &Profile,
+        vault: Option<&Vault>,
+        who: GraphSignIn<'_>,
+        on: impl Fn(SignInEvent) + Send,
+    ) -> Result<String, Explanation> {
+        let cloud = Cloud::resolve(profile.cloud, profile.custom.as_ref())?;
+        let mut graph_cloud = cloud.clone();
+        graph_cloud.powerbi_resource = cloud.graph_resource.clone();
+        let ctx = Context::new(&cloud, &profile.tenant, who.client_id);
+        let explain = |e: AuthError| diagnose::explain_auth_error(&e, &ctx);
+        let mut signin = SignIn::new(
+            &self.http,
+            &graph_cloud,
+            &profile.tenant,
+            who.client_id,
+            TenantUse::User,
+        )
+        .map_err(explain)?;
+        signin.scopes = vec!["Application.Read.All".into()];
+        let token = match &who.password {
+            Some((user, password)) => signin.password(user, password).await,
+            None => {
+                let shown = |i: &crate::auth::device::DeviceCodeInfo| {
+                    on(SignInEvent::DeviceCode { info: i.clone() })
+                };
+                let cancel = CancellationToken::new();
+                self.lock().cancel = Some(cancel.clone());
+                signin.device_code(shown, tokio::time::sleep, cancel).await
+            }
+        }
+        .map_err(explain)?;
+        let secrets =
+            crate::graph::app_secrets(&self.http, &cloud, &token.access_token, &profile.client_id)
+                .await
+                .map_err(explain)?;
+        let saved = match vault {
+            Some(v) => load_kept::<ClientSecret>(v, &profile.name)
+                .await
+                .ok()
+                .flatten(),
+            None => None,
+        };
+        let chosen = crate::graph::matching_secret(&secrets, saved.as_ref()).ok_or_else(|| {
+            Explanation::new(
+                "NO_SECRETS",
+                "The app has no client secret",
+                "Graph lists no client secret for this app.",
+                vec!["Add one under Certificates & secrets in the app registration.".into()],
+            )
+        })?;
+        Ok(chosen.expiry_date())
+    }
+
+    /// Saves the connection: the secret (or refresh token) to the keyring, the rest to the
+    /// profile file, with the last check of this session. Blocking (the keyring): call from a
+    /// blocking task.
+    pub fn save(
+        &self,
+        name: &str,
+        replace: bool,
+        secret_expires: Option<String>,
+        store: &ProfileStore,
+        vault: impl FnOnce() -> Result<Vault, VaultError>,
+    ) -> Result<Saved, Explanation> {
+        let draft = self.lock().draft.clone().ok_or_else(|| {
+            Explanation::new(
+                "NOT_SIGNED_IN",
+                "Sign in first",
+                "Keyway saves a connection once it has signed in with it.",
+                vec!["Go back and get a token.".into()],
+            )
+        })?;
+        self.save_draft(draft, name, replace, secret_expires, store, vault)
+    }
+
+    /// Saves answers that were not signed in with (`keyway profile save`), with the secrets
+    /// typed in this session. A certificate must load. Blocking (the keyring).
+    pub fn save_draft(
+        &self,
+        draft: Draft,
+        name: &str,
+        replace: bool,
+        secret_expires: Option<String>,
+        store: &ProfileStore,
+        vault: impl FnOnce() -> Result<Vault, VaultError>,
+    ) -> Result<Saved, Explanation> {
+        let name = name.trim();
+        if name.is_empty() || name.len() > 80 || name.contains(['/', '\\', '\n']) {
+            return Err(Explanation::new(
+                "NAME_INVALID",
+                "Give the connection a short name",
+                "The name is empty, too long, or has a slash or a line break in it.",
+                vec!["Use a few words, such as \"Sales embed\".".into()],
+            ));
+        }
+        if let Some(d) = &secret_expires {
+            super::cards::check_date(d)?;
+        }
+        let inner = self.lock();
+        if let (Some(path), None) = (&draft.certificate_path, &inner.token) {
+            let key = draft.certificate_key.as_deref();
+            ClientCertificate::load(path, key, inner.certificate_password.as_ref(), now())?;
+        }
+        let method = draft.method()?;
+        let mut secrets: Vec<(SecretKind, String)> = vec![];
+        let mut keep = |kind, value: Option<&str>| {
+            if let Some(v) = value {
+                secrets.push((kind, v.to_string()));
+            }
+        };
+        match method {
+            Method::ClientSecret => keep(
+                SecretKind::ClientSecret,
+                inner.client_secret.as_ref().map(ClientSecret::expose),
+            ),
+            Method::Certificate => keep(
+                SecretKind::CertificatePassword,
+                inner
+                    .certificate_password
+                    .as_ref()
+                    .map(CertificatePassword::expose),
+            ),
+            Method::Password => keep(
+                SecretKind::Password,
+                inner.password.as_ref().map(Password::expose),
+            ),
+            Method::Browser | Method::DeviceCode => keep(
+                SecretKind::RefreshToken,
+                inner
+                    .token
+                    .as_ref()
+                    .and_then(|t| t.refresh_token.as_ref())
+                    .map(|t| t.expose()),
+            ),
+        }
+        let last_check = inner.last_check.clone();
+        drop(inner);
+        // A name in use is refused before anything is written, so no saved secret is replaced.
+        if !replace && store.get(name).is_ok() {
+            return Err(Explanation::new(
+                "PROFILE_EXISTS",
+                format!("A connection named \"{name}\" already exists"),
+                "Saving would replace it and its secret.",
+                vec!["Choose another name, or replace the saved one.".into()],
+            ));
+        }
+        // The keyring first: if it is locked or missing, nothing is half-saved.
+        let vault = if secrets.is_empty() {
+            None
+        } else {
+            Some(vault()?)
+        };
+        if let Some(v) = &vault {
+            for (kind, value) in &secrets {
+                v.save(name, *kind, value)?;
+            }
+        }
+        let profile = Profile {
+            name: name.to_string(),
+            cloud: draft.cloud,
+            custom: draft.custom.clone(),
+            tenant: draft.tenant.trim().to_string(),
+            client_id: draft.client_id.trim().to_string(),
+            method,
+            username: draft.username.clone().filter(|u| !u.trim().is_empty()),
+            certificate_path: draft.certificate_path.clone(),
+            certificate_thumbprint: None,
+            goal: draft.goal,
+            workspace: draft.workspace.clone().filter(|w| !w.trim().is_empty()),
+            scopes: draft.scopes.clone(),
+            secret_expires,
+            secret_location: vault.as_ref().map(Vault::place),
+            last_check,
+        };
+        store.put(profile, replace)?;
+        Ok(Saved {
+            name: name.to_string(),
+            secret_location: vault.as_ref().map(Vault::place),
+            profile_file: store.path().display().to_string(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::goal::Goal;
+
+    /// The desktop shell runs these on a multi-threaded runtime: they must be `Send`.
+    #[test]
+    fn sign_in_and_checks_can_run_on_any_thread() {
+        fn is_send<T: Send>(_: T) {}
+        if let Ok(s) = Session::new(None) {
+            let s = std::sync::Arc::new(s);
+            let (a, b, c) = (s.clone(), s.clone(), s);
+            is_send(async move { a.sign_in(Draft::default(), |_| {}, |_: &str| Ok(())).await });
+            is_send(async move { b.check(Plan::new(Goal::Embed), &|_| {}).await });
+            let vault = Vault::session_only();
+            let p = Profile::new("p", Method::DeviceCode);
+            is_send(async move {
+                c.sign_in_saved(FromProfile::new(&p, &vault), |_| {}, |_: &str| Ok(()))
+                    .await
+            });
+        }
+    }
+
+    #[test]
+    fn a_failed_sign_in_is_recorded_with_its_ids() {
+        let mut x = Explanation::new("AADSTS7000215", "Wrong secret", "c", vec![]);
+        x.message = Some("Invalid client secret provided.".into());
+        x.http_status = Some(401);
+        x.trace_id = Some("t".into());
+        let c = last_check_of_sign_in(&Err(x));
+        assert!(!c.ok);
+        assert_eq!(c.code.as_deref(), Some("AADSTS7000215"));
+        assert_eq!(c.summary, "Invalid client secret provided.");
+        assert_eq!(
+            (c.http_status, c.trace_id.as_deref()),
+            (Some(401), Some("t"))
+        );
+    }
+}
