@@ -1,0 +1,346 @@
+//! The tenant's rungs: the Power BI setting that lets apps (service principals) in, the
+//! security group it may be limited to, and the admin API settings that decide what a scan
+//! returns. Fabric's tenant settings list shows them when the caller may read it; otherwise the
+//! answers of the calls they govern do.
+
+use crate::diagnose::Page;
+use crate::goal::Goal;
+use crate::powerbi::ladder::run::Run;
+use crate::powerbi::ladder::Item;
+use crate::powerbi::Probe;
+use serde_json::Value;
+use std::sync::Arc;
+
+/// A setting from Fabric's tenant settings list.
+#[derive(Debug, Clone)]
+struct Setting {
+    enabled: bool,
+    groups: Vec<(String, String)>,
+}
+
+fn find_setting(settings: &Value, names: &[&str], titles: &[&str]) -> Option<Setting> {
+    let list = settings["value"].as_array()?;
+    let s = list.iter().find(|s| {
+        let name = s["settingName"].as_str().unwrap_or_default();
+        let t = s["title"].as_str().unwrap_or_default().to_ascii_lowercase();
+        names.iter().any(|n| n.eq_ignore_ascii_case(name)) || titles.iter().any(|x| t == *x)
+    })?;
+    let groups = s["enabledSecurityGroups"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|g| {
+                    (
+                        g["graphId"].as_str().unwrap_or_default().to_string(),
+                        g["name"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(Setting {
+        enabled: s["enabled"].as_bool().unwrap_or(false),
+        groups,
+    })
+}
+
+/// What the switch looks like from here.
+#[derive(Debug, Clone)]
+enum Switch {
+    /// The gate call went through.
+    Allowed(Option<Setting>),
+    /// The setting is off (`true` when the settings said so; `false` when only inferred).
+    Off(bool),
+    /// On, but only for groups this app is not in.
+    NotInGroup(Vec<(String, String)>),
+    /// The gate call failed for another reason; the probe explains.
+    Other,
+}
+
+impl Run {
+    async fn switch(&self) -> (Switch, Arc<Probe>, Option<Arc<Probe>>) {
+        let (gate, settings) = self.both(self.gate.clone(), self.settings.clone()).await;
+        let admin = self.plan.goal == Goal::Admin;
+        let setting = settings.as_ref().filter(|s| s.ok()).and_then(|s| {
+            let json = s.json();
+            if admin {
+                find_setting(
+                    &json,
+                    &["AllowServicePrincipalsUseReadAdminAPIs"],
+                    &[
+                        "service principals can access read-only admin apis",
+                        "allow service principals to use read-only power bi admin apis",
+                    ],
+                )
+            } else {
+                find_setting(
+                    &json,
+                    &[
+                        "ServicePrincipalAccessPermissionAPIs",
+                        "ServicePrincipalAccess",
+                    ],
+                    &[
+                        "service principals can call fabric public apis",
+                        "service principals can use fabric apis",
+                        "allow service principals to use power bi apis",
+                    ],
+                )
+            }
+        });
+        let verdict = if gate.ok() {
+            Switch::Allowed(setting)
+        } else if gate.refused_by_switch() {
+            match setting {
+                Some(s) if s.enabled && !s.groups.is_empty() => Switch::NotInGroup(s.groups),
+                Some(s) if !s.enabled => Switch::Off(true),
+                _ => Switch::Off(false),
+            }
+        } else {
+            Switch::Other
+        };
+        (verdict, gate, settings)
+    }
+
+    /// Whether app-only calls are blocked by the switch (dependent items then skip).
+    pub(super) async fn blocked(&self) -> Option<String> {
+        if !self.app_only {
+            return None;
+        }
+        match self.switch().await.0 {
+            Switch::Off(_) | Switch::NotInGroup(_) => {
+                Some("Skipped: Power BI does not let this app in yet (see above).".into())
+            }
+            _ => None,
+        }
+    }
+
+    pub(super) async fn tenant_switch(&self) -> Item {
+        let (verdict, gate, settings) = self.switch().await;
+        let evidence = switch_evidence(&gate, settings.as_deref());
+        let setting_name = if self.plan.goal == Goal::Admin {
+            "Service principals can access read-only admin APIs"
+        } else {
+            "Service principals can call Fabric public APIs"
+        };
+        match verdict {
+            Switch::Allowed(Some(s)) if !s.groups.is_empty() => self.pass(
+                "tenant-switch",
+                format!("\"{setting_name}\" is on, for: {}.", names(&s.groups)),
+                &evidence,
+            ),
+            Switch::Allowed(_) => self.pass(
+                "tenant-switch",
+                format!("\"{setting_name}\" lets this app in."),
+                &evidence,
+            ),
+            Switch::NotInGroup(groups) => self.pass(
+                "tenant-switch",
+                format!(
+                    "\"{setting_name}\" is on, but only for: {}.",
+                    names(&groups)
+                ),
+                &evidence,
+            ),
+            Switch::Off(known) => {
+                let cause = if known {
+                    format!("The Power BI setting \"{setting_name}\" is off, so Power BI refuses every app that signs in as itself.")
+                } else {
+                    format!("Power BI refused this app because of the setting \"{setting_name}\": it is either off, or limited to security groups this app is not in. Keyway can't read the tenant settings to tell which.")
+                };
+                let mut fix = vec![
+                    "Ask a Power BI (Fabric) administrator to open Power BI tenant settings.".to_string(),
+                    format!("Find \"{setting_name}\" and turn it on."),
+                    "Either allow the whole organisation, or pick a security group and add this app's service principal to it.".into(),
+                    "Settings can take up to 15 minutes to apply; then choose \"Check again\".".into(),
+                ];
+                if self.plan.goal != Goal::Admin {
+                    fix[1] = format!("Find \"{setting_name}\" (older names: \"Service principals can use Fabric APIs\", \"Allow service principals to use Power BI APIs\") and turn it on.");
+                }
+                let mut p = self.problem(
+                    "ServicePrincipalIsNotAllowedByTenantAdminSwitch",
+                    "Power BI does not let apps in yet",
+                    cause,
+                    fix,
+                    Some(Page::TenantSettings),
+                );
+                let ev = gate.evidence();
+                p.http_status = ev.http_status;
+                p.request_id = ev.request_id;
+                self.fail("tenant-switch", p, &evidence)
+            }
+            Switch::Other => self.failed_probe("tenant-switch", &gate),
+        }
+    }
+
+    pub(super) async fn security_group(&self) -> Item {
+        let (verdict, gate, settings) = self.switch().await;
+        match verdict {
+            Switch::Allowed(Some(s)) if !s.groups.is_empty() => self.pass(
+                "security-group",
+                format!("This app is in an allowed group ({}).", names(&s.groups)),
+                &[&gate],
+            ),
+            Switch::Allowed(Some(_)) => self.pass(
+                "security-group",
+                "The setting applies to the whole organisation, so no group is needed.",
+                &[&gate],
+            ),
+            Switch::Allowed(None) => self.pass(
+                "security-group",
+                "Power BI accepted this app, so it is in an allowed group (or none is required).",
+                &[&gate],
+            ),
+            Switch::NotInGroup(groups) => {
+                let mut ctx = self.ctx.clone();
+                ctx.group = groups.first().map(|g| g.0.clone());
+                let sp = self.claims.object_id.clone().unwrap_or_default();
+                let fix = vec![
+                    format!("Open the members of the security group \"{}\".", groups.first().map(|g| g.1.clone()).unwrap_or_default()),
+                    format!("Choose \"Add members\" and add this app's service principal (search for its name or object ID {sp})."),
+                    "Group changes can take up to an hour to reach Power BI; then choose \"Check again\".".into(),
+                ];
+                let p = self.problem(
+                    "SERVICE_PRINCIPAL_NOT_IN_GROUP",
+                    "This app is not in the allowed security group",
+                    format!(
+                        "Power BI lets apps in only when they are in: {}. This app is not in any of them.",
+                        names(&groups)
+                    ),
+                    fix,
+                    None,
+                )
+                .on_page(Some(Page::GroupMembers), &ctx, None);
+                self.fail("security-group", p, &switch_evidence(&gate, settings.as_deref()))
+            }
+            Switch::Off(true) => self.skip("security-group", "Skipped: the setting itself is off (see above)."),
+            Switch::Off(false) => self.skip(
+                "security-group",
+                "Skipped: without access to the tenant settings, Keyway can't tell a switched-off setting from a missing group (see above).",
+            ),
+            Switch::Other => self.skip("security-group", "Skipped: the call that shows this failed (see above)."),
+        }
+    }
+
+    /// An admin API setting; expressions are advice (optional), detailed metadata is needed.
+    pub(super) async fn admin_setting(&self, expressions: bool) -> Item {
+        Item {
+            optional: expressions,
+            ..self.admin_setting_found(expressions).await
+        }
+    }
+
+    async fn admin_setting_found(&self, expressions: bool) -> Item {
+        let id = if expressions {
+            "expressions"
+        } else {
+            "detailed-metadata"
+        };
+        let (names, title, setting_title) = if expressions {
+            (
+                ["AdminApisIncludeExpressions"],
+                "enhance admin apis responses with dax and mashup expressions",
+                "Enhance admin APIs responses with DAX and mashup expressions",
+            )
+        } else {
+            (
+                ["AdminApisIncludeDetailedMetadata"],
+                "enhance admin apis responses with detailed metadata",
+                "Enhance admin APIs responses with detailed metadata",
+            )
+        };
+        let settings = self.settings.clone().await;
+        let from_settings = settings
+            .as_ref()
+            .filter(|s| s.ok())
+            .and_then(|s| find_setting(&s.json(), &names, &[title]));
+        let off = |evidence: &[&Probe]| {
+            let p = self.problem(
+                if expressions {
+                    "EXPRESSIONS_OFF"
+                } else {
+                    "DETAILED_METADATA_OFF"
+                },
+                if expressions {
+                    "Scans leave out DAX and mashup expressions"
+                } else {
+                    "Scans leave out tables and columns"
+                },
+                format!(
+                    "The Power BI setting \"{setting_title}\" is off, so scan results {}.",
+                    if expressions {
+                        "have no DAX or Power Query expressions"
+                    } else {
+                        "list datasets without their tables, columns and lineage details"
+                    }
+                ),
+                vec![
+                    "Ask a Power BI (Fabric) administrator to open Power BI tenant settings."
+                        .into(),
+                    format!("Under \"Admin API settings\", turn on \"{setting_title}\"."),
+                    "Choose \"Check again\" after about 15 minutes.".into(),
+                ],
+                Some(Page::TenantSettings),
+            );
+            self.fail(id, p, evidence)
+        };
+        if let (Some(s), Some(probe)) = (from_settings, settings.as_deref()) {
+            return if s.enabled {
+                self.pass(id, format!("\"{setting_title}\" is on."), &[probe])
+            } else {
+                off(&[probe])
+            };
+        }
+        // Without the settings, the scan result itself shows it.
+        let Ok((_, _, Some(result))) = self.scan.clone().await else {
+            return self.skip(
+                id,
+                "Skipped: neither the tenant settings nor a scan result could be read (see above).",
+            );
+        };
+        if !result.ok() {
+            return self.skip(
+                id,
+                "Skipped: the scan result could not be read (see above).",
+            );
+        }
+        let datasets: Vec<Value> = result.json()["workspaces"]
+            .as_array()
+            .map(|w| {
+                w.iter()
+                    .flat_map(|w| w["datasets"].as_array().cloned().unwrap_or_default())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if datasets.is_empty() {
+            return self.skip(
+                id,
+                "Skipped: the scanned workspace has no dataset to tell from.",
+            );
+        }
+        let key = if expressions { "expressions" } else { "tables" };
+        if datasets.iter().any(|d| d.get(key).is_some()) {
+            self.pass(id, format!("The scan result includes {key}."), &[&result])
+        } else {
+            off(&[&result])
+        }
+    }
+}
+
+/// What shows the switch: the tenant settings (when they were read), then the call it let in or not.
+fn switch_evidence<'a>(gate: &'a Probe, settings: Option<&'a Probe>) -> Vec<&'a Probe> {
+    settings.into_iter().chain([gate]).collect()
+}
+
+fn names(groups: &[(String, String)]) -> String {
+    groups
+        .iter()
+        .map(|(id, name)| {
+            if name.is_empty() {
+                id.clone()
+            } else {
+                format!("\"{name}\"")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
