@@ -98,26 +98,40 @@ fn scan_probe(
                     .as_array()
                     .and_then(|a| a.first())
                     .and_then(|w| w["id"].as_str().map(str::to_string))
-                    .ok_or_else(|| "Skipped: the organisation has no workspace to scan.".to_string())?
+                    .ok_or_else(|| {
+                        "Skipped: the organisation has no workspace to scan.".to_string()
+                    })?
             }
         };
         let start = Arc::new(
             api.powerbi(
                 Method::POST,
-                "/v1.0/myorg/admin/workspaces/getInfo?lineage=True&datasourceDetails=True&datasetSchema=True&datasetExpressions=True",
+                concat!(
+                    "/v1.0/myorg/admin/workspaces/getInfo",
+                    "?lineage=True&datasourceDetails=True",
+                    "&datasetSchema=True&datasetExpressions=True",
+                ),
                 Some(json!({ "workspaces": [target] })),
             )
             .await,
         );
-        let Some(id) = start.json()["id"].as_str().map(str::to_string).filter(|_| start.ok()) else {
+        let Some(id) = start.json()["id"]
+            .as_str()
+            .map(str::to_string)
+            .filter(|_| start.ok())
+        else {
             return Ok((start, vec![], None));
         };
         let mut polls = vec![];
         for _ in 0..tries {
             tokio::time::sleep(interval).await;
             let p = Arc::new(
-                api.powerbi(Method::GET, &format!("/v1.0/myorg/admin/workspaces/scanStatus/{id}"), None)
-                    .await,
+                api.powerbi(
+                    Method::GET,
+                    &format!("/v1.0/myorg/admin/workspaces/scanStatus/{id}"),
+                    None,
+                )
+                .await,
             );
             let done = p.json()["status"] == "Succeeded";
             let failed = !p.ok() || p.json()["status"] == "Failed";
@@ -127,7 +141,11 @@ fn scan_probe(
             }
             if done {
                 let r = api
-                    .powerbi(Method::GET, &format!("/v1.0/myorg/admin/workspaces/scanResult/{id}"), None)
+                    .powerbi(
+                        Method::GET,
+                        &format!("/v1.0/myorg/admin/workspaces/scanResult/{id}"),
+                        None,
+                    )
                     .await;
                 return Ok((start, polls, Some(Arc::new(r))));
             }

@@ -175,10 +175,16 @@ impl Run {
             .api
             .powerbi(
                 Method::POST,
-                &format!("/v1.0/myorg/groups/{}/datasets?defaultRetentionPolicy=None", ws.id),
+                &format!(
+                    "/v1.0/myorg/groups/{}/datasets?defaultRetentionPolicy=None",
+                    ws.id
+                ),
                 Some(json!({
                     "name": name, "defaultMode": "Push",
-                    "tables": [{ "name": "Check", "columns": [{ "name": "At", "dataType": "DateTime" }] }],
+                    "tables": [{
+                        "name": "Check",
+                        "columns": [{ "name": "At", "dataType": "DateTime" }],
+                    }],
                 })),
             )
             .await;
@@ -186,7 +192,12 @@ impl Run {
             return self.failed_probe("push-dataset", &created);
         }
         let Some(id) = created.json()["id"].as_str().map(str::to_string) else {
-            return self.pass("push-dataset", "A push dataset was created (Power BI did not return its ID, so remove it by hand).", &[&created]);
+            return self.pass(
+                "push-dataset",
+                "A push dataset was created (Power BI did not return its ID, so remove it by \
+                 hand).",
+                &[&created],
+            );
         };
         let removed = self
             .api
@@ -199,7 +210,10 @@ impl Run {
         let summary = if removed.ok() {
             "A test push dataset was created and deleted again.".to_string()
         } else {
-            format!("A push dataset was created, but Keyway could not delete it: remove \"{name}\" from the workspace by hand.")
+            format!(
+                "A push dataset was created, but Keyway could not delete it: remove \"{name}\" \
+                 from the workspace by hand."
+            )
         };
         self.pass("push-dataset", summary, &[&created, &removed])
     }
@@ -221,9 +235,13 @@ impl Run {
             let prob = self.problem(
                 "NOT_FABRIC_ADMIN",
                 "You are not a Fabric administrator",
-                "The admin APIs answer only Fabric (Power BI) administrators, and Power BI refused this account.".into(),
+                "The admin APIs answer only Fabric (Power BI) administrators, and Power BI \
+                 refused this account."
+                    .into(),
                 vec![
-                    "Ask a Global or Fabric administrator to give your account the Fabric Administrator role.".into(),
+                    "Ask a Global or Fabric administrator to give your account the Fabric \
+                     Administrator role."
+                        .into(),
                     "Or use an app (service principal) that the admin API setting allows.".into(),
                     "Sign in again and choose \"Check again\".".into(),
                 ],

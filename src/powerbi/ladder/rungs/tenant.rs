@@ -143,18 +143,33 @@ impl Run {
             ),
             Switch::Off(known) => {
                 let cause = if known {
-                    format!("The Power BI setting \"{setting_name}\" is off, so Power BI refuses every app that signs in as itself.")
+                    format!(
+                        "The Power BI setting \"{setting_name}\" is off, so Power BI refuses \
+                         every app that signs in as itself."
+                    )
                 } else {
-                    format!("Power BI refused this app because of the setting \"{setting_name}\": it is either off, or limited to security groups this app is not in. Keyway can't read the tenant settings to tell which.")
+                    format!(
+                        "Power BI refused this app because of the setting \"{setting_name}\": it \
+                         is either off, or limited to security groups this app is not in. Keyway \
+                         can't read the tenant settings to tell which."
+                    )
                 };
                 let mut fix = vec![
-                    "Ask a Power BI (Fabric) administrator to open Power BI tenant settings.".to_string(),
+                    "Ask a Power BI (Fabric) administrator to open Power BI tenant settings."
+                        .to_string(),
                     format!("Find \"{setting_name}\" and turn it on."),
-                    "Either allow the whole organisation, or pick a security group and add this app's service principal to it.".into(),
-                    "Settings can take up to 15 minutes to apply; then choose \"Check again\".".into(),
+                    "Either allow the whole organisation, or pick a security group and add this \
+                     app's service principal to it."
+                        .into(),
+                    "Settings can take up to 15 minutes to apply; then choose \"Check again\"."
+                        .into(),
                 ];
                 if self.plan.goal != Goal::Admin {
-                    fix[1] = format!("Find \"{setting_name}\" (older names: \"Service principals can use Fabric APIs\", \"Allow service principals to use Power BI APIs\") and turn it on.");
+                    fix[1] = format!(
+                        "Find \"{setting_name}\" (older names: \"Service principals can use \
+                         Fabric APIs\", \"Allow service principals to use Power BI APIs\") and \
+                         turn it on."
+                    );
                 }
                 let mut p = self.problem(
                     "ServicePrincipalIsNotAllowedByTenantAdminSwitch",
@@ -195,29 +210,50 @@ impl Run {
                 ctx.group = groups.first().map(|g| g.0.clone());
                 let sp = self.claims.object_id.clone().unwrap_or_default();
                 let fix = vec![
-                    format!("Open the members of the security group \"{}\".", groups.first().map(|g| g.1.clone()).unwrap_or_default()),
-                    format!("Choose \"Add members\" and add this app's service principal (search for its name or object ID {sp})."),
-                    "Group changes can take up to an hour to reach Power BI; then choose \"Check again\".".into(),
-                ];
-                let p = self.problem(
-                    "SERVICE_PRINCIPAL_NOT_IN_GROUP",
-                    "This app is not in the allowed security group",
                     format!(
-                        "Power BI lets apps in only when they are in: {}. This app is not in any of them.",
-                        names(&groups)
+                        "Open the members of the security group \"{}\".",
+                        groups.first().map(|g| g.1.clone()).unwrap_or_default()
                     ),
-                    fix,
-                    None,
+                    format!(
+                        "Choose \"Add members\" and add this app's service principal (search for \
+                         its name or object ID {sp})."
+                    ),
+                    "Group changes can take up to an hour to reach Power BI; then choose \
+                     \"Check again\"."
+                        .into(),
+                ];
+                let p = self
+                    .problem(
+                        "SERVICE_PRINCIPAL_NOT_IN_GROUP",
+                        "This app is not in the allowed security group",
+                        format!(
+                            "Power BI lets apps in only when they are in: {}. This app is not in \
+                             any of them.",
+                            names(&groups)
+                        ),
+                        fix,
+                        None,
+                    )
+                    .on_page(Some(Page::GroupMembers), &ctx, None);
+                self.fail(
+                    "security-group",
+                    p,
+                    &switch_evidence(&gate, settings.as_deref()),
                 )
-                .on_page(Some(Page::GroupMembers), &ctx, None);
-                self.fail("security-group", p, &switch_evidence(&gate, settings.as_deref()))
             }
-            Switch::Off(true) => self.skip("security-group", "Skipped: the setting itself is off (see above)."),
+            Switch::Off(true) => self.skip(
+                "security-group",
+                "Skipped: the setting itself is off (see above).",
+            ),
             Switch::Off(false) => self.skip(
                 "security-group",
-                "Skipped: without access to the tenant settings, Keyway can't tell a switched-off setting from a missing group (see above).",
+                "Skipped: without access to the tenant settings, Keyway can't tell a switched-off \
+                 setting from a missing group (see above).",
             ),
-            Switch::Other => self.skip("security-group", "Skipped: the call that shows this failed (see above)."),
+            Switch::Other => self.skip(
+                "security-group",
+                "Skipped: the call that shows this failed (see above).",
+            ),
         }
     }
 
@@ -326,7 +362,8 @@ impl Run {
     }
 }
 
-/// What shows the switch: the tenant settings (when they were read), then the call it let in or not.
+/// What shows the switch: the tenant settings (when they were read), then the call it let in or
+/// not.
 fn switch_evidence<'a>(gate: &'a Probe, settings: Option<&'a Probe>) -> Vec<&'a Probe> {
     settings.into_iter().chain([gate]).collect()
 }

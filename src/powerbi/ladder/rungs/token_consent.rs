@@ -33,12 +33,14 @@ impl Run {
                 "TOKEN_WRONG_AUDIENCE",
                 "The token is for another service",
                 format!(
-                    "The token was issued for {} instead of Power BI ({}), so Power BI will refuse it.",
+                    "The token was issued for {} instead of Power BI ({}), so Power BI will \
+                     refuse it.",
                     audience.unwrap_or_default(),
                     cloud_resource.unwrap_or_default()
                 ),
                 vec![
-                    "Check the cloud chosen in Keyway: each cloud has its own Power BI address.".into(),
+                    "Check the cloud chosen in Keyway: each cloud has its own Power BI address."
+                        .into(),
                     "Sign in again.".into(),
                 ],
                 None,
@@ -71,7 +73,8 @@ impl Run {
             if self.plan.goal != Goal::Admin {
                 return self.pass(
                     "consent",
-                    "An app signing in as itself gets its Power BI access from the tenant setting and the workspace, not from API permissions.",
+                    "An app signing in as itself gets its Power BI access from the tenant setting \
+                     and the workspace, not from API permissions.",
                     &[],
                 );
             }
@@ -86,12 +89,15 @@ impl Run {
                 "APP_HAS_POWERBI_PERMISSIONS",
                 "The app's Power BI permissions block the admin APIs",
                 format!(
-                    "The app has Power BI application permissions with admin consent ({}). Power BI refuses the read-only admin APIs to such apps.",
+                    "The app has Power BI application permissions with admin consent ({}). Power \
+                     BI refuses the read-only admin APIs to such apps.",
                     c.roles.join(", ")
                 ),
                 vec![
                     "Open the app's API permissions page.".into(),
-                    "Remove every \"Power BI Service\" permission of type Application (or revoke its admin consent).".into(),
+                    "Remove every \"Power BI Service\" permission of type Application (or revoke \
+                     its admin consent)."
+                        .into(),
                     "Sign in again in Keyway and check again.".into(),
                 ],
                 Some(Page::AppPermissions),
@@ -125,12 +131,16 @@ impl Run {
             "SCOPES_MISSING",
             "Permissions this goal needs were not granted",
             format!(
-                "The token does not carry {}. Without it, Power BI answers 401 to the calls this goal makes.",
+                "The token does not carry {}. Without it, Power BI answers 401 to the calls this \
+                 goal makes.",
                 missing.join(", ")
             ),
             vec![
                 "Open the app's API permissions page.".into(),
-                format!("Add the delegated \"Power BI Service\" permission(s): {}.", missing.join(", ")),
+                format!(
+                    "Add the delegated \"Power BI Service\" permission(s): {}.",
+                    missing.join(", ")
+                ),
                 "Choose \"Grant admin consent\" (or ask an administrator to).".into(),
                 "Sign in again in Keyway, so the new token carries them.".into(),
             ],

@@ -90,13 +90,20 @@ impl Run {
         let role = self.needed_role();
         if self.app_only {
             vec![
-                "Ask a workspace admin to open the workspace in Power BI and choose \"Manage access\".".into(),
-                format!("Add this app by its name (its service principal), with the role {role} or higher."),
+                "Ask a workspace admin to open the workspace in Power BI and choose \"Manage \
+                 access\"."
+                    .into(),
+                format!(
+                    "Add this app by its name (its service principal), with the role {role} or \
+                     higher."
+                ),
                 "Choose \"Check again\".".into(),
             ]
         } else {
             vec![
-                "Ask a workspace admin to open the workspace in Power BI and choose \"Manage access\".".into(),
+                "Ask a workspace admin to open the workspace in Power BI and choose \"Manage \
+                 access\"."
+                    .into(),
                 format!("Add your account with the role {role} or higher."),
                 "Choose \"Check again\".".into(),
             ]
@@ -137,40 +144,57 @@ impl Run {
                     &[&users],
                 ),
                 Some(r) => {
-                    let p = self.problem(
-                        "WORKSPACE_ROLE_TOO_LOW",
-                        "The role in the workspace is too low",
-                        format!("The role in \"{shown}\" is {r}; this goal needs {needed} or higher."),
-                        self.add_member_steps(),
-                        None,
-                    )
-                    .on_page(Some(Page::Workspace), &ctx, None);
+                    let p = self
+                        .problem(
+                            "WORKSPACE_ROLE_TOO_LOW",
+                            "The role in the workspace is too low",
+                            format!(
+                                "The role in \"{shown}\" is {r}; this goal needs {needed} or \
+                                 higher."
+                            ),
+                            self.add_member_steps(),
+                            None,
+                        )
+                        .on_page(Some(Page::Workspace), &ctx, None);
                     self.fail("workspace", p, &[&users])
                 }
                 None => self.pass(
                     "workspace",
-                    format!("Access to \"{shown}\" through a group (Keyway can't see the role; the calls below show whether it is enough)."),
+                    format!(
+                        "Access to \"{shown}\" through a group (Keyway can't see the role; the \
+                         calls below show whether it is enough)."
+                    ),
                     &[&users],
                 ),
             };
         }
         match users.status() {
             Some(401 | 403 | 404) => {
-                let mut p = self.problem(
-                    "NOT_A_WORKSPACE_MEMBER",
-                    "No access to this workspace",
-                    format!(
-                        "Power BI refused to show the workspace {shown}: {} not a member of it, or the ID is wrong.",
-                        if self.app_only { "this app is" } else { "you are" }
-                    ),
-                    {
-                        let mut steps = vec!["Check the workspace ID: open the workspace in Power BI and copy the ID after /groups/ in the address.".to_string()];
-                        steps.extend(self.add_member_steps());
-                        steps
-                    },
-                    None,
-                )
-                .on_page(Some(Page::Workspace), &ctx, None);
+                let mut p = self
+                    .problem(
+                        "NOT_A_WORKSPACE_MEMBER",
+                        "No access to this workspace",
+                        format!(
+                            "Power BI refused to show the workspace {shown}: {} not a member of \
+                             it, or the ID is wrong.",
+                            if self.app_only {
+                                "this app is"
+                            } else {
+                                "you are"
+                            }
+                        ),
+                        {
+                            let mut steps = vec![
+                                "Check the workspace ID: open the workspace in Power BI and copy \
+                                 the ID after /groups/ in the address."
+                                    .to_string(),
+                            ];
+                            steps.extend(self.add_member_steps());
+                            steps
+                        },
+                        None,
+                    )
+                    .on_page(Some(Page::Workspace), &ctx, None);
                 let ev = users.evidence();
                 p.http_status = ev.http_status;
                 p.request_id = ev.request_id;
