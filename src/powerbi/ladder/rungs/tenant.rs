@@ -11,13 +11,37 @@ use crate::powerbi::Probe;
 use serde_json::Value;
 use std::sync::Arc;
 
+// Microsoft has renamed these settings more than once, and a tenant's list may still carry an
+// older name or title: each is looked for under all of them (titles in lower case).
+
+/// "Service principals can call Fabric public APIs", the switch that lets apps use the API.
+const API_SWITCH_NAMES: &[&str] = &[
+    "ServicePrincipalAccessPermissionAPIs",
+    "ServicePrincipalAccess",
+];
+const API_SWITCH_TITLES: &[&str] = &[
+    "service principals can call fabric public apis",
+    "service principals can use fabric apis",
+    "allow service principals to use power bi apis",
+];
+
+/// "Service principals can access read-only admin APIs", the switch for the admin APIs.
+const ADMIN_SWITCH_NAMES: &[&str] = &["AllowServicePrincipalsUseReadAdminAPIs"];
+const ADMIN_SWITCH_TITLES: &[&str] = &[
+    "service principals can access read-only admin apis",
+    "allow service principals to use read-only power bi admin apis",
+];
+
 /// A setting from Fabric's tenant settings list.
 #[derive(Debug, Clone)]
 struct Setting {
     enabled: bool,
+    /// Graph ID and name of each security group the setting is limited to.
     groups: Vec<(String, String)>,
 }
 
+/// The first setting in a `GET /v1/admin/tenantsettings` answer with one of these names (in any
+/// case) or titles (given in lower case).
 fn find_setting(settings: &Value, names: &[&str], titles: &[&str]) -> Option<Setting> {
     let list = settings["value"].as_array()?;
     let s = list.iter().find(|s| {
@@ -64,27 +88,9 @@ impl Run {
         let setting = settings.as_ref().filter(|s| s.ok()).and_then(|s| {
             let json = s.json();
             if admin {
-                find_setting(
-                    &json,
-                    &["AllowServicePrincipalsUseReadAdminAPIs"],
-                    &[
-                        "service principals can access read-only admin apis",
-                        "allow service principals to use read-only power bi admin apis",
-                    ],
-                )
+                find_setting(&json, ADMIN_SWITCH_NAMES, ADMIN_SWITCH_TITLES)
             } else {
-                find_setting(
-                    &json,
-                    &[
-                        "ServicePrincipalAccessPermissionAPIs",
-                        "ServicePrincipalAccess",
-                    ],
-                    &[
-                        "service principals can call fabric public apis",
-                        "service principals can use fabric apis",
-                        "allow service principals to use power bi apis",
-                    ],
-                )
+                find_setting(&json, API_SWITCH_NAMES, API_SWITCH_TITLES)
             }
         });
         let verdict = if gate.ok() {
@@ -368,6 +374,7 @@ fn switch_evidence<'a>(gate: &'a Probe, settings: Option<&'a Probe>) -> Vec<&'a 
     settings.into_iter().chain([gate]).collect()
 }
 
+/// Security groups as a person knows them: by name, or by ID when the list gave no name.
 fn names(groups: &[(String, String)]) -> String {
     groups
         .iter()
