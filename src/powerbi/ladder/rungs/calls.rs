@@ -1,13 +1,11 @@
-//! The goal's own calls: reports and embed tokens, datasets, refreshes and push datasets, and
-//! the admin APIs with the scanner.
+//! The calls the embed and data goals make in their workspace: reports and an embed token,
+//! datasets, and (when changes are allowed) a refresh and a push dataset.
 
 use crate::diagnose::Page;
 use crate::powerbi::ladder::run::Run;
 use crate::powerbi::ladder::Item;
-use crate::powerbi::Probe;
 use reqwest::Method;
 use serde_json::json;
-use std::sync::Arc;
 
 impl Run {
     pub(super) async fn list_reports(&self) -> Item {
@@ -216,94 +214,5 @@ impl Run {
             )
         };
         self.pass("push-dataset", summary, &[&created, &removed])
-    }
-
-    pub(super) async fn admin_workspaces(&self) -> Item {
-        let p = self.admin_groups.clone().await;
-        if let Some(why) = self.blocked().await {
-            return self.skip("admin-workspaces", why);
-        }
-        if p.ok() {
-            let n = p.json()["value"].as_array().map_or(0, Vec::len);
-            return self.pass(
-                "admin-workspaces",
-                format!("The admin API answered ({n} workspace(s) in the first page)."),
-                &[&p],
-            );
-        }
-        if !self.app_only && p.status() == Some(401) {
-            let prob = self.problem(
-                "NOT_FABRIC_ADMIN",
-                "You are not a Fabric administrator",
-                "The admin APIs answer only Fabric (Power BI) administrators, and Power BI \
-                 refused this account."
-                    .into(),
-                vec![
-                    "Ask a Global or Fabric administrator to give your account the Fabric \
-                     Administrator role."
-                        .into(),
-                    "Or use an app (service principal) that the admin API setting allows.".into(),
-                    "Sign in again and choose \"Check again\".".into(),
-                ],
-                Some(Page::TenantSettings),
-            );
-            return self.fail("admin-workspaces", prob, &[&p]);
-        }
-        self.failed_probe("admin-workspaces", &p)
-    }
-
-    async fn scan(&self) -> Result<(Arc<Probe>, Vec<Arc<Probe>>, Option<Arc<Probe>>), Item> {
-        self.scan
-            .clone()
-            .await
-            .map_err(|why| self.skip("scanner", why))
-    }
-
-    pub(super) async fn scanner(&self) -> Item {
-        if let Some(why) = self.blocked().await {
-            return self.skip("scanner", why);
-        }
-        let (start, polls, result) = match self.scan().await {
-            Ok(x) => x,
-            Err(item) => return item,
-        };
-        if !start.ok() {
-            return self.failed_probe("scanner", &start);
-        }
-        let last = polls.last().cloned();
-        if let Some(bad) = polls.iter().find(|p| !p.ok()) {
-            return self.failed_probe("scanner", bad);
-        }
-        let mut evidence: Vec<&Probe> = vec![&start];
-        if let Some(l) = last.as_deref() {
-            evidence.push(l);
-        }
-        match result {
-            Some(r) if r.ok() => {
-                evidence.push(&r);
-                self.pass(
-                    "scanner",
-                    format!(
-                        "A scan finished after {} status check(s), and its result was read.",
-                        polls.len()
-                    ),
-                    &evidence,
-                )
-            }
-            Some(r) => self.failed_probe("scanner", &r),
-            None => {
-                let p = self.problem(
-                    "SCAN_NOT_FINISHED",
-                    "The scan did not finish in time",
-                    format!(
-                        "The scan was accepted but was still running after {} status checks.",
-                        polls.len()
-                    ),
-                    vec!["Power BI may be busy: choose \"Check again\" in a few minutes.".into()],
-                    None,
-                );
-                self.fail("scanner", p, &evidence)
-            }
-        }
     }
 }

@@ -6,6 +6,7 @@ use super::Item;
 use futures_util::future::{BoxFuture, FutureExt};
 use std::sync::Arc;
 
+mod admin;
 mod calls;
 mod tenant;
 mod token_consent;

@@ -1,7 +1,6 @@
-//! The tenant's rungs: the Power BI setting that lets apps (service principals) in, the
-//! security group it may be limited to, and the admin API settings that decide what a scan
-//! returns. Fabric's tenant settings list shows them when the caller may read it; otherwise the
-//! answers of the calls they govern do.
+//! The tenant's rungs: the Power BI setting that lets apps (service principals) in, and the
+//! security group it may be limited to. Fabric's tenant settings list shows them when the caller
+//! may read it; otherwise the answer of the call the setting governs does.
 
 use crate::diagnose::Page;
 use crate::goal::Goal;
@@ -34,15 +33,15 @@ const ADMIN_SWITCH_TITLES: &[&str] = &[
 
 /// A setting from Fabric's tenant settings list.
 #[derive(Debug, Clone)]
-struct Setting {
-    enabled: bool,
+pub(super) struct Setting {
+    pub(super) enabled: bool,
     /// Graph ID and name of each security group the setting is limited to.
     groups: Vec<(String, String)>,
 }
 
 /// The first setting in a `GET /v1/admin/tenantsettings` answer with one of these names (in any
 /// case) or titles (given in lower case).
-fn find_setting(settings: &Value, names: &[&str], titles: &[&str]) -> Option<Setting> {
+pub(super) fn find_setting(settings: &Value, names: &[&str], titles: &[&str]) -> Option<Setting> {
     let list = settings["value"].as_array()?;
     let s = list.iter().find(|s| {
         let name = s["settingName"].as_str().unwrap_or_default();
@@ -260,110 +259,6 @@ impl Run {
                 "security-group",
                 "Skipped: the call that shows this failed (see above).",
             ),
-        }
-    }
-
-    /// An admin API setting; expressions are advice (optional), detailed metadata is needed.
-    pub(super) async fn admin_setting(&self, expressions: bool) -> Item {
-        Item {
-            optional: expressions,
-            ..self.admin_setting_found(expressions).await
-        }
-    }
-
-    async fn admin_setting_found(&self, expressions: bool) -> Item {
-        let id = if expressions {
-            "expressions"
-        } else {
-            "detailed-metadata"
-        };
-        let (names, title, setting_title) = if expressions {
-            (
-                ["AdminApisIncludeExpressions"],
-                "enhance admin apis responses with dax and mashup expressions",
-                "Enhance admin APIs responses with DAX and mashup expressions",
-            )
-        } else {
-            (
-                ["AdminApisIncludeDetailedMetadata"],
-                "enhance admin apis responses with detailed metadata",
-                "Enhance admin APIs responses with detailed metadata",
-            )
-        };
-        let settings = self.settings.clone().await;
-        let from_settings = settings
-            .as_ref()
-            .filter(|s| s.ok())
-            .and_then(|s| find_setting(&s.json(), &names, &[title]));
-        let off = |evidence: &[&Probe]| {
-            let p = self.problem(
-                if expressions {
-                    "EXPRESSIONS_OFF"
-                } else {
-                    "DETAILED_METADATA_OFF"
-                },
-                if expressions {
-                    "Scans leave out DAX and mashup expressions"
-                } else {
-                    "Scans leave out tables and columns"
-                },
-                format!(
-                    "The Power BI setting \"{setting_title}\" is off, so scan results {}.",
-                    if expressions {
-                        "have no DAX or Power Query expressions"
-                    } else {
-                        "list datasets without their tables, columns and lineage details"
-                    }
-                ),
-                vec![
-                    "Ask a Power BI (Fabric) administrator to open Power BI tenant settings."
-                        .into(),
-                    format!("Under \"Admin API settings\", turn on \"{setting_title}\"."),
-                    "Choose \"Check again\" after about 15 minutes.".into(),
-                ],
-                Some(Page::TenantSettings),
-            );
-            self.fail(id, p, evidence)
-        };
-        if let (Some(s), Some(probe)) = (from_settings, settings.as_deref()) {
-            return if s.enabled {
-                self.pass(id, format!("\"{setting_title}\" is on."), &[probe])
-            } else {
-                off(&[probe])
-            };
-        }
-        // Without the settings, the scan result itself shows it.
-        let Ok((_, _, Some(result))) = self.scan.clone().await else {
-            return self.skip(
-                id,
-                "Skipped: neither the tenant settings nor a scan result could be read (see above).",
-            );
-        };
-        if !result.ok() {
-            return self.skip(
-                id,
-                "Skipped: the scan result could not be read (see above).",
-            );
-        }
-        let datasets: Vec<Value> = result.json()["workspaces"]
-            .as_array()
-            .map(|w| {
-                w.iter()
-                    .flat_map(|w| w["datasets"].as_array().cloned().unwrap_or_default())
-                    .collect()
-            })
-            .unwrap_or_default();
-        if datasets.is_empty() {
-            return self.skip(
-                id,
-                "Skipped: the scanned workspace has no dataset to tell from.",
-            );
-        }
-        let key = if expressions { "expressions" } else { "tables" };
-        if datasets.iter().any(|d| d.get(key).is_some()) {
-            self.pass(id, format!("The scan result includes {key}."), &[&result])
-        } else {
-            off(&[&result])
         }
     }
 }
