@@ -96,3 +96,217 @@ pub(super) fn title(id: &str, admin: bool, app_only: bool) -> &'static str {
         _ => "Check",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(plan: &Plan, app_only: bool) -> Vec<&'static str> {
+        items_for(plan, app_only)
+            .into_iter()
+            .map(|p| p.id)
+            .collect()
+    }
+
+    #[test]
+    fn embed_checks_the_reports_and_an_embed_token() {
+        let plan = Plan::new(Goal::Embed);
+        assert_eq!(
+            ids(&plan, true),
+            [
+                "token",
+                "consent",
+                "tenant-switch",
+                "security-group",
+                "list-workspaces",
+                "workspace",
+                "list-reports",
+                "embed-token",
+            ]
+        );
+        // A person is not a service principal: the tenant switch and its group do not apply.
+        assert_eq!(
+            ids(&plan, false),
+            [
+                "token",
+                "consent",
+                "list-workspaces",
+                "workspace",
+                "list-reports",
+                "embed-token",
+            ]
+        );
+    }
+
+    #[test]
+    fn data_lists_its_changing_checks_whether_or_not_changes_are_allowed() {
+        let mut plan = Plan::new(Goal::Data);
+        let read_only = ids(&plan, true);
+        assert_eq!(
+            read_only,
+            [
+                "token",
+                "consent",
+                "tenant-switch",
+                "security-group",
+                "list-workspaces",
+                "workspace",
+                "list-datasets",
+                "refresh",
+                "push-dataset",
+            ]
+        );
+        // Without changes allowed, refresh and push-dataset are still announced, so the person
+        // sees them reported as not run rather than silently missing.
+        plan.allow_changes = true;
+        assert_eq!(ids(&plan, true), read_only);
+        assert_eq!(
+            ids(&plan, false),
+            [
+                "token",
+                "consent",
+                "list-workspaces",
+                "workspace",
+                "list-datasets",
+                "refresh",
+                "push-dataset",
+            ]
+        );
+    }
+
+    #[test]
+    fn admin_checks_the_admin_apis_and_no_workspace_role() {
+        let mut plan = Plan::new(Goal::Admin);
+        plan.workspace = Some("4b9f2b4e-0000-0000-0000-000000000001".into());
+        assert_eq!(
+            ids(&plan, true),
+            [
+                "token",
+                "consent",
+                "tenant-switch",
+                "security-group",
+                "admin-workspaces",
+                "scanner",
+                "detailed-metadata",
+                "expressions",
+            ]
+        );
+        assert_eq!(
+            ids(&plan, false),
+            [
+                "token",
+                "consent",
+                "admin-workspaces",
+                "scanner",
+                "detailed-metadata",
+                "expressions",
+            ]
+        );
+        let titles = items_for(&plan, true);
+        assert_eq!(
+            titles[1].title,
+            "The app has no Power BI permissions that block admin APIs"
+        );
+        assert_eq!(
+            titles[2].title,
+            "Power BI lets apps use the read-only admin APIs"
+        );
+    }
+
+    #[test]
+    fn delegated_checks_a_workspace_only_when_one_was_chosen() {
+        let mut plan = Plan::new(Goal::Delegated);
+        assert_eq!(ids(&plan, false), ["token", "consent", "list-workspaces"]);
+        plan.workspace = Some("4b9f2b4e-0000-0000-0000-000000000001".into());
+        assert_eq!(
+            ids(&plan, false),
+            ["token", "consent", "list-workspaces", "workspace"]
+        );
+    }
+
+    #[test]
+    fn every_item_has_its_own_title() {
+        for goal in Goal::ALL {
+            for app_only in [true, false] {
+                let mut plan = Plan::new(goal);
+                plan.workspace = Some("4b9f2b4e-0000-0000-0000-000000000001".into());
+                let items = items_for(&plan, app_only);
+                for (n, p) in items.iter().enumerate() {
+                    assert_ne!(p.title, "Check", "{goal} {}: no title of its own", p.id);
+                    assert!(
+                        items[..n].iter().all(|q| q.title != p.title),
+                        "{goal} {}: title repeated",
+                        p.id
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn consent_and_switch_titles_follow_the_sign_in_and_goal() {
+        assert_eq!(
+            title("consent", false, false),
+            "The permissions this goal needs were granted"
+        );
+        assert_eq!(
+            title("consent", false, true),
+            "No permissions needed for an app signing in as itself"
+        );
+        assert_eq!(
+            title("tenant-switch", false, true),
+            "Power BI lets apps (service principals) use its API"
+        );
+    }
+
+    #[test]
+    fn scopes_each_goal_needs() {
+        let needed = |goal| needed_scopes(&Plan::new(goal));
+        assert_eq!(
+            needed(Goal::Embed),
+            [
+                vec!["Workspace.Read.All", "Workspace.ReadWrite.All"],
+                vec!["Report.Read.All", "Report.ReadWrite.All"],
+            ]
+        );
+        assert_eq!(
+            needed(Goal::Data),
+            [
+                vec!["Workspace.Read.All", "Workspace.ReadWrite.All"],
+                vec!["Dataset.ReadWrite.All"],
+            ]
+        );
+        assert_eq!(
+            needed(Goal::Admin),
+            [vec!["Tenant.Read.All", "Tenant.ReadWrite.All"]]
+        );
+        assert!(needed(Goal::Delegated).is_empty());
+    }
+
+    #[test]
+    fn delegated_needs_each_scope_the_person_picked() {
+        let mut plan = Plan::new(Goal::Delegated);
+        plan.scopes = vec![
+            "https://analysis.windows.net/powerbi/api/Report.Read.All".into(),
+            "Dataset.Read.All".into(),
+        ];
+        assert_eq!(
+            needed_scopes(&plan),
+            [vec!["Report.Read.All"], vec!["Dataset.Read.All"]]
+        );
+    }
+
+    #[test]
+    fn short_scope_keeps_the_permission_name() {
+        assert_eq!(
+            short_scope("https://analysis.windows.net/powerbi/api/Report.Read.All"),
+            "Report.Read.All"
+        );
+        assert_eq!(
+            short_scope("https://analysis.usgovcloudapi.net/powerbi/api/Tenant.Read.All"),
+            "Tenant.Read.All"
+        );
+        assert_eq!(short_scope("Workspace.Read.All"), "Workspace.Read.All");
+        assert_eq!(short_scope(""), "");
+    }
+}

@@ -283,3 +283,182 @@ fn names(groups: &[(String, String)]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const GROUP_ID: &str = "8e4d7a9c-2f1b-4c3d-9a8e-5b6c7d8e9f01";
+
+    /// One setting, shaped as in Fabric's `GET /v1/admin/tenantsettings` answer.
+    fn setting(name: &str, title: &str, enabled: bool, groups: Value) -> Value {
+        let mut s = json!({
+            "settingName": name,
+            "title": title,
+            "enabled": enabled,
+            "canSpecifySecurityGroups": true,
+            "tenantSettingGroup": "DeveloperSettings",
+        });
+        if groups.as_array().is_some_and(|a| !a.is_empty()) {
+            s["enabledSecurityGroups"] = groups;
+        }
+        s
+    }
+
+    fn list(settings: Vec<Value>) -> Value {
+        json!({ "value": settings })
+    }
+
+    /// What fakecloud serves: the API switch on for one group, the admin switch off.
+    fn tenant() -> Value {
+        list(vec![
+            setting(
+                "ServicePrincipalAccessPermissionAPIs",
+                "Service principals can call Fabric public APIs",
+                true,
+                json!([{ "graphId": GROUP_ID, "name": "Power BI API apps" }]),
+            ),
+            setting(
+                "AllowServicePrincipalsUseReadAdminAPIs",
+                "Service principals can access read-only admin APIs",
+                false,
+                json!([]),
+            ),
+            setting(
+                "AdminApisIncludeDetailedMetadata",
+                "Enhance admin APIs responses with detailed metadata",
+                true,
+                json!([]),
+            ),
+        ])
+    }
+
+    fn api_switch(settings: &Value) -> Option<Setting> {
+        find_setting(settings, API_SWITCH_NAMES, API_SWITCH_TITLES)
+    }
+
+    fn admin_switch(settings: &Value) -> Option<Setting> {
+        find_setting(settings, ADMIN_SWITCH_NAMES, ADMIN_SWITCH_TITLES)
+    }
+
+    #[test]
+    fn each_switch_is_found_in_the_tenants_list_with_its_groups() {
+        let settings = tenant();
+        let api = api_switch(&settings).expect("the API switch");
+        assert!(api.enabled);
+        assert_eq!(
+            api.groups,
+            [(GROUP_ID.to_string(), "Power BI API apps".to_string())]
+        );
+        let admin = admin_switch(&settings).expect("the admin API switch");
+        assert!(!admin.enabled);
+        assert!(admin.groups.is_empty());
+        let detailed = find_setting(
+            &settings,
+            &["AdminApisIncludeDetailedMetadata"],
+            &["enhance admin apis responses with detailed metadata"],
+        );
+        assert!(detailed.is_some_and(|s| s.enabled));
+    }
+
+    #[test]
+    fn the_api_switch_is_found_by_its_old_name() {
+        let settings = list(vec![setting(
+            "ServicePrincipalAccess",
+            "Developer settings",
+            true,
+            json!([]),
+        )]);
+        assert!(api_switch(&settings).is_some_and(|s| s.enabled));
+    }
+
+    #[test]
+    fn names_match_in_any_case() {
+        let settings = list(vec![setting(
+            "allowserviceprincipalsusereadadminapis",
+            "",
+            true,
+            json!([]),
+        )]);
+        assert!(admin_switch(&settings).is_some_and(|s| s.enabled));
+    }
+
+    #[test]
+    fn each_switch_is_found_by_its_current_and_older_titles() {
+        let api_titles = [
+            "Service principals can call Fabric public APIs",
+            "Service principals can use Fabric APIs",
+            "Allow service principals to use Power BI APIs",
+        ];
+        for title in api_titles {
+            let settings = list(vec![setting("RenamedAgain", title, false, json!([]))]);
+            assert!(api_switch(&settings).is_some(), "{title}");
+            assert!(admin_switch(&settings).is_none(), "{title}");
+        }
+        let admin_titles = [
+            "Service principals can access read-only admin APIs",
+            "Allow service principals to use read-only Power BI admin APIs",
+        ];
+        for title in admin_titles {
+            let settings = list(vec![setting("RenamedAgain", title, false, json!([]))]);
+            assert!(admin_switch(&settings).is_some(), "{title}");
+            assert!(api_switch(&settings).is_none(), "{title}");
+        }
+    }
+
+    #[test]
+    fn missing_settings_and_fields() {
+        let others = list(vec![setting(
+            "AdminApisIncludeExpressions",
+            "Enhance admin APIs responses with DAX and mashup expressions",
+            true,
+            json!([]),
+        )]);
+        assert!(api_switch(&others).is_none());
+        assert!(admin_switch(&others).is_none());
+        assert!(api_switch(&Value::Null).is_none());
+        assert!(api_switch(&json!({ "error": { "code": "Unauthorized" } })).is_none());
+
+        // No "enabled" reads as off; a group without a name keeps its ID.
+        let sparse = list(vec![json!({
+            "settingName": "ServicePrincipalAccessPermissionAPIs",
+            "enabledSecurityGroups": [{ "graphId": GROUP_ID }],
+        })]);
+        let s = api_switch(&sparse).expect("found by name alone");
+        assert!(!s.enabled);
+        assert_eq!(s.groups, [(GROUP_ID.to_string(), String::new())]);
+    }
+
+    #[test]
+    fn groups_are_shown_by_name_or_else_by_id() {
+        let groups = [
+            ("1111".to_string(), "Power BI API apps".to_string()),
+            ("2222".to_string(), String::new()),
+        ];
+        assert_eq!(names(&groups), "\"Power BI API apps\", 2222");
+        assert_eq!(names(&[]), "");
+    }
+
+    #[test]
+    fn the_switchs_evidence_is_the_settings_then_the_gate() {
+        let probe = |request: &str| Probe {
+            request: request.into(),
+            answer: None,
+            transport: None,
+        };
+        let (gate, settings) = (
+            probe("GET /v1.0/myorg/groups"),
+            probe("GET /v1/admin/tenantsettings"),
+        );
+        let requests = |e: Vec<&Probe>| e.iter().map(|p| p.request.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            requests(switch_evidence(&gate, Some(&settings))),
+            ["GET /v1/admin/tenantsettings", "GET /v1.0/myorg/groups"]
+        );
+        assert_eq!(
+            requests(switch_evidence(&gate, None)),
+            ["GET /v1.0/myorg/groups"]
+        );
+    }
+}

@@ -226,3 +226,27 @@ fn rank(role: &str) -> u8 {
         _ => 0,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_rank_admin_member_contributor_viewer_then_anything_else() {
+        // Power BI's GroupUserAccessRight values, highest first; "None" and unknown rank lowest.
+        let order = ["Admin", "Member", "Contributor", "Viewer", "None"];
+        for pair in order.windows(2) {
+            assert!(rank(pair[0]) > rank(pair[1]), "{} > {}", pair[0], pair[1]);
+        }
+        assert_eq!(rank("None"), 0);
+        assert_eq!(rank("Owner"), 0);
+        assert_eq!(rank(""), 0);
+    }
+
+    #[test]
+    fn roles_compare_in_any_case() {
+        assert_eq!(rank("admin"), rank("Admin"));
+        assert_eq!(rank("CONTRIBUTOR"), rank("Contributor"));
+        assert!(rank("member") >= rank("Contributor"));
+    }
+}
