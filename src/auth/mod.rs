@@ -12,9 +12,7 @@ pub mod device;
 pub mod error;
 pub mod token;
 
-// Re-exported until the ladder names `crate::clock` itself.
-#[doc(hidden)]
-pub use crate::clock::now;
+use crate::clock::now;
 use crate::cloud::Cloud;
 use crate::secret::{ClientSecret, Password, RefreshToken};
 use crate::validate::{self, TenantUse};
