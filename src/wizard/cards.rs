@@ -258,7 +258,8 @@ mod tests {
             secret_expires: Some(date.into()),
             ..Profile::new("p", Method::ClientSecret)
         };
-        assert!(card(&at("2027-02-14"), now).expiring_soon, "30 days");
-        assert!(!card(&at("2027-02-15"), now).expiring_soon, "31 days");
+        assert_eq!(card(&at("2027-02-15"), now).days_left, Some(30));
+        assert!(card(&at("2027-02-15"), now).expiring_soon, "30 days");
+        assert!(!card(&at("2027-02-16"), now).expiring_soon, "31 days");
     }
 }
