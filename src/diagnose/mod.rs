@@ -47,6 +47,9 @@ pub struct Explanation {
     pub timestamp: Option<String>,
     /// Seconds the service asked to wait (HTTP 429 / 503).
     pub retry_after: Option<u64>,
+    /// The field a person typed wrong (`tenant`, `clientId`, …), when that is the problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 impl Explanation {
@@ -72,6 +75,7 @@ impl Explanation {
             request_id: None,
             timestamp: None,
             retry_after: None,
+            field: None,
         }
     }
 
@@ -352,6 +356,7 @@ pub fn explain_auth_error(error: &AuthError, ctx: &Context) -> Explanation {
         AuthError::Entra(e) => explain_entra(e, ctx),
         AuthError::Invalid(p) => Explanation {
             message: Some(p.message.clone()),
+            field: Some(p.field.to_string()),
             ..Explanation::new(
                 p.code,
                 "Something typed needs a second look",

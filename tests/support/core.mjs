@@ -67,6 +67,6 @@ export function coreTokenSummary(fc, { tenant, client, secret }) {
   return {
     who: c.appOnly ? `the app ${c.appId}` : c.who, name: c.name ?? null, tenantId: c.tenantId,
     appId: c.appId, audience: c.audience, permissions: c.appOnly ? c.roles : c.scopes,
-    appOnly: c.appOnly, expiresOn: t.expires_on, secretHint: `…${secret.slice(-4)}`,
+    appOnly: c.appOnly, expiresOn: t.expiresOn, secretHint: `…${secret.slice(-4)}`,
   };
 }

@@ -23,7 +23,9 @@ function cliError(args, input) {
   try {
     execFileSync(KEYWAY, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
   } catch (e) {
-    return JSON.parse(e.stdout).error.details;
+    // The CLI's failure is an explanation; a typed value's problem names its field.
+    const x = JSON.parse(e.stdout).error;
+    return { field: x.field, code: x.code, message: x.message };
   }
   throw new Error('expected a failure');
 }
@@ -449,7 +451,7 @@ test('at 800×600 the busiest screens need no sideways scrolling', async () => {
 test('a throttled call is explained from its real body', () => {
   // The explanation the checks screen shows for a 429 comes from the core's catalogue.
   assert.equal(real.throttled.code, 'HTTP_429');
-  assert.equal(real.throttled.retry_after, 30);
+  assert.equal(real.throttled.retryAfter, 30);
 });
 
 test('the remaining error states: a bad preset, an unreadable list, and the browser sign-in waiting', async () => {

@@ -1,21 +1,15 @@
 // The one door to Keyway's engine. Every call goes through a Tauri command; errors come back as
-// explanations { code, title, cause, fix, link, link_label, … } so screens branch on `code`,
+// explanations { code, title, cause, fix, link, linkLabel, … } so screens branch on `code`,
 // never on message text.
 
+// The engine's JSON is camelCase throughout, so an explanation's fields are taken as they come.
 export class KeywayError extends Error {
   constructor(e = {}) {
     super(e.message || e.title || 'Something went wrong.');
+    Object.assign(this, e);
     this.code = e.code || 'UNKNOWN';
     this.title = e.title || e.message || 'Something went wrong.';
-    this.cause = e.cause;
     this.fix = e.fix || [];
-    this.link = e.link;
-    this.linkLabel = e.link_label;
-    this.field = e.field;
-    this.details = {
-      traceId: e.trace_id, correlationId: e.correlation_id, requestId: e.request_id,
-      httpStatus: e.http_status, timestamp: e.timestamp,
-    };
   }
 }
 

@@ -69,16 +69,12 @@ export function openButton(draft, url, label, { id } = {}) {
  * to fix it on, and the IDs support asks for. `actions` are extra buttons (Try again, Back…).
  */
 export function problemBox(e, draft, { id = 'problem', actions = [], heading = 'h2' } = {}) {
-  const d = e.details || {
-    traceId: e.trace_id, correlationId: e.correlation_id, requestId: e.request_id,
-    httpStatus: e.http_status,
-  };
   const ids = [
-    ['Error code', e.code], ['HTTP status', d.httpStatus], ['Request ID', d.requestId],
-    ['Trace ID', d.traceId], ['Correlation ID', d.correlationId],
+    ['Error code', e.code], ['HTTP status', e.httpStatus], ['Request ID', e.requestId],
+    ['Trace ID', e.traceId], ['Correlation ID', e.correlationId],
   ].filter(([, v]) => v !== undefined && v !== null && v !== '');
   const link = e.link;
-  const label = e.linkLabel || e.link_label;
+  const label = e.linkLabel;
   return h('section', { class: 'problem', id, role: 'alert', 'aria-labelledby': `${id}-title` },
     h(heading, { class: 'problem-what', id: `${id}-title`, tabindex: '-1' }, e.title || e.message),
     e.cause ? h('p', {}, h('strong', {}, 'Why: '), e.cause) : null,
