@@ -13,6 +13,10 @@ APP_PKGS=(libwebkit2gtk-4.1-dev build-essential file libssl-dev libxdo-dev
   libayatana-appindicator3-dev librsvg2-dev pkg-config curl)
 TEST_PKGS=(xvfb webkit2gtk-driver gnome-keyring libsecret-tools dbus-x11 imagemagick
   chromium xauth openssl python3-venv)
+# The Windows check in scripts/test.sh: Debian's Rust (its own cargo too, as apt would not bring
+# it with --no-install-recommends) with the standard library's source, so that std can be built
+# for x86_64-pc-windows-gnu, and MinGW's C compiler for the C parts of dependencies.
+TEST_PKGS+=(rustc-web cargo-web rust-web-src gcc-mingw-w64-x86-64)
 
 pkgs=("${APP_PKGS[@]}")
 [ "$want" = test ] && pkgs+=("${TEST_PKGS[@]}")
