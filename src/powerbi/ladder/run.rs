@@ -49,7 +49,7 @@ pub(super) struct Run {
     pub(super) users: Pending<Option<(Workspace, Arc<Probe>)>>,
     pub(super) reports: Pending<Option<(Workspace, Arc<Probe>)>>,
     pub(super) datasets: Pending<Option<(Workspace, Arc<Probe>)>>,
-    pub(super) scan: Pending<Result<ScanProbes, String>>,
+    pub(super) scan: Pending<Result<ScanProbes, &'static str>>,
 }
 
 /// The scan's start, its status polls, and its result (when it finished).
@@ -82,7 +82,7 @@ fn scan_probe(
     api: &Api,
     admin_groups: &Pending<Arc<Probe>>,
     plan: &Plan,
-) -> Pending<Result<ScanProbes, String>> {
+) -> Pending<Result<ScanProbes, &'static str>> {
     let (api, admin_groups, chosen) = (api.clone(), admin_groups.clone(), plan.workspace.clone());
     let (interval, tries) = (plan.scan_poll, plan.scan_polls.max(1));
     async move {
@@ -91,15 +91,13 @@ fn scan_probe(
             None => {
                 let groups = admin_groups.await;
                 if !groups.ok() {
-                    return Err("Skipped: the admin API did not answer (see above).".to_string());
+                    return Err("Skipped: the admin API did not answer (see above).");
                 }
                 groups.json()["value"]
                     .as_array()
                     .and_then(|a| a.first())
                     .and_then(|w| w["id"].as_str().map(str::to_string))
-                    .ok_or_else(|| {
-                        "Skipped: the organisation has no workspace to scan.".to_string()
-                    })?
+                    .ok_or("Skipped: the organisation has no workspace to scan.")?
             }
         };
         let start = Arc::new(
