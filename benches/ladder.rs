@@ -61,7 +61,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let [parallel, sequential] = timings.map(median);
     let critical = CRITICAL_CALLS * LATENCY_MS;
-    println!("embed ladder, {LATENCY_MS} ms per answer, median of {RUNS} runs ({calls} pieces of evidence per run)");
+    println!(
+        "embed ladder, {LATENCY_MS} ms per answer, median of {RUNS} runs ({calls} pieces of \
+         evidence per run)"
+    );
     println!("  parallel (Keyway):     {parallel:7.1} ms");
     println!("  one after another:     {sequential:7.1} ms");
     println!("  critical path:         {critical:7.1} ms");

@@ -128,7 +128,11 @@ struct ProfilesFile {
 #[non_exhaustive]
 pub enum ProfileError {
     /// The file could not be read; it was moved aside.
-    #[error("Your saved profiles could not be read ({reason}). The file was kept as {} and Keyway started a new one; nothing was deleted.", kept.display())]
+    #[error(
+        "Your saved profiles could not be read ({reason}). The file was kept as {} and Keyway \
+         started a new one; nothing was deleted.",
+        kept.display()
+    )]
     Unreadable {
         /// Why.
         reason: String,
@@ -351,8 +355,15 @@ impl Preset {
             }]
         };
         if bytes.len() > MAX_PRESET_BYTES {
-            return Err(one("file", "PRESET_TOO_LARGE", format!(
-                "This file is {} KB; a Keyway preset is a few hundred bytes. It is not a preset.", bytes.len() / 1024)));
+            return Err(one(
+                "file",
+                "PRESET_TOO_LARGE",
+                format!(
+                    "This file is {} KB; a Keyway preset is a few hundred bytes. It is not a \
+                     preset.",
+                    bytes.len() / 1024
+                ),
+            ));
         }
         let v: Value = serde_json::from_slice(bytes).map_err(|e| {
             one(
@@ -378,8 +389,19 @@ impl Preset {
         };
         match obj.get("keywayPreset").and_then(Value::as_u64) {
             Some(n) if n <= u64::from(PRESET_SCHEMA) => {}
-            Some(n) => bad("keywayPreset", "PRESET_NEWER", format!("This preset was made by a newer Keyway (format {n}). Update Keyway to open it.")),
-            None => bad("keywayPreset", "PRESET_NOT_KEYWAY", "This file has no keywayPreset marker, so it is not a Keyway preset.".into()),
+            Some(n) => bad(
+                "keywayPreset",
+                "PRESET_NEWER",
+                format!(
+                    "This preset was made by a newer Keyway (format {n}). Update Keyway to open \
+                     it."
+                ),
+            ),
+            None => bad(
+                "keywayPreset",
+                "PRESET_NOT_KEYWAY",
+                "This file has no keywayPreset marker, so it is not a Keyway preset.".into(),
+            ),
         }
         const KNOWN: [&str; 12] = [
             "keywayPreset",
@@ -405,7 +427,15 @@ impl Preset {
         ];
         for key in obj.keys() {
             if SECRET_LIKE.iter().any(|s| key.eq_ignore_ascii_case(s)) && key != "secretExpires" {
-                bad("file", "PRESET_HAS_SECRET", format!("The preset contains \"{}\". Presets never carry secrets; it was ignored — ask your help desk for a new preset.", truncate(key)));
+                bad(
+                    "file",
+                    "PRESET_HAS_SECRET",
+                    format!(
+                        "The preset contains \"{}\". Presets never carry secrets; it was ignored \
+                         — ask your help desk for a new preset.",
+                        truncate(key)
+                    ),
+                );
             } else if !KNOWN.contains(&key.as_str()) && key != "secretExpires" {
                 bad(
                     "file",

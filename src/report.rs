@@ -158,13 +158,22 @@ impl SupportReport {
             }
         };
         format!(
-            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Keyway support report: {name}</title>\
-             <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\
-             <style>body{{font:15px system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#1b2130}}\
-             th{{text-align:left;padding:.3rem 1rem .3rem 0;vertical-align:top}}td{{padding:.3rem 0;word-break:break-all}}</style></head>\
-             <body><h1>Keyway support report</h1><p>Keyway {ver} on {os}. This report holds no secret, token or password.</p>\
-             <h2>Connection</h2><table>{rows}</table><h2>Latest sign-in or check</h2>{check}</body></html>",
-            name = e(&p.name), ver = e(&self.keyway_version), os = e(&self.os), rows = rows.join(""),
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <title>Keyway support report: {name}</title>\
+             <meta http-equiv=\"Content-Security-Policy\" \
+             content=\"default-src 'none'; style-src 'unsafe-inline'\">\
+             <style>body{{font:15px system-ui,sans-serif;max-width:46rem;margin:2rem auto;\
+             padding:0 1rem;color:#1b2130}}\
+             th{{text-align:left;padding:.3rem 1rem .3rem 0;vertical-align:top}}\
+             td{{padding:.3rem 0;word-break:break-all}}</style></head>\
+             <body><h1>Keyway support report</h1>\
+             <p>Keyway {ver} on {os}. This report holds no secret, token or password.</p>\
+             <h2>Connection</h2><table>{rows}</table>\
+             <h2>Latest sign-in or check</h2>{check}</body></html>",
+            name = e(&p.name),
+            ver = e(&self.keyway_version),
+            os = e(&self.os),
+            rows = rows.join(""),
         )
     }
 }

@@ -40,13 +40,17 @@ pub fn for_draft(draft: &Draft, cloud: &Cloud) -> Vec<Snippet> {
         Method::ClientSecret => format!(
             "# Needs the MicrosoftPowerBIMgmt module: Install-Module MicrosoftPowerBIMgmt\n\
              $secret = ConvertTo-SecureString $env:{SECRET_VARIABLE} -AsPlainText -Force\n\
-             $credential = New-Object System.Management.Automation.PSCredential(\"{client}\", $secret)\n\
-             Connect-PowerBIServiceAccount -ServicePrincipal -Tenant \"{tenant}\" -Credential $credential -Environment {environment}\n\
+             $credential = New-Object System.Management.Automation.PSCredential(\"{client}\", \
+             $secret)\n\
+             Connect-PowerBIServiceAccount -ServicePrincipal -Tenant \"{tenant}\" \
+             -Credential $credential -Environment {environment}\n\
              Invoke-PowerBIRestMethod -Url \"groups\" -Method Get"
         ),
         Method::Certificate => format!(
             "# The certificate must be in your certificate store (Cert:\\CurrentUser\\My).\n\
-             Connect-PowerBIServiceAccount -ServicePrincipal -Tenant \"{tenant}\" -ApplicationId \"{client}\" -CertificateThumbprint \"<thumbprint>\" -Environment {environment}\n\
+             Connect-PowerBIServiceAccount -ServicePrincipal -Tenant \"{tenant}\" \
+             -ApplicationId \"{client}\" -CertificateThumbprint \"<thumbprint>\" \
+             -Environment {environment}\n\
              Invoke-PowerBIRestMethod -Url \"groups\" -Method Get"
         ),
         _ => format!(
@@ -58,16 +62,27 @@ pub fn for_draft(draft: &Draft, cloud: &Cloud) -> Vec<Snippet> {
     let python = match method {
         Method::ClientSecret => format!(
             "# pip install msal requests\nimport os, msal, requests\n\n\
-             app = msal.ConfidentialClientApplication(\n    \"{client}\",\n    authority=\"{authority}\",\n    client_credential=os.environ[\"{SECRET_VARIABLE}\"],\n)\n\
+             app = msal.ConfidentialClientApplication(\
+             \n    \"{client}\",\
+             \n    authority=\"{authority}\",\
+             \n    client_credential=os.environ[\"{SECRET_VARIABLE}\"],\
+             \n)\n\
              token = app.acquire_token_for_client(scopes=[\"{scope}\"])\n\
-             r = requests.get(\"{api}/v1.0/myorg/groups\", headers={{\"Authorization\": \"Bearer \" + token[\"access_token\"]}})\n\
+             r = requests.get(\"{api}/v1.0/myorg/groups\", \
+             headers={{\"Authorization\": \"Bearer \" + token[\"access_token\"]}})\n\
              print(r.json())"
         ),
         Method::Certificate => format!(
             "# pip install msal requests\nimport msal, requests\n\n\
-             app = msal.ConfidentialClientApplication(\n    \"{client}\",\n    authority=\"{authority}\",\n    client_credential={{\"private_key\": open(\"key.pem\").read(), \"public_certificate\": open(\"cert.pem\").read()}},\n)\n\
+             app = msal.ConfidentialClientApplication(\
+             \n    \"{client}\",\
+             \n    authority=\"{authority}\",\
+             \n    client_credential={{\"private_key\": open(\"key.pem\").read(), \
+             \"public_certificate\": open(\"cert.pem\").read()}},\
+             \n)\n\
              token = app.acquire_token_for_client(scopes=[\"{scope}\"])\n\
-             r = requests.get(\"{api}/v1.0/myorg/groups\", headers={{\"Authorization\": \"Bearer \" + token[\"access_token\"]}})\n\
+             r = requests.get(\"{api}/v1.0/myorg/groups\", \
+             headers={{\"Authorization\": \"Bearer \" + token[\"access_token\"]}})\n\
              print(r.json())"
         ),
         _ => format!(
@@ -76,14 +91,19 @@ pub fn for_draft(draft: &Draft, cloud: &Cloud) -> Vec<Snippet> {
              flow = app.initiate_device_flow(scopes=[\"{scope}\"])\n\
              print(flow[\"message\"])\n\
              token = app.acquire_token_by_device_flow(flow)\n\
-             r = requests.get(\"{api}/v1.0/myorg/groups\", headers={{\"Authorization\": \"Bearer \" + token[\"access_token\"]}})\n\
+             r = requests.get(\"{api}/v1.0/myorg/groups\", \
+             headers={{\"Authorization\": \"Bearer \" + token[\"access_token\"]}})\n\
              print(r.json())"
         ),
     };
     let token_url = format!("{authority}/oauth2/v2.0/token");
     let curl = match method {
         Method::ClientSecret => format!(
-            "TOKEN=$(curl -s \"{token_url}\" \\\n  -d grant_type=client_credentials \\\n  -d client_id={client} \\\n  --data-urlencode \"client_secret=${SECRET_VARIABLE}\" \\\n  --data-urlencode \"scope={scope}\" | jq -r .access_token)\n\
+            "TOKEN=$(curl -s \"{token_url}\" \\\
+             \n  -d grant_type=client_credentials \\\
+             \n  -d client_id={client} \\\
+             \n  --data-urlencode \"client_secret=${SECRET_VARIABLE}\" \\\
+             \n  --data-urlencode \"scope={scope}\" | jq -r .access_token)\n\
              curl -s -H \"Authorization: Bearer $TOKEN\" \"{api}/v1.0/myorg/groups\""
         ),
         _ => format!(
@@ -92,14 +112,20 @@ pub fn for_draft(draft: &Draft, cloud: &Cloud) -> Vec<Snippet> {
         ),
     };
     let mut env = format!(
-        "POWERBI_TENANT_ID={tenant}\nPOWERBI_CLIENT_ID={client}\nPOWERBI_AUTHORITY={authority}\nPOWERBI_SCOPE={scope}\nPOWERBI_API={api}\n"
+        "POWERBI_TENANT_ID={tenant}\n\
+         POWERBI_CLIENT_ID={client}\n\
+         POWERBI_AUTHORITY={authority}\n\
+         POWERBI_SCOPE={scope}\n\
+         POWERBI_API={api}\n"
     );
     if let Some(ws) = draft.workspace.as_deref().filter(|w| !w.is_empty()) {
         env.push_str(&format!("POWERBI_WORKSPACE_ID={ws}\n"));
     }
     if method == Method::ClientSecret {
         env.push_str(&format!(
-            "# Put the secret here from your keyring, or better, set it in your deployment's secret store.\n{SECRET_VARIABLE}=\n"
+            "# Put the secret here from your keyring, or better, set it in your deployment's \
+             secret store.\n\
+             {SECRET_VARIABLE}=\n"
         ));
     }
     let mut values = vec![
@@ -114,7 +140,12 @@ pub fn for_draft(draft: &Draft, cloud: &Cloud) -> Vec<Snippet> {
     }
     let postman = serde_json::json!({
         "name": format!("Power BI ({})", if tenant.is_empty() { "Keyway" } else { tenant }),
-        "values": values.iter().map(|(k, v, t)| serde_json::json!({ "key": k, "value": v, "type": t, "enabled": true })).collect::<Vec<_>>(),
+        "values": values
+            .iter()
+            .map(|(k, v, t)| {
+                serde_json::json!({ "key": k, "value": v, "type": t, "enabled": true })
+            })
+            .collect::<Vec<_>>(),
         "_postman_variable_scope": "environment",
     });
     vec![
@@ -170,8 +201,9 @@ mod tests {
                 .unwrap_or_default()
         };
         assert!(text("powershell").contains("-Environment USGovHigh"));
-        assert!(text("python").contains("https://login.microsoftonline.us/contoso.onmicrosoft.com"));
-        assert!(text("python").contains("high.analysis.usgovcloudapi.net/powerbi/api/.default"));
+        let python = text("python");
+        assert!(python.contains("https://login.microsoftonline.us/contoso.onmicrosoft.com"));
+        assert!(python.contains("high.analysis.usgovcloudapi.net/powerbi/api/.default"));
         assert!(text("curl").contains("$POWERBI_CLIENT_SECRET"));
         assert!(text("env").contains("POWERBI_WORKSPACE_ID=f0f0\n"));
         assert!(text("env").ends_with("POWERBI_CLIENT_SECRET=\n"));

@@ -89,11 +89,21 @@ pub fn tenant(input: &str, usage: TenantUse) -> Result<String, FieldProblem> {
     if matches!(lower.as_str(), "common" | "organizations" | "consumers") {
         return match usage {
             TenantUse::User if lower != "consumers" => Ok(lower),
-            TenantUse::User => Err(problem("tenant", "TENANT_CONSUMERS",
-                "Power BI needs a work or school account; \"consumers\" is for personal Microsoft accounts.")),
-            TenantUse::App => Err(problem("tenant", "TENANT_COMMON_FOR_APP", format!(
-                "\"{lower}\" can't be used when an app signs in as itself: Microsoft must know which \
-                 organisation the app belongs to. Enter your tenant ID or domain instead."))),
+            TenantUse::User => Err(problem(
+                "tenant",
+                "TENANT_CONSUMERS",
+                "Power BI needs a work or school account; \"consumers\" is for personal Microsoft \
+                 accounts.",
+            )),
+            TenantUse::App => Err(problem(
+                "tenant",
+                "TENANT_COMMON_FOR_APP",
+                format!(
+                    "\"{lower}\" can't be used when an app signs in as itself: Microsoft must \
+                     know which organisation the app belongs to. Enter your tenant ID or domain \
+                     instead."
+                ),
+            )),
         };
     }
     if is_guid(&lower) {
@@ -108,8 +118,12 @@ pub fn tenant(input: &str, usage: TenantUse) -> Result<String, FieldProblem> {
         ));
     }
     if t.contains('@') {
-        return Err(problem("tenant", "TENANT_IS_EMAIL",
-            "That is an email address. Enter the part after @ (for example contoso.com), or the tenant ID."));
+        return Err(problem(
+            "tenant",
+            "TENANT_IS_EMAIL",
+            "That is an email address. Enter the part after @ (for example contoso.com), or the \
+             tenant ID.",
+        ));
     }
     let labels: Vec<&str> = lower.split('.').collect();
     let dns = labels.len() >= 2
@@ -148,12 +162,22 @@ pub fn client_id(input: &str) -> Result<String, FieldProblem> {
     }
     let hex: String = c.chars().filter(char::is_ascii_hexdigit).collect();
     if hex.len() == 32 && c.chars().all(|ch| ch.is_ascii_hexdigit() || ch == '-') {
-        return Err(problem("clientId", "CLIENT_ID_DASHES",
-            "The dashes are in the wrong places. Copy the Application (client) ID again with the copy button."));
+        return Err(problem(
+            "clientId",
+            "CLIENT_ID_DASHES",
+            "The dashes are in the wrong places. Copy the Application (client) ID again with the \
+             copy button.",
+        ));
     }
-    Err(problem("clientId", "CLIENT_ID_SHAPE", format!(
-        "An Application (client) ID has 32 letters and digits in groups of 8-4-4-4-12; this has {} characters. \
-         Copy it from your app registration's Overview page.", c.chars().count())))
+    Err(problem(
+        "clientId",
+        "CLIENT_ID_SHAPE",
+        format!(
+            "An Application (client) ID has 32 letters and digits in groups of 8-4-4-4-12; this \
+             has {} characters. Copy it from your app registration's Overview page.",
+            c.chars().count()
+        ),
+    ))
 }
 
 /// A client secret's value. Refuses a Secret ID pasted by mistake, and text a copy added.
@@ -167,22 +191,37 @@ pub fn client_secret(input: &str) -> Result<String, FieldProblem> {
         ));
     }
     if is_guid(&s.to_ascii_lowercase()) {
-        return Err(problem("clientSecret", "SECRET_IS_SECRET_ID",
-            "This looks like the Secret ID, not the secret's Value. In Certificates & secrets, each \
-             secret has both; copy the Value (visible only right after you create it). If you no \
-             longer have it, create a new secret."));
+        return Err(problem(
+            "clientSecret",
+            "SECRET_IS_SECRET_ID",
+            "This looks like the Secret ID, not the secret's Value. In Certificates & secrets, \
+             each secret has both; copy the Value (visible only right after you create it). If \
+             you no longer have it, create a new secret.",
+        ));
     }
     if (s.starts_with('"') && s.ends_with('"')) || (s.starts_with('\'') && s.ends_with('\'')) {
-        return Err(problem("clientSecret", "SECRET_QUOTED",
-            "The secret starts and ends with quotation marks. Paste only the value, without the quotes."));
+        return Err(problem(
+            "clientSecret",
+            "SECRET_QUOTED",
+            "The secret starts and ends with quotation marks. Paste only the value, without the \
+             quotes.",
+        ));
     }
     if s.chars().any(char::is_whitespace) {
-        return Err(problem("clientSecret", "SECRET_WHITESPACE",
-            "The secret has a space or line break inside it, which a real secret never has. Copy it again."));
+        return Err(problem(
+            "clientSecret",
+            "SECRET_WHITESPACE",
+            "The secret has a space or line break inside it, which a real secret never has. Copy \
+             it again.",
+        ));
     }
     if s.chars().count() < 16 {
-        return Err(problem("clientSecret", "SECRET_TOO_SHORT",
-            "This is shorter than any client secret Azure creates (they are about 40 characters). Copy the whole Value."));
+        return Err(problem(
+            "clientSecret",
+            "SECRET_TOO_SHORT",
+            "This is shorter than any client secret Azure creates (they are about 40 characters). \
+             Copy the whole Value.",
+        ));
     }
     Ok(s.to_string())
 }
@@ -198,8 +237,12 @@ pub fn username(input: &str) -> Result<String, FieldProblem> {
         ));
     }
     let Some((local, domain)) = u.split_once('@') else {
-        return Err(problem("username", "USERNAME_NO_AT",
-            "Enter the full sign-in name with its domain, such as ada@contoso.com (not DOMAIN\\name)."));
+        return Err(problem(
+            "username",
+            "USERNAME_NO_AT",
+            "Enter the full sign-in name with its domain, such as ada@contoso.com (not \
+             DOMAIN\\name).",
+        ));
     };
     let ok = !local.is_empty()
         && !local.contains(char::is_whitespace)

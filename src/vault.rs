@@ -91,32 +91,47 @@ impl VaultError {
     fn from_keyring(err: &keyring_core::Error) -> Self {
         let detail = err.to_string();
         let lower = detail.to_ascii_lowercase();
-        let (code, message, fix) = if matches!(err, keyring_core::Error::NoStorageAccess(_))
-            || lower.contains("locked")
-        {
-            ("KEYRING_LOCKED",
-             "Your keyring is locked, and nothing could ask you to unlock it.",
-             "Unlock your keyring (on Linux: open Passwords and Keys, or sign in to the desktop), then try again. Or use the credential for this session only, without saving it.")
-        } else if lower.contains("serviceunknown")
-            || lower.contains("org.freedesktop.secrets")
-            || lower.contains("no such secret service")
-        {
-            ("KEYRING_NO_SERVICE",
-             "No keyring service is running on this computer.",
-             "Install and start a keyring (for example GNOME Keyring: the gnome-keyring package), then try again. Or use the credential for this session only, without saving it.")
-        } else if lower.contains("failed to connect")
-            || lower.contains("dbus_session_bus_address")
-            || lower.contains("no such file")
-            || lower.contains("session bus")
-        {
-            ("KEYRING_NO_SESSION",
-             "Keyway can't reach your desktop session's keyring (there is no session bus, as over SSH or in a container).",
-             "Run Keyway inside a desktop session, or start one (for example with dbus-run-session). Or use the credential for this session only, without saving it.")
-        } else {
-            ("KEYRING_FAILED",
-             "The keyring refused to store or read the secret.",
-             "Try again; if it keeps failing, restart your keyring or your session. You can use the credential for this session only in the meantime.")
-        };
+        let (code, message, fix) =
+            if matches!(err, keyring_core::Error::NoStorageAccess(_)) || lower.contains("locked") {
+                (
+                    "KEYRING_LOCKED",
+                    "Your keyring is locked, and nothing could ask you to unlock it.",
+                    "Unlock your keyring (on Linux: open Passwords and Keys, or sign in to the \
+                     desktop), then try again. Or use the credential for this session only, \
+                     without saving it.",
+                )
+            } else if lower.contains("serviceunknown")
+                || lower.contains("org.freedesktop.secrets")
+                || lower.contains("no such secret service")
+            {
+                (
+                    "KEYRING_NO_SERVICE",
+                    "No keyring service is running on this computer.",
+                    "Install and start a keyring (for example GNOME Keyring: the gnome-keyring \
+                     package), then try again. Or use the credential for this session only, \
+                     without saving it.",
+                )
+            } else if lower.contains("failed to connect")
+                || lower.contains("dbus_session_bus_address")
+                || lower.contains("no such file")
+                || lower.contains("session bus")
+            {
+                (
+                    "KEYRING_NO_SESSION",
+                    "Keyway can't reach your desktop session's keyring (there is no session bus, \
+                     as over SSH or in a container).",
+                    "Run Keyway inside a desktop session, or start one (for example with \
+                     dbus-run-session). Or use the credential for this session only, without \
+                     saving it.",
+                )
+            } else {
+                (
+                    "KEYRING_FAILED",
+                    "The keyring refused to store or read the secret.",
+                    "Try again; if it keeps failing, restart your keyring or your session. You \
+                     can use the credential for this session only in the meantime.",
+                )
+            };
         VaultError {
             code,
             message: message.into(),
@@ -375,7 +390,8 @@ mod tests {
     fn long_values_are_split_and_joined_and_leftovers_removed() {
         let store = Arc::new(SessionStore::default());
         let vault = Vault::with_store(store.clone());
-        let long: String = "é0123456789".repeat(700); // over 2,000 bytes, with multi-byte characters
+        // Over 2,000 bytes, with multi-byte characters.
+        let long: String = "é0123456789".repeat(700);
         vault.save("p", SecretKind::RefreshToken, &long).unwrap();
         let load = || {
             let token = vault.load::<RefreshToken>("p").unwrap();
@@ -398,7 +414,9 @@ mod tests {
         )));
         assert_eq!(VaultError::from_keyring(&bus).code, "KEYRING_NO_SESSION");
         let service = keyring_core::Error::PlatformFailure(Box::new(std::io::Error::other(
-            "org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.secrets was not provided")));
+            "org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.secrets was not \
+             provided",
+        )));
         assert_eq!(
             VaultError::from_keyring(&service).code,
             "KEYRING_NO_SERVICE"

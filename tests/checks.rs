@@ -337,7 +337,9 @@ async fn workspace_membership_and_role() {
 #[tokio::test]
 async fn reports_throttled_and_a_workspace_without_reports() {
     let w = world().await;
-    w.fault(json!({ "path": format!("/v1.0/myorg/groups/{SALES}/reports"), "method": "GET", "kind": "429", "retry_after": 7, "times": 1 })).await;
+    let path = format!("/v1.0/myorg/groups/{SALES}/reports");
+    w.fault(json!({ "path": path, "method": "GET", "kind": "429", "retry_after": 7, "times": 1 }))
+        .await;
     let o = w.check_app(CONTOSO, EMBED, plan(Goal::Embed)).await;
     // Power BI's own code is kept; the explanation comes from the status.
     let p = item(&o, "list-reports").problem.clone().unwrap();
@@ -380,7 +382,9 @@ async fn data_goal_read_only_then_with_changes_cleaning_up() {
         assert_eq!(sales.datasets[0].refreshes.len(), 1, "one refresh started");
     }
 
-    w.fault(json!({ "path": format!("/v1.0/myorg/groups/{SALES}/datasets/"), "method": "POST", "kind": "503", "times": 1 })).await;
+    let path = format!("/v1.0/myorg/groups/{SALES}/datasets/");
+    w.fault(json!({ "path": path, "method": "POST", "kind": "503", "times": 1 }))
+        .await;
     let o = w.check_app(CONTOSO, EMBED, p).await;
     let p = item(&o, "refresh").problem.clone().unwrap();
     assert_eq!(p.http_status, Some(503));
@@ -535,12 +539,16 @@ async fn each_remaining_call_red_when_the_service_fails_it() {
 
     let mut p = plan(Goal::Data);
     p.allow_changes = true;
-    w.fault(json!({ "path": format!("/v1.0/myorg/groups/{SALES}/datasets"), "method": "GET", "kind": "503", "times": 1 })).await;
+    let path = format!("/v1.0/myorg/groups/{SALES}/datasets");
+    w.fault(json!({ "path": path, "method": "GET", "kind": "503", "times": 1 }))
+        .await;
     let o = w.check_app(CONTOSO, EMBED, p.clone()).await;
     assert_eq!(status(&o, "list-datasets"), Status::Fail);
     assert_eq!(status(&o, "refresh"), Status::Skipped);
 
-    w.fault(json!({ "path": format!("/v1.0/myorg/groups/{SALES}/datasets"), "method": "POST", "kind": "429", "times": 1 })).await;
+    let path = format!("/v1.0/myorg/groups/{SALES}/datasets");
+    w.fault(json!({ "path": path, "method": "POST", "kind": "429", "times": 1 }))
+        .await;
     let o = w.check_app(CONTOSO, EMBED, p).await;
     assert_eq!(
         item(&o, "push-dataset")

@@ -13,62 +13,344 @@ use std::collections::HashMap;
 
 /// AADSTS number, OAuth error, HTTP status and Microsoft's message (from the reference facts).
 const ENTRA: &[(u32, &str, u16, &str)] = &[
-    (7000215, "invalid_client", 401, "Invalid client secret provided."),
-    (7000222, "invalid_client", 401, "The provided client secret keys for app '{appId}' are expired."),
-    (700016, "unauthorized_client", 400, "Application with identifier '{appId}' was not found in the directory '{tenant}'."),
-    (90002, "invalid_request", 400, "Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud."),
-    (900023, "invalid_request", 400, "Specified tenant identifier '{x}' is neither a valid DNS name, nor a valid external domain."),
-    (7000218, "invalid_client", 401, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."),
-    (700025, "invalid_client", 400, "Client is public so neither 'client_assertion' nor 'client_secret' should be presented."),
-    (50126, "invalid_grant", 400, "Error validating credentials due to invalid username or password."),
-    (50076, "invalid_grant", 400, "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '{resource}'."),
-    (50079, "invalid_grant", 400, "User must register for multifactor authentication."),
-    (50158, "interaction_required", 400, "External security challenge was not satisfied."),
-    (53003, "interaction_required", 400, "Access has been blocked by Conditional Access policies. The access policy does not allow token issuance."),
-    (530035, "invalid_request", 400, "Access has been blocked by security defaults (legacy auth or unsafe request)."),
-    (65001, "invalid_grant", 400, "The user or administrator has not consented to use the application with ID '{appId}' named '{name}'."),
-    (500011, "invalid_resource", 400, "The resource principal named {name} was not found in the tenant named {tenant}."),
-    (50001, "invalid_resource", 400, "The resource is disabled or doesn't exist (v1 message: 'The application named {resource} was not found in the tenant named {tenant}')."),
-    (70011, "invalid_scope", 400, "The provided value for the input parameter 'scope' isn't valid."),
-    (700022, "invalid_scope", 400, "The provided value for the input parameter scope isn't valid because it contains more than one resource."),
-    (901002, "invalid_request", 400, "The 'resource' request parameter isn't supported (v2 endpoint)."),
-    (90014, "invalid_request", 400, "The required field '{field}' is missing from the credential. Ensure that you have all the necessary parameters for the login request."),
-    (900144, "invalid_request", 400, "The request body must contain the following parameter: '{name}'."),
-    (50059, "invalid_request", 400, "Tenant-identifying information wasn't found in either the request or implied by any provided credentials."),
-    (9001023, "invalid_request", 400, "The grant type isn't supported over the /common or /consumers endpoints. Please use the /organizations or tenant-specific endpoint."),
-    (50194, "invalid_request", 400, "Application '{appId}' isn't configured as a multitenant application. Usage of the /common endpoint isn't supported for such applications created after '{time}'."),
-    (50034, "invalid_grant", 400, "To sign into this application, the account must be added to the directory (user mistyped username or isn't in the tenant)."),
-    (50020, "invalid_grant", 400, "User account '{email}' from identity provider '{idp}' does not exist in tenant '{tenant}' and cannot access the application."),
-    (50053, "invalid_grant", 400, "Account locked after too many failed sign-ins, or sign-in blocked because it came from an IP with malicious activity."),
+    (
+        7000215,
+        "invalid_client",
+        401,
+        "Invalid client secret provided.",
+    ),
+    (
+        7000222,
+        "invalid_client",
+        401,
+        "The provided client secret keys for app '{appId}' are expired.",
+    ),
+    (
+        700016,
+        "unauthorized_client",
+        400,
+        "Application with identifier '{appId}' was not found in the directory '{tenant}'.",
+    ),
+    (
+        90002,
+        "invalid_request",
+        400,
+        "Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are \
+         signing into the correct cloud.",
+    ),
+    (
+        900023,
+        "invalid_request",
+        400,
+        "Specified tenant identifier '{x}' is neither a valid DNS name, nor a valid external \
+         domain.",
+    ),
+    (
+        7000218,
+        "invalid_client",
+        401,
+        "The request body must contain the following parameter: 'client_assertion' or \
+         'client_secret'.",
+    ),
+    (
+        700025,
+        "invalid_client",
+        400,
+        "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
+    ),
+    (
+        50126,
+        "invalid_grant",
+        400,
+        "Error validating credentials due to invalid username or password.",
+    ),
+    (
+        50076,
+        "invalid_grant",
+        400,
+        "Due to a configuration change made by your administrator, or because you moved to a new \
+         location, you must use multi-factor authentication to access '{resource}'.",
+    ),
+    (
+        50079,
+        "invalid_grant",
+        400,
+        "User must register for multifactor authentication.",
+    ),
+    (
+        50158,
+        "interaction_required",
+        400,
+        "External security challenge was not satisfied.",
+    ),
+    (
+        53003,
+        "interaction_required",
+        400,
+        "Access has been blocked by Conditional Access policies. The access policy does not allow \
+         token issuance.",
+    ),
+    (
+        530035,
+        "invalid_request",
+        400,
+        "Access has been blocked by security defaults (legacy auth or unsafe request).",
+    ),
+    (
+        65001,
+        "invalid_grant",
+        400,
+        "The user or administrator has not consented to use the application with ID '{appId}' \
+         named '{name}'.",
+    ),
+    (
+        500011,
+        "invalid_resource",
+        400,
+        "The resource principal named {name} was not found in the tenant named {tenant}.",
+    ),
+    (
+        50001,
+        "invalid_resource",
+        400,
+        "The resource is disabled or doesn't exist (v1 message: 'The application named {resource} \
+         was not found in the tenant named {tenant}').",
+    ),
+    (
+        70011,
+        "invalid_scope",
+        400,
+        "The provided value for the input parameter 'scope' isn't valid.",
+    ),
+    (
+        700022,
+        "invalid_scope",
+        400,
+        "The provided value for the input parameter scope isn't valid because it contains more \
+         than one resource.",
+    ),
+    (
+        901002,
+        "invalid_request",
+        400,
+        "The 'resource' request parameter isn't supported (v2 endpoint).",
+    ),
+    (
+        90014,
+        "invalid_request",
+        400,
+        "The required field '{field}' is missing from the credential. Ensure that you have all \
+         the necessary parameters for the login request.",
+    ),
+    (
+        900144,
+        "invalid_request",
+        400,
+        "The request body must contain the following parameter: '{name}'.",
+    ),
+    (
+        50059,
+        "invalid_request",
+        400,
+        "Tenant-identifying information wasn't found in either the request or implied by any \
+         provided credentials.",
+    ),
+    (
+        9001023,
+        "invalid_request",
+        400,
+        "The grant type isn't supported over the /common or /consumers endpoints. Please use the \
+         /organizations or tenant-specific endpoint.",
+    ),
+    (
+        50194,
+        "invalid_request",
+        400,
+        "Application '{appId}' isn't configured as a multitenant application. Usage of the \
+         /common endpoint isn't supported for such applications created after '{time}'.",
+    ),
+    (
+        50034,
+        "invalid_grant",
+        400,
+        "To sign into this application, the account must be added to the directory (user mistyped \
+         username or isn't in the tenant).",
+    ),
+    (
+        50020,
+        "invalid_grant",
+        400,
+        "User account '{email}' from identity provider '{idp}' does not exist in tenant \
+         '{tenant}' and cannot access the application.",
+    ),
+    (
+        50053,
+        "invalid_grant",
+        400,
+        "Account locked after too many failed sign-ins, or sign-in blocked because it came from \
+         an IP with malicious activity.",
+    ),
     (50055, "invalid_grant", 400, "The password is expired."),
     (50057, "invalid_grant", 400, "The user account is disabled."),
-    (50173, "invalid_grant", 400, "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password."),
-    (700082, "invalid_grant", 400, "The refresh token has expired due to inactivity. The token was issued on {date} and was inactive for 90.00:00:00."),
-    (70008, "invalid_grant", 400, "The refresh token/authorization code has expired or been revoked."),
-    (70043, "invalid_grant", 400, "Refresh token expired/invalid due to Conditional Access sign-in frequency."),
-    (54005, "invalid_grant", 400, "OAuth2 Authorization code was already redeemed."),
-    (501481, "invalid_grant", 400, "The Code_Verifier doesn't match the code_challenge supplied in the authorization request."),
-    (50011, "invalid_request", 400, "The redirect URI specified in the request does not match the redirect URIs configured for the application."),
-    (700054, "unsupported_response_type", 400, "Response_type 'id_token' isn't enabled for the application."),
-    (9002327, "invalid_request", 400, "Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests."),
-    (9002326, "invalid_request", 400, "Cross-origin token redemption is permitted only for the 'Single-Page Application' client-type."),
-    (7000112, "unauthorized_client", 400, "Application '{appId}'({name}) is disabled."),
-    (700024, "invalid_client", 401, "Client assertion is not within its valid time range. Current time: ..., assertion valid from ..., expiry time of assertion ..."),
-    (700027, "invalid_client", 401, "Client assertion failed signature validation."),
-    (700021, "invalid_client", 401, "Client assertion application identifier doesn't match 'client_id' parameter."),
-    (700023, "invalid_client", 401, "Client assertion audience claim does not match Realm issuer."),
-    (90094, "invalid_request", 400, "Administrator consent is required ('The grant requires admin permission')."),
-    (65004, "access_denied", 400, "User declined to consent to access the app."),
-    (50105, "invalid_request", 400, "The signed in user isn't assigned to a role for the signed in app."),
-    (90038, "invalid_request", 400, "The specified tenant belongs to another National Cloud."),
-    (70016, "authorization_pending", 400, "Device flow: authorization pending."),
+    (
+        50173,
+        "invalid_grant",
+        400,
+        "The provided grant has expired due to it being revoked, a fresh auth token is needed. \
+         The user might have changed or reset their password.",
+    ),
+    (
+        700082,
+        "invalid_grant",
+        400,
+        "The refresh token has expired due to inactivity. The token was issued on {date} and was \
+         inactive for 90.00:00:00.",
+    ),
+    (
+        70008,
+        "invalid_grant",
+        400,
+        "The refresh token/authorization code has expired or been revoked.",
+    ),
+    (
+        70043,
+        "invalid_grant",
+        400,
+        "Refresh token expired/invalid due to Conditional Access sign-in frequency.",
+    ),
+    (
+        54005,
+        "invalid_grant",
+        400,
+        "OAuth2 Authorization code was already redeemed.",
+    ),
+    (
+        501481,
+        "invalid_grant",
+        400,
+        "The Code_Verifier doesn't match the code_challenge supplied in the authorization request.",
+    ),
+    (
+        50011,
+        "invalid_request",
+        400,
+        "The redirect URI specified in the request does not match the redirect URIs configured \
+         for the application.",
+    ),
+    (
+        700054,
+        "unsupported_response_type",
+        400,
+        "Response_type 'id_token' isn't enabled for the application.",
+    ),
+    (
+        9002327,
+        "invalid_request",
+        400,
+        "Tokens issued for the 'Single-Page Application' client-type may only be redeemed via \
+         cross-origin requests.",
+    ),
+    (
+        9002326,
+        "invalid_request",
+        400,
+        "Cross-origin token redemption is permitted only for the 'Single-Page Application' \
+         client-type.",
+    ),
+    (
+        7000112,
+        "unauthorized_client",
+        400,
+        "Application '{appId}'({name}) is disabled.",
+    ),
+    (
+        700024,
+        "invalid_client",
+        401,
+        "Client assertion is not within its valid time range. Current time: ..., assertion valid \
+         from ..., expiry time of assertion ...",
+    ),
+    (
+        700027,
+        "invalid_client",
+        401,
+        "Client assertion failed signature validation.",
+    ),
+    (
+        700021,
+        "invalid_client",
+        401,
+        "Client assertion application identifier doesn't match 'client_id' parameter.",
+    ),
+    (
+        700023,
+        "invalid_client",
+        401,
+        "Client assertion audience claim does not match Realm issuer.",
+    ),
+    (
+        90094,
+        "invalid_request",
+        400,
+        "Administrator consent is required ('The grant requires admin permission').",
+    ),
+    (
+        65004,
+        "access_denied",
+        400,
+        "User declined to consent to access the app.",
+    ),
+    (
+        50105,
+        "invalid_request",
+        400,
+        "The signed in user isn't assigned to a role for the signed in app.",
+    ),
+    (
+        90038,
+        "invalid_request",
+        400,
+        "The specified tenant belongs to another National Cloud.",
+    ),
+    (
+        70016,
+        "authorization_pending",
+        400,
+        "Device flow: authorization pending.",
+    ),
     (70019, "expired_token", 400, "Verification code expired."),
-    (50196, "invalid_request", 400, "A client loop has been detected (too many identical requests)."),
-    (90055, "invalid_request", 429, "Too many incoming requests (blocked tenant)."),
-    (70002, "invalid_client", 401, "Error validating credentials (often followed by another code, e.g. AADSTS50012 invalid secret / assertion)."),
+    (
+        50196,
+        "invalid_request",
+        400,
+        "A client loop has been detected (too many identical requests).",
+    ),
+    (
+        90055,
+        "invalid_request",
+        429,
+        "Too many incoming requests (blocked tenant).",
+    ),
+    (
+        70002,
+        "invalid_client",
+        401,
+        "Error validating credentials (often followed by another code, e.g. AADSTS50012 invalid \
+         secret / assertion).",
+    ),
     (50012, "invalid_client", 401, "Authentication failed."),
-    (700011, "unauthorized_client", 400, "Application with identifier was not found in the directory."),
-    (70000, "invalid_grant", 400, "Provided grant is invalid or malformed."),
+    (
+        700011,
+        "unauthorized_client",
+        400,
+        "Application with identifier was not found in the directory.",
+    ),
+    (
+        70000,
+        "invalid_grant",
+        400,
+        "Provided grant is invalid or malformed.",
+    ),
 ];
 
 fn entra_body(n: u32, error: &'static str, status: u16, message: &str) -> String {
@@ -86,7 +368,12 @@ fn dump(status: u16, headers: &[(&str, &str)], body: &Value) -> String {
 }
 
 fn pbi_body(code: &str) -> Value {
-    json!({ "error": { "code": code, "pbi.error": { "code": code, "parameters": {}, "details": [], "exceptionCulprit": 1 } } })
+    json!({
+        "error": {
+            "code": code,
+            "pbi.error": { "code": code, "parameters": {}, "details": [], "exceptionCulprit": 1 },
+        }
+    })
 }
 
 /// A realistic input for each code that arrives as text.
@@ -123,9 +410,20 @@ fn samples() -> HashMap<String, String> {
     );
     m.insert(
         "TokenExpired".into(),
-        dump(403, &rid, &json!({ "error": { "code": "TokenExpired", "message": "Access token has expired, resubmit with a new access token" } })),
+        dump(
+            403,
+            &rid,
+            &json!({ "error": {
+                "code": "TokenExpired",
+                "message": "Access token has expired, resubmit with a new access token",
+            } }),
+        ),
     );
-    m.insert("LoadReportFailed".into(), json!({ "error": { "code": "LoadReportFailed", "message": "Fail to initialize - Could not resolve cluster" } }).to_string());
+    let load_failed = json!({ "error": {
+        "code": "LoadReportFailed",
+        "message": "Fail to initialize - Could not resolve cluster",
+    } });
+    m.insert("LoadReportFailed".into(), load_failed.to_string());
     m.insert(
         "ApiNotAccessibleForApplication".into(),
         dump(
@@ -143,7 +441,12 @@ fn samples() -> HashMap<String, String> {
         "InvalidParameter",
         "UnknownError",
     ] {
-        let body = json!({ "requestId": "5b1e0c2a-0000-4000-8000-000000000001", "errorCode": code, "message": "The caller does not have the rights.", "isRetriable": false });
+        let body = json!({
+            "requestId": "5b1e0c2a-0000-4000-8000-000000000001",
+            "errorCode": code,
+            "message": "The caller does not have the rights.",
+            "isRetriable": false,
+        });
         m.insert(code.into(), dump(400, &[], &body));
     }
     for status in [400u16, 401, 403, 404, 408, 429, 500, 502, 503, 504] {
@@ -283,7 +586,9 @@ fn explain_reads_the_four_input_forms() {
     assert_eq!(v["code"], "PowerBIEntityNotFound");
 
     // 3. Raw text with an AADSTS code, from "-".
-    let text = "MsalUiRequiredException: AADSTS50076: Due to a configuration change made by your administrator, you must use multi-factor authentication.\nTrace ID: 1b2c\nCorrelation ID: 3d4e\nTimestamp: 2026-11-23 10:00:00Z";
+    let text = "MsalUiRequiredException: AADSTS50076: Due to a configuration change made by your \
+                administrator, you must use multi-factor authentication.\n\
+                Trace ID: 1b2c\nCorrelation ID: 3d4e\nTimestamp: 2026-11-23 10:00:00Z";
     let (_, out, _) = keyway(&["explain", "-", "--json"], &[], text);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
@@ -305,7 +610,13 @@ fn explain_reads_the_four_input_forms() {
     );
     let (status, out, _) = keyway(&["explain"], &[], &d);
     assert_eq!(status, 0);
-    assert!(out.starts_with("Power BI does not allow this app yet [ServicePrincipalIsNotAllowedByTenantAdminSwitch]"), "{out}");
+    assert!(
+        out.starts_with(
+            "Power BI does not allow this app yet \
+             [ServicePrincipalIsNotAllowedByTenantAdminSwitch]"
+        ),
+        "{out}"
+    );
     assert!(out.contains("  1. Ask a Power BI administrator"));
     assert!(out.contains("Request ID: 9a9a"));
 

@@ -30,7 +30,11 @@ struct Listener {
     tx: Arc<Mutex<Option<oneshot::Sender<Callback>>>>,
 }
 
-const PAGE_STYLE: &str = "body{font:17px system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1b2130}h1{font-size:1.5rem}";
+const PAGE_STYLE: &str = concat!(
+    "body{font:17px system-ui,sans-serif;max-width:32rem;margin:4rem auto;",
+    "padding:0 1rem;color:#1b2130}",
+    "h1{font-size:1.5rem}",
+);
 
 fn page(title: &str, text: &str) -> Html<String> {
     let esc = |s: &str| {
@@ -39,7 +43,9 @@ fn page(title: &str, text: &str) -> Html<String> {
             .replace('>', "&gt;")
     };
     Html(format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t} - Keyway</title><style>{PAGE_STYLE}</style></head><body><h1>{t}</h1><p>{x}</p></body></html>",
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <title>{t} - Keyway</title><style>{PAGE_STYLE}</style></head>\
+         <body><h1>{t}</h1><p>{x}</p></body></html>",
         t = esc(title),
         x = esc(text)
     ))
@@ -143,8 +149,12 @@ impl SignIn<'_> {
                 .await;
         });
         let outcome = async {
-            open(url.as_str()).map_err(|e| AuthError::Browser(format!(
-                "The browser could not be opened ({e}). Open this address in a browser yourself: {url}")))?;
+            open(url.as_str()).map_err(|e| {
+                AuthError::Browser(format!(
+                    "The browser could not be opened ({e}). Open this address in a browser \
+                     yourself: {url}"
+                ))
+            })?;
             tokio::select! {
                 r = rx => r.map_err(|_| AuthError::Cancelled),
                 _ = tokio::time::sleep(timeout) => Err(AuthError::Expired),

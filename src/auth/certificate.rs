@@ -116,14 +116,26 @@ impl ClientCertificate {
                     cert_problem("The file holds no certificate (no BEGIN CERTIFICATE block).")
                 })?;
             if key_text.contains("ENCRYPTED PRIVATE KEY") {
-                return Err(cert_problem("The private key is encrypted. Export it without a password, or use the .pfx file with its password."));
+                return Err(cert_problem(
+                    "The private key is encrypted. Export it without a password, or use the .pfx \
+                     file with its password.",
+                ));
             }
             let key = ["PRIVATE KEY", "RSA PRIVATE KEY"]
                 .iter()
-                .find_map(|l| pem_blocks(&key_text, l).into_iter().next().map(|d| pem_wrap(l, &d)))
-                .ok_or_else(|| cert_problem(
-                    "The certificate has no private key with it. Keyway needs the private key to sign in: \
-                     choose the .pfx file, or the PEM file that holds both the certificate and the key."))?;
+                .find_map(|l| {
+                    pem_blocks(&key_text, l)
+                        .into_iter()
+                        .next()
+                        .map(|d| pem_wrap(l, &d))
+                })
+                .ok_or_else(|| {
+                    cert_problem(
+                        "The certificate has no private key with it. Keyway needs the private key \
+                         to sign in: choose the .pfx file, or the PEM file that holds both the \
+                         certificate and the key.",
+                    )
+                })?;
             (cert, key)
         } else {
             let pw = password.map(|p| p.expose().to_string()).unwrap_or_default();
@@ -156,8 +168,10 @@ impl ClientCertificate {
         let not_before = parsed.validity().not_before.timestamp();
         if not_after < now {
             return Err(cert_problem(format!(
-                "This certificate expired on {}. Create a new one and upload it to the app registration.",
-                parsed.validity().not_after)));
+                "This certificate expired on {}. Create a new one and upload it to the app \
+                 registration.",
+                parsed.validity().not_after
+            )));
         }
         if not_before > now + 300 {
             return Err(cert_problem(

@@ -217,12 +217,24 @@ impl AuthError {
             || lower.contains("failed to lookup")
             || lower.contains("name or service not known")
         {
-            (TransportKind::Dns, format!("The name {host} could not be found. Check the network, or the cloud you chose."))
+            (
+                TransportKind::Dns,
+                format!(
+                    "The name {host} could not be found. Check the network, or the cloud you \
+                     chose."
+                ),
+            )
         } else if lower.contains("certificate")
             || lower.contains("tls")
             || lower.contains("handshake")
         {
-            (TransportKind::Tls, format!("The secure connection to {host} was not trusted ({chain}). A company proxy that inspects traffic is the usual cause."))
+            (
+                TransportKind::Tls,
+                format!(
+                    "The secure connection to {host} was not trusted ({chain}). A company proxy \
+                     that inspects traffic is the usual cause."
+                ),
+            )
         } else if lower.contains("refused") || err.is_connect() {
             (
                 TransportKind::Refused,
@@ -263,7 +275,14 @@ mod tests {
 
     #[test]
     fn reads_an_entra_body_and_a_bare_description() {
-        let body: EntraErrorBody = serde_json::from_str(r#"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided.\r\nTrace ID: t-1\r\nCorrelation ID: c-1\r\nTimestamp: 2023-05-06 06:03:00Z","error_codes":[7000215],"timestamp":"2023-05-06 06:03:00Z","trace_id":"t-1","correlation_id":"c-1"}"#).unwrap();
+        let json = concat!(
+            r#"{"error":"invalid_client","#,
+            r#""error_description":"AADSTS7000215: Invalid client secret provided.\r\n"#,
+            r#"Trace ID: t-1\r\nCorrelation ID: c-1\r\nTimestamp: 2023-05-06 06:03:00Z","#,
+            r#""error_codes":[7000215],"timestamp":"2023-05-06 06:03:00Z","#,
+            r#""trace_id":"t-1","correlation_id":"c-1"}"#,
+        );
+        let body: EntraErrorBody = serde_json::from_str(json).unwrap();
         let e = EntraError::from_body(401, &body);
         assert_eq!(e.aadsts, Some(7000215));
         assert_eq!(e.message, "Invalid client secret provided.");
@@ -272,7 +291,11 @@ mod tests {
 
         let bare = EntraErrorBody {
             error: "authorization_declined".into(),
-            error_description: Some("AADSTS70000: The user declined.\r\nTrace ID: t-2\r\nCorrelation ID: c-2\r\nTimestamp: 2026-01-01 00:00:00Z".into()),
+            error_description: Some(
+                "AADSTS70000: The user declined.\r\nTrace ID: t-2\r\n\
+                 Correlation ID: c-2\r\nTimestamp: 2026-01-01 00:00:00Z"
+                    .into(),
+            ),
             ..Default::default()
         };
         let e = EntraError::from_body(400, &bare);

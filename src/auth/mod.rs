@@ -217,7 +217,9 @@ impl<'a> SignIn<'a> {
             return Err(AuthError::Invalid(validate::FieldProblem {
                 field: "tenant",
                 code: "TENANT_COMMON_FOR_PASSWORD",
-                message: "Signing in with a password needs your organisation's tenant (or \"organizations\"), not \"common\".".into(),
+                message: "Signing in with a password needs your organisation's tenant (or \
+                          \"organizations\"), not \"common\"."
+                    .into(),
             }));
         }
         let (key, target) = self.target(false);

@@ -165,15 +165,28 @@ pub fn parse_token_response(status: u16, body: &[u8], now: i64) -> Result<Token,
 mod tests {
     use super::*;
 
-    const JWT: &str = "eyJhbGciOiJub25lIn0.eyJhdWQiOiJodHRwczovL2FuYWx5c2lzLndpbmRvd3MubmV0L3Bvd2VyYmkvYXBpIiwidXBuIjoiYWRhQGNvbnRvc28uY29tIiwic2NwIjoiV29ya3NwYWNlLlJlYWQuQWxsIFJlcG9ydC5SZWFkLkFsbCIsInRpZCI6InQiLCJleHAiOjEwMCwidmVyIjoiMS4wIn0.";
+    const JWT: &str = concat!(
+        "eyJhbGciOiJub25lIn0.",
+        "eyJhdWQiOiJodHRwczovL2FuYWx5c2lzLndpbmRvd3MubmV0L3Bvd2VyYmkvYXBpIiwidXBuIjoiYWRh",
+        "QGNvbnRvc28uY29tIiwic2NwIjoiV29ya3NwYWNlLlJlYWQuQWxsIFJlcG9ydC5SZWFkLkFsbCIsInRp",
+        "ZCI6InQiLCJleHAiOjEwMCwidmVyIjoiMS4wIn0.",
+    );
 
     #[test]
     fn v1_and_v2_bodies_give_the_same_token() {
         let v2 = format!(
-            r#"{{"token_type":"Bearer","expires_in":3599,"access_token":"{JWT}","refresh_token":"r"}}"#
+            concat!(
+                r#"{{"token_type":"Bearer","expires_in":3599,"#,
+                r#""access_token":"{JWT}","refresh_token":"r"}}"#,
+            ),
+            JWT = JWT
         );
         let v1 = format!(
-            r#"{{"token_type":"Bearer","expires_in":"3599","expires_on":"1003599","resource":"x","access_token":"{JWT}"}}"#
+            concat!(
+                r#"{{"token_type":"Bearer","expires_in":"3599","expires_on":"1003599","#,
+                r#""resource":"x","access_token":"{JWT}"}}"#,
+            ),
+            JWT = JWT
         );
         let a = parse_token_response(200, v2.as_bytes(), 1_000_000).unwrap();
         let b = parse_token_response(200, v1.as_bytes(), 1_000_000).unwrap();
@@ -194,7 +207,11 @@ mod tests {
 
     #[test]
     fn errors_and_garbage() {
-        let e = parse_token_response(401, br#"{"error":"invalid_client","error_description":"AADSTS7000215: bad\r\nTrace ID: t","error_codes":[7000215]}"#, 0).unwrap_err();
+        let body = concat!(
+            r#"{"error":"invalid_client","#,
+            r#""error_description":"AADSTS7000215: bad\r\nTrace ID: t","error_codes":[7000215]}"#,
+        );
+        let e = parse_token_response(401, body.as_bytes(), 0).unwrap_err();
         assert_eq!(e.code(), "AADSTS7000215");
         let e = parse_token_response(502, b"<html>Bad gateway</html>", 0).unwrap_err();
         assert!(

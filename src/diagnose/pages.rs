@@ -80,13 +80,12 @@ impl Page {
                 .map(str::trim)
                 .filter(|c| !c.is_empty())
         };
-        let registered = |blade: &str| {
-            match app() {
+        let registered = |blade: &str| match app() {
             Some(id) => format!(
-                "{azure}/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/{blade}/appId/{id}"
+                "{azure}/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/{blade}\
+                 /appId/{id}"
             ),
             None => format!("{azure}/#view/Microsoft_AAD_RegisteredApps/ApplicationsListBlade"),
-        }
         };
         let public = cloud.id == CloudId::Public;
         Some(match self {
@@ -99,7 +98,8 @@ impl Page {
                     "{azure}/#view/Microsoft_AAD_IAM/ManagedAppMenuBlade/~/Properties/appId/{id}"
                 ),
                 None => format!(
-                    "{azure}/#view/Microsoft_AAD_IAM/StartboardApplicationsMenuBlade/~/AppAppsPreview"
+                    "{azure}/#view/Microsoft_AAD_IAM/StartboardApplicationsMenuBlade\
+                     /~/AppAppsPreview"
                 ),
             },
             Page::TenantOverview => {
@@ -110,9 +110,14 @@ impl Page {
             }
             Page::GroupMembers => match ctx.group.as_deref() {
                 Some(g) => {
-                    format!("{azure}/#view/Microsoft_AAD_IAM/GroupDetailsMenuBlade/~/Members/groupId/{g}")
+                    format!(
+                        "{azure}/#view/Microsoft_AAD_IAM/GroupDetailsMenuBlade/~/Members\
+                         /groupId/{g}"
+                    )
                 }
-                None => format!("{azure}/#view/Microsoft_AAD_IAM/GroupsManagementMenuBlade/~/AllGroups"),
+                None => {
+                    format!("{azure}/#view/Microsoft_AAD_IAM/GroupsManagementMenuBlade/~/AllGroups")
+                }
             },
             Page::TenantSettings => format!("{pbi}/admin-portal/tenantSettings"),
             Page::Workspace => match ctx.workspace.as_deref() {
@@ -122,10 +127,9 @@ impl Page {
             Page::SecurityInfo if public => "https://mysignins.microsoft.com/security-info".into(),
             Page::MyAccount if public => "https://myaccount.microsoft.com".into(),
             Page::SecurityInfo | Page::MyAccount => return None,
-            Page::ErrorLookup => format!(
-                "https://login.microsoftonline.com/error?code={}",
-                aadsts?
-            ),
+            Page::ErrorLookup => {
+                format!("https://login.microsoftonline.com/error?code={}", aadsts?)
+            }
         })
     }
 
@@ -159,7 +163,10 @@ mod tests {
         let gov = gov.unwrap_or_default();
         assert_eq!(
             Page::AppCredentials.url(&gov, None).as_deref(),
-            Some("https://portal.azure.us/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/Credentials/appId/abc")
+            Some(
+                "https://portal.azure.us/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade\
+                 /~/Credentials/appId/abc"
+            )
         );
         assert_eq!(
             Page::TenantSettings.url(&gov, None).as_deref(),

@@ -6,7 +6,16 @@ fn ctx() -> Context {
 
 #[test]
 fn an_entra_body_by_its_error_codes() {
-    let body = r#"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.\r\nTrace ID: 0d7c-trace\r\nCorrelation ID: 5a1e-corr\r\nTimestamp: 2026-11-23 10:00:00Z","error_codes":[7000215],"timestamp":"2026-11-23 10:00:00Z","trace_id":"0d7c-trace","correlation_id":"5a1e-corr"}"#;
+    let body = concat!(
+        r#"{"error":"invalid_client","#,
+        r#""error_description":"AADSTS7000215: Invalid client secret provided. "#,
+        r#"Ensure the secret being sent in the request is the client secret value, "#,
+        r#"not the client secret ID.\r\n"#,
+        r#"Trace ID: 0d7c-trace\r\nCorrelation ID: 5a1e-corr\r\n"#,
+        r#"Timestamp: 2026-11-23 10:00:00Z","#,
+        r#""error_codes":[7000215],"timestamp":"2026-11-23 10:00:00Z","#,
+        r#""trace_id":"0d7c-trace","correlation_id":"5a1e-corr"}"#,
+    );
     let x = explain_text(body, &ctx());
     assert_eq!(x.code, "AADSTS7000215");
     assert!(x.recognized);
@@ -25,7 +34,9 @@ fn an_entra_body_by_its_error_codes() {
 
 #[test]
 fn raw_text_with_a_code_and_ids() {
-    let text = "Exception: MsalServiceException: AADSTS50076: Due to a configuration change made by your administrator, you must use multi-factor authentication.\nTrace ID: t-9\nCorrelation ID: c-9\nTimestamp: 2026-01-01 00:00:00Z";
+    let text = "Exception: MsalServiceException: AADSTS50076: Due to a configuration change made \
+                by your administrator, you must use multi-factor authentication.\n\
+                Trace ID: t-9\nCorrelation ID: c-9\nTimestamp: 2026-01-01 00:00:00Z";
     let x = explain_text(text, &ctx());
     assert_eq!(x.code, "AADSTS50076");
     assert_eq!(x.correlation_id.as_deref(), Some("c-9"));
@@ -37,7 +48,14 @@ fn raw_text_with_a_code_and_ids() {
 
 #[test]
 fn an_http_dump_with_the_power_bi_header() {
-    let dump = "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nRequestId: 9f0c-req\r\nX-PowerBI-Error-Info: ServicePrincipalIsNotAllowedByTenantAdminSwitch\r\n\r\n{\"error\":{\"code\":\"PowerBINotAuthorizedException\",\"pbi.error\":{\"code\":\"PowerBINotAuthorizedException\",\"parameters\":{},\"details\":[],\"exceptionCulprit\":1}}}";
+    let dump = "HTTP/1.1 401 Unauthorized\r\n\
+                Content-Type: application/json\r\n\
+                RequestId: 9f0c-req\r\n\
+                X-PowerBI-Error-Info: ServicePrincipalIsNotAllowedByTenantAdminSwitch\r\n\
+                \r\n\
+                {\"error\":{\"code\":\"PowerBINotAuthorizedException\",\
+                \"pbi.error\":{\"code\":\"PowerBINotAuthorizedException\",\
+                \"parameters\":{},\"details\":[],\"exceptionCulprit\":1}}}";
     let x = explain_text(dump, &ctx());
     assert_eq!(x.code, "ServicePrincipalIsNotAllowedByTenantAdminSwitch");
     assert_eq!(x.http_status, Some(401));
@@ -60,7 +78,10 @@ fn an_http_dump_with_the_power_bi_header() {
 #[test]
 fn a_fabric_body_and_a_bare_status() {
     let x = explain_text(
-        r#"{"requestId":"r-1","errorCode":"InsufficientPrivileges","message":"The caller does not have sufficient permissions.","isRetriable":false}"#,
+        concat!(
+            r#"{"requestId":"r-1","errorCode":"InsufficientPrivileges","#,
+            r#""message":"The caller does not have sufficient permissions.","isRetriable":false}"#,
+        ),
         &ctx(),
     );
     assert_eq!(
@@ -77,7 +98,11 @@ fn a_fabric_body_and_a_bare_status() {
 
 #[test]
 fn unknown_codes_keep_the_message_and_ids() {
-    let body = r#"{"error":"invalid_request","error_description":"AADSTS123456: Something new happened.\r\nTrace ID: t-1\r\nCorrelation ID: c-1","error_codes":[123456]}"#;
+    let body = concat!(
+        r#"{"error":"invalid_request","#,
+        r#""error_description":"AADSTS123456: Something new happened.\r\n"#,
+        r#"Trace ID: t-1\r\nCorrelation ID: c-1","error_codes":[123456]}"#,
+    );
     let x = explain_text(body, &ctx());
     assert!(!x.recognized);
     assert_eq!(x.code, "AADSTS123456");

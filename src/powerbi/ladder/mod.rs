@@ -1,6 +1,7 @@
 //! The check ladder: is everything in place for the person's goal, and if not, what is missing?
 //!
-//! Token → consent → tenant switch → security group → workspace role → each call the goal needs.
+//! Token → consent → tenant switch → security group → workspace role → each call the goal
+//! needs.
 //! Every HTTP probe starts as soon as what it needs is known, so independent probes run at the
 //! same time; each item is reported the moment its own evidence is in. Items are then read in
 //! ladder order: when a lower rung fails, the rungs that depend on it say "skipped" and why,

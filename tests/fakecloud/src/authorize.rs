@@ -243,9 +243,13 @@ struct LoginForm {
 /// The sign-in form, for a browser sign-in or a device code (whose request ID is `device:`
 /// followed by the user code).
 async fn login(State(state): State<Shared>, Form(f): Form<LoginForm>) -> Response {
-    let (client_id, tenant_filter) = match pending_client(&state, &f.request) {
-        Some(c) => c,
-        None => return page(StatusCode::BAD_REQUEST, "Sign-in problem", "<p role=\"alert\" id=\"error\">This sign-in has expired. Start again from the app.</p>"),
+    let Some((client_id, tenant_filter)) = pending_client(&state, &f.request) else {
+        return page(
+            StatusCode::BAD_REQUEST,
+            "Sign-in problem",
+            "<p role=\"alert\" id=\"error\">This sign-in has expired. Start again from the \
+             app.</p>",
+        );
     };
     let scenario = state.scenario();
     let app_name = scenario
@@ -357,11 +361,8 @@ fn consent_page(request: &str, app: &str, upn: &str, tenant: Uuid, scopes: &[Str
         .iter()
         .map(|s| format!("<li>{}</li>", escape(s)))
         .collect();
-    page(
-        StatusCode::OK,
-        "Permissions requested",
-        &format!(
-            r#"<p><strong id="app">{app}</strong> wants permission to:</p><ul id="scopes">{items}</ul>
+    let body = format!(
+        r#"<p><strong id="app">{app}</strong> wants permission to:</p><ul id="scopes">{items}</ul>
 <p>Signed in as {upn}.</p>
 <form method="post" action="/_signin/consent">
   <input type="hidden" name="request" value="{request}">
@@ -370,10 +371,10 @@ fn consent_page(request: &str, app: &str, upn: &str, tenant: Uuid, scopes: &[Str
   <button type="submit" name="accept" value="yes" id="accept">Accept</button>
   <button type="submit" name="accept" value="no" id="cancel">Cancel</button>
 </form>"#,
-            app = escape(app),
-            upn = escape(upn),
-        ),
-    )
+        app = escape(app),
+        upn = escape(upn),
+    );
+    page(StatusCode::OK, "Permissions requested", &body)
 }
 
 #[derive(Deserialize)]
@@ -468,7 +469,12 @@ fn finish(state: &Shared, request: &str, tenant: Uuid, upn: &str) -> Response {
             DeviceAnswer::Approved(upn.to_string()),
             Some(tenant),
         );
-        return page(StatusCode::OK, "You're signed in", "<p id=\"done\">You have signed in. You can close this window and return to the app.</p>");
+        return page(
+            StatusCode::OK,
+            "You're signed in",
+            "<p id=\"done\">You have signed in. You can close this window and return to the \
+             app.</p>",
+        );
     }
     match issue_code(state, request, tenant, upn) {
         Some(location) => Redirect::to(&location).into_response(),
@@ -636,7 +642,8 @@ fn devicecode(
     let interval = state.device_interval.read().map(|i| *i).unwrap_or(5);
     let uri = format!("{}/devicelogin", crate::entra::base_url(&headers, scheme));
     let message = format!(
-        "To sign in, use a web browser to open the page {uri} and enter the code {} to authenticate.",
+        "To sign in, use a web browser to open the page {uri} and enter the code {} to \
+         authenticate.",
         flow.user_code
     );
     let body = match version {
@@ -725,7 +732,12 @@ async fn device_code_entered(State(state): State<Shared>, Form(f): Form<CodeForm
             .map(|fl| fl.client_id)
     };
     let Some(client_id) = client else {
-        return page(StatusCode::OK, "Enter code", "<p role=\"alert\" id=\"error\">That code didn't work. Check the code and try again.</p>");
+        return page(
+            StatusCode::OK,
+            "Enter code",
+            "<p role=\"alert\" id=\"error\">That code didn't work. Check the code and try \
+             again.</p>",
+        );
     };
     let app_name = state
         .scenario()
@@ -906,14 +918,19 @@ fn escape(s: &str) -> String {
 
 fn page(status: StatusCode, title: &str, body: &str) -> Response {
     let html = format!(
-        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title} - fakecloud</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{{font:16px system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;color:#1b1b1b}}
-label{{display:block;margin-top:1rem;font-weight:600}}input{{font:inherit;width:100%;padding:.5rem;box-sizing:border-box}}
-button{{font:inherit;margin-top:1.25rem;margin-right:.5rem;padding:.5rem 1.25rem}}.error,[role=alert]{{color:#a4262c}}
-.banner{{background:#fff4ce;padding:.5rem .75rem;font-size:.9rem}}</style></head>
-<body><p class="banner">Practice sign-in served by fakecloud, Keyway's test emulator. This is not Microsoft.</p>
-<h1>{title}</h1>{body}</body></html>"#,
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <title>{title} - fakecloud</title>\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <style>body{{font:16px system-ui,sans-serif;max-width:28rem;margin:3rem auto;\
+         padding:0 1rem;color:#1b1b1b}}\n\
+         label{{display:block;margin-top:1rem;font-weight:600}}\
+         input{{font:inherit;width:100%;padding:.5rem;box-sizing:border-box}}\n\
+         button{{font:inherit;margin-top:1.25rem;margin-right:.5rem;padding:.5rem 1.25rem}}\
+         .error,[role=alert]{{color:#a4262c}}\n\
+         .banner{{background:#fff4ce;padding:.5rem .75rem;font-size:.9rem}}</style></head>\n\
+         <body><p class=\"banner\">Practice sign-in served by fakecloud, Keyway's test emulator. \
+         This is not Microsoft.</p>\n\
+         <h1>{title}</h1>{body}</body></html>",
         title = escape(title),
     );
     (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()

@@ -129,10 +129,20 @@ async fn fault_response(fault: &Fault, path: &str) -> Option<Response> {
         if path.starts_with("/v1.0/") {
             json!({ "error": { "code": code, "message": message } })
         } else if path.starts_with("/v1/") {
-            json!({ "requestId": Uuid::new_v4(), "errorCode": code, "message": message, "isRetriable": true })
+            json!({
+                "requestId": Uuid::new_v4(),
+                "errorCode": code,
+                "message": message,
+                "isRetriable": true,
+            })
         } else {
-            json!({ "error": "temporarily_unavailable", "error_description": message,
-                    "error_codes": [], "trace_id": Uuid::new_v4(), "correlation_id": Uuid::new_v4() })
+            json!({
+                "error": "temporarily_unavailable",
+                "error_description": message,
+                "error_codes": [],
+                "trace_id": Uuid::new_v4(),
+                "correlation_id": Uuid::new_v4(),
+            })
         }
     };
     let with_retry = |mut res: Response| {
@@ -145,14 +155,32 @@ async fn fault_response(fault: &Fault, path: &str) -> Option<Response> {
     };
     Some(match fault.kind {
         FaultKind::TooMany => with_retry(
-            (StatusCode::TOO_MANY_REQUESTS, Json(service_body("TooManyRequests",
-                "You have exceeded the amount of requests allowed in the current time frame and further requests will fail.")))
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                Json(service_body(
+                    "TooManyRequests",
+                    "You have exceeded the amount of requests allowed in the current time frame \
+                     and further requests will fail.",
+                )),
+            )
                 .into_response(),
         ),
-        FaultKind::ServerError => (StatusCode::INTERNAL_SERVER_ERROR,
-            Json(service_body("InternalServerError", "An internal error occurred."))).into_response(),
+        FaultKind::ServerError => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Json(service_body(
+                "InternalServerError",
+                "An internal error occurred.",
+            )),
+        )
+            .into_response(),
         FaultKind::Unavailable => with_retry(
-            (StatusCode::SERVICE_UNAVAILABLE, Json(service_body("ServiceUnavailable", "The service is temporarily unavailable.")))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(service_body(
+                    "ServiceUnavailable",
+                    "The service is temporarily unavailable.",
+                )),
+            )
                 .into_response(),
         ),
         FaultKind::Hang => {
@@ -172,7 +200,10 @@ async fn fault_response(fault: &Fault, path: &str) -> Option<Response> {
             };
             let chunks: Vec<Result<&'static [u8], std::io::Error>> = vec![
                 Ok(first),
-                Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "fault: connection closed")),
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionReset,
+                    "fault: connection closed",
+                )),
             ];
             Response::builder()
                 .status(StatusCode::OK)

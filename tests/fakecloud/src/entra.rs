@@ -100,7 +100,8 @@ async fn openid_configuration_v2(
     };
     Json(json!({
         "token_endpoint": format!("{base}/{tenant}/oauth2/v2.0/token"),
-        "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt", "client_secret_basic"],
+        "token_endpoint_auth_methods_supported":
+            ["client_secret_post", "private_key_jwt", "client_secret_basic"],
         "jwks_uri": format!("{base}/{tenant}/discovery/v2.0/keys"),
         "response_modes_supported": ["query", "fragment", "form_post"],
         "subject_types_supported": ["pairwise"],
@@ -115,7 +116,9 @@ async fn openid_configuration_v2(
         "http_logout_supported": true,
         "frontchannel_logout_supported": true,
         "end_session_endpoint": format!("{base}/{tenant}/oauth2/v2.0/logout"),
-        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "nonce", "name", "oid", "tid", "preferred_username"],
+        "claims_supported": [
+            "sub", "iss", "aud", "exp", "iat", "nonce", "name", "oid", "tid", "preferred_username"
+        ],
         "tenant_region_scope": "NA",
         "cloud_instance_name": "microsoftonline.com",
         "cloud_graph_host_name": "graph.windows.net",
@@ -137,7 +140,8 @@ async fn openid_configuration_v1(
     };
     Json(json!({
         "token_endpoint": format!("{base}/{tenant}/oauth2/token"),
-        "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt", "client_secret_basic"],
+        "token_endpoint_auth_methods_supported":
+            ["client_secret_post", "private_key_jwt", "client_secret_basic"],
         "jwks_uri": format!("{base}/common/discovery/keys"),
         "issuer": format!("https://sts.windows.net/{tid}/"),
         "authorization_endpoint": format!("{base}/{tenant}/oauth2/authorize"),
@@ -160,7 +164,8 @@ async fn instance_discovery(
         .unwrap_or("common")
         .to_string();
     Json(json!({
-        "tenant_discovery_endpoint": format!("https://{host}/{tenant}/v2.0/.well-known/openid-configuration"),
+        "tenant_discovery_endpoint":
+            format!("https://{host}/{tenant}/v2.0/.well-known/openid-configuration"),
         "api-version": "1.1",
         "metadata": [{ "preferred_network": host, "preferred_cache": host, "aliases": [host] }],
     }))
@@ -862,7 +867,11 @@ mod tests {
         assert_eq!(t.scopes, vec!["Workspace.Read.All"]);
         let mixed = parse_target(
             Version::V2,
-            &form(&[("scope", "https://graph.microsoft.com/.default https://analysis.windows.net/powerbi/api/.default")]),
+            &form(&[(
+                "scope",
+                "https://graph.microsoft.com/.default \
+                 https://analysis.windows.net/powerbi/api/.default",
+            )]),
         );
         assert_eq!(mixed.err().map(|e| e.code), Some(70011));
         let resource = parse_target(

@@ -1,6 +1,7 @@
 //! Entra ID error responses, in the exact body shape and status real clients parse.
 //!
-//! `{ error, error_description: "AADSTSn: msg\r\nTrace ID: …\r\nCorrelation ID: …\r\nTimestamp: …",
+//! `{ error,
+//!    error_description: "AADSTSn: msg\r\nTrace ID: …\r\nCorrelation ID: …\r\nTimestamp: …",
 //!    error_codes: [n], timestamp, trace_id, correlation_id, error_uri, suberror? }`
 //! (shared/reference/entra-powerbi-facts.json, `error_format`).
 
@@ -67,7 +68,8 @@ impl EntraError {
         let mut body = json!({
             "error": self.error,
             "error_description": format!(
-                "AADSTS{}: {}\r\nTrace ID: {trace_id}\r\nCorrelation ID: {correlation_id}\r\nTimestamp: {timestamp}",
+                "AADSTS{}: {}\r\nTrace ID: {trace_id}\r\n\
+                 Correlation ID: {correlation_id}\r\nTimestamp: {timestamp}",
                 self.code, self.message
             ),
             "error_codes": [self.code],
@@ -399,7 +401,13 @@ pub mod aadsts {
         )
     }
     pub fn device_code_expired() -> EntraError {
-        EntraError::new(400, "expired_token", 70020, "The provided value for the input parameter 'device_code' is not valid. This device code has expired.")
+        EntraError::new(
+            400,
+            "expired_token",
+            70020,
+            "The provided value for the input parameter 'device_code' is not valid. This device \
+             code has expired.",
+        )
     }
     pub fn bad_device_code() -> EntraError {
         EntraError::new(

@@ -78,8 +78,15 @@ impl IntoResponse for GraphError {
             .unwrap_or_default();
         (
             self.0,
-            Json(json!({ "error": { "code": self.1, "message": self.2,
-                "innerError": { "date": now, "request-id": Uuid::new_v4(), "client-request-id": Uuid::new_v4() } } })),
+            Json(json!({ "error": {
+                "code": self.1,
+                "message": self.2,
+                "innerError": {
+                    "date": now,
+                    "request-id": Uuid::new_v4(),
+                    "client-request-id": Uuid::new_v4(),
+                },
+            } })),
         )
             .into_response()
     }
@@ -107,7 +114,10 @@ fn not_found(what: &str) -> GraphError {
     GraphError(
         StatusCode::NOT_FOUND,
         "Request_ResourceNotFound",
-        format!("Resource '{what}' does not exist or one of its queried reference-property objects are not present."),
+        format!(
+            "Resource '{what}' does not exist or one of its queried reference-property objects \
+             are not present."
+        ),
     )
 }
 
@@ -334,7 +344,8 @@ async fn add_password(
             expires,
         };
         let out = json!({
-            "customKeyIdentifier": null, "displayName": secret.display_name, "endDateTime": iso(expires),
+            "customKeyIdentifier": null, "displayName": secret.display_name,
+            "endDateTime": iso(expires),
             "hint": value.chars().take(3).collect::<String>(), "keyId": secret.key_id,
             "secretText": value, "startDateTime": iso(now),
         });
@@ -362,8 +373,13 @@ async fn create_service_principal(
         let app =
             find_app_mut(t, &format!("(appId='{app_id}')")).ok_or_else(|| not_found(&app_id))?;
         if app.has_service_principal {
-            return Err(GraphError(StatusCode::CONFLICT, "Request_MultipleObjectsWithSameKeyValue",
-                "The service principal cannot be created, updated, or restored because the service principal name is already in use.".into()));
+            return Err(GraphError(
+                StatusCode::CONFLICT,
+                "Request_MultipleObjectsWithSameKeyValue",
+                "The service principal cannot be created, updated, or restored because the \
+                 service principal name is already in use."
+                    .into(),
+            ));
         }
         app.has_service_principal = true;
         Ok((StatusCode::CREATED, Json(sp_json(app))).into_response())
@@ -527,7 +543,8 @@ async fn add_member(
             .find(|g| g.object_id.to_string() == id)
             .ok_or_else(|| not_found(&id))?;
         if group.members.contains(&member) {
-            return Err(bad("One or more added object references already exist for the following modified properties: 'members'."));
+            return Err(bad("One or more added object references already exist \
+                            for the following modified properties: 'members'."));
         }
         group.members.push(member);
         Ok(StatusCode::NO_CONTENT.into_response())

@@ -373,7 +373,8 @@ fn dataset_json(ws: &Workspace, d: &Dataset, base: &str) -> Value {
         "id": d.id, "name": d.name, "addRowsAPIEnabled": d.push,
         "configuredBy": "ada@contoso.com", "isRefreshable": d.refreshable,
         "isEffectiveIdentityRequired": false, "isEffectiveIdentityRolesRequired": false,
-        "isOnPremGatewayRequired": false, "targetStorageMode": if d.push { "PushStreaming" } else { "Abf" },
+        "isOnPremGatewayRequired": false,
+        "targetStorageMode": if d.push { "PushStreaming" } else { "Abf" },
         "webUrl": format!("{base}/groups/{}/datasets/{}", ws.id, d.id),
         "createReportEmbedURL": format!("{base}/reportEmbed?config=&datasetId={}", d.id),
     })
@@ -431,16 +432,17 @@ async fn list_reports(
         |_, t, i| {
             let ws = &t.workspaces[i];
             let value = ws
-            .reports
-            .iter()
-            .map(|r| {
-                json!({
-                    "id": r.id, "name": r.name, "datasetId": r.dataset_id, "reportType": "PowerBIReport",
-                    "webUrl": format!("{b}/groups/{}/reports/{}", ws.id, r.id),
-                    "embedUrl": format!("{b}/reportEmbed?reportId={}&groupId={}", r.id, ws.id),
+                .reports
+                .iter()
+                .map(|r| {
+                    json!({
+                        "id": r.id, "name": r.name, "datasetId": r.dataset_id,
+                        "reportType": "PowerBIReport",
+                        "webUrl": format!("{b}/groups/{}/reports/{}", ws.id, r.id),
+                        "embedUrl": format!("{b}/reportEmbed?reportId={}&groupId={}", r.id, ws.id),
+                    })
                 })
-            })
-            .collect();
+                .collect();
             Ok(collection(
                 &b,
                 &format!("groups('{}')/reports", ws.id),
@@ -582,7 +584,12 @@ async fn capacities(State(state): State<Shared>, headers: HeaderMap) -> Answer {
     ids.dedup();
     let value = ids
         .into_iter()
-        .map(|id| json!({ "id": id, "displayName": "Embedded capacity", "sku": "A1", "state": "Active", "region": "West Europe" }))
+        .map(|id| {
+            json!({
+                "id": id, "displayName": "Embedded capacity", "sku": "A1",
+                "state": "Active", "region": "West Europe",
+            })
+        })
         .collect();
     Ok(collection(&base(&headers), "capacities", value))
 }
@@ -737,12 +744,17 @@ async fn refresh_history(
                 .find(|d| d.id == did)
                 .ok_or_else(PbiError::not_found)?;
             let value = d
-            .refreshes
-            .iter()
-            .rev()
-            .map(|r| json!({ "requestId": r.request_id, "refreshType": "ViaApi", "status": "Completed",
-                            "startTime": r.started.format(&Rfc3339).unwrap_or_default(), "endTime": now_text() }))
-            .collect();
+                .refreshes
+                .iter()
+                .rev()
+                .map(|r| {
+                    json!({
+                        "requestId": r.request_id, "refreshType": "ViaApi", "status": "Completed",
+                        "startTime": r.started.format(&Rfc3339).unwrap_or_default(),
+                        "endTime": now_text(),
+                    })
+                })
+                .collect();
             Ok(collection(&b, "refreshes", value))
         },
     )
@@ -880,7 +892,8 @@ fn ensure_admin(state: &Shared, who: &Caller, fabric: bool) -> Result<(), PbiErr
                 .is_some_and(|a| !a.application_permissions.is_empty());
             if has_app_permissions {
                 return Err(refuse.message_if_fabric(
-                    "An app with Power BI application permissions can't call the read-only admin APIs.",
+                    "An app with Power BI application permissions can't call the read-only admin \
+                     APIs.",
                 ));
             }
             Ok(())
@@ -1038,12 +1051,22 @@ async fn scan_result(
                 .datasets
                 .iter()
                 .map(|d| {
-                    let mut v = json!({ "id": d.id, "name": d.name, "configuredBy": "ada@contoso.com" });
+                    let mut v = json!({
+                        "id": d.id,
+                        "name": d.name,
+                        "configuredBy": "ada@contoso.com",
+                    });
                     if s.schema && detailed {
-                        v["tables"] = json!(d.tables.iter().map(|t| json!({ "name": t, "columns": [] })).collect::<Vec<_>>());
+                        let tables: Vec<Value> = d
+                            .tables
+                            .iter()
+                            .map(|t| json!({ "name": t, "columns": [] }))
+                            .collect();
+                        v["tables"] = json!(tables);
                     }
                     if s.expressions && detailed && expressions {
-                        v["expressions"] = json!([{ "name": "Source", "expression": "let Source = Sql.Database(\"sql\", \"db\") in Source" }]);
+                        let source = "let Source = Sql.Database(\"sql\", \"db\") in Source";
+                        v["expressions"] = json!([{ "name": "Source", "expression": source }]);
                     }
                     v
                 })
@@ -1053,8 +1076,11 @@ async fn scan_result(
                 .iter()
                 .map(|r| json!({ "id": r.id, "name": r.name, "datasetId": r.dataset_id }))
                 .collect();
-            json!({ "id": w.id, "name": w.name, "type": "Workspace", "state": "Active",
-                    "isOnDedicatedCapacity": w.capacity_id.is_some(), "reports": reports, "datasets": datasets })
+            json!({
+                "id": w.id, "name": w.name, "type": "Workspace", "state": "Active",
+                "isOnDedicatedCapacity": w.capacity_id.is_some(),
+                "reports": reports, "datasets": datasets,
+            })
         })
         .collect();
     Ok(ok(
@@ -1088,17 +1114,35 @@ async fn tenant_settings(State(state): State<Shared>, headers: HeaderMap) -> Ans
         }
         v
     };
-    Ok(ok(
-        StatusCode::OK,
-        json!({ "value": [
-            setting("ServicePrincipalAccessPermissionAPIs", "Service principals can call Fabric public APIs",
-                    s.service_principals_enabled, group(s.service_principals_group), "DeveloperSettings"),
-            setting("AllowServicePrincipalsUseReadAdminAPIs", "Service principals can access read-only admin APIs",
-                    s.service_principals_admin_apis, group(s.service_principals_admin_apis_group), "AdminApiSettings"),
-            setting("AdminApisIncludeDetailedMetadata", "Enhance admin APIs responses with detailed metadata",
-                    s.detailed_metadata, json!([]), "AdminApiSettings"),
-            setting("AdminApisIncludeExpressions", "Enhance admin APIs responses with DAX and mashup expressions",
-                    s.dax_expressions, json!([]), "AdminApiSettings"),
-        ]}),
-    ))
+    let settings = [
+        setting(
+            "ServicePrincipalAccessPermissionAPIs",
+            "Service principals can call Fabric public APIs",
+            s.service_principals_enabled,
+            group(s.service_principals_group),
+            "DeveloperSettings",
+        ),
+        setting(
+            "AllowServicePrincipalsUseReadAdminAPIs",
+            "Service principals can access read-only admin APIs",
+            s.service_principals_admin_apis,
+            group(s.service_principals_admin_apis_group),
+            "AdminApiSettings",
+        ),
+        setting(
+            "AdminApisIncludeDetailedMetadata",
+            "Enhance admin APIs responses with detailed metadata",
+            s.detailed_metadata,
+            json!([]),
+            "AdminApiSettings",
+        ),
+        setting(
+            "AdminApisIncludeExpressions",
+            "Enhance admin APIs responses with DAX and mashup expressions",
+            s.dax_expressions,
+            json!([]),
+            "AdminApiSettings",
+        ),
+    ];
+    Ok(ok(StatusCode::OK, json!({ "value": settings })))
 }

@@ -24,7 +24,8 @@ async fn an_administrator_registers_an_app_that_then_reads_power_bi() {
     let base = cloud.https_url.clone();
 
     let scopes = format!(
-        "{GRAPH}/Application.ReadWrite.All {GRAPH}/DelegatedPermissionGrant.ReadWrite.All {GRAPH}/Group.ReadWrite.All"
+        "{GRAPH}/Application.ReadWrite.All {GRAPH}/DelegatedPermissionGrant.ReadWrite.All \
+         {GRAPH}/Group.ReadWrite.All"
     );
     let admin = token(
         &http,
@@ -125,8 +126,16 @@ async fn an_administrator_registers_an_app_that_then_reads_power_bi() {
         .unwrap()
         .iter()
         .any(|s| s["value"] == "Dataset.Read.All"));
-    let res = graph("POST", "oauth2PermissionGrants", Some(json!({"clientId": sp_id, "consentType": "AllPrincipals",
-        "principalId": null, "resourceId": pbi_sp, "scope": "Workspace.Read.All Dataset.Read.All"}))).await.unwrap();
+    let grant = json!({
+        "clientId": sp_id,
+        "consentType": "AllPrincipals",
+        "principalId": null,
+        "resourceId": pbi_sp,
+        "scope": "Workspace.Read.All Dataset.Read.All",
+    });
+    let res = graph("POST", "oauth2PermissionGrants", Some(grant))
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::CREATED);
 
     let member =
