@@ -19,6 +19,8 @@ fn main() {
             "portal_link",
             "open_link",
             "read_preset",
+            "trust_preset_cloud",
+            "set_custom_cloud",
         ]),
     ))
     .expect("failed to run tauri-build");

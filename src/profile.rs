@@ -67,6 +67,13 @@ pub struct Profile {
 }
 
 impl Profile {
+    /// The sign-in host its secrets are bound to (none when its cloud is not usable).
+    pub fn authority(&self) -> Option<String> {
+        crate::cloud::Cloud::resolve(self.cloud, self.custom.as_ref())
+            .ok()
+            .map(|c| c.authority_host)
+    }
+
     /// A profile with a name and a method, everything else empty (public cloud).
     pub fn new(name: impl Into<String>, method: Method) -> Profile {
         Profile {

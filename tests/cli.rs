@@ -184,7 +184,22 @@ async fn a_preset_is_imported_and_its_expiry_set_by_hand_or_from_graph() {
         .to_string(),
     )
     .unwrap();
+    // Its own cloud is refused, naming the host a secret would go to, until the person says so.
     let (code, out, err) = run(&["profile", "import", preset.to_str().unwrap()], "");
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("PRESET_CUSTOM_CLOUD") && err.contains(&cloud.https_url),
+        "{err}"
+    );
+    assert!(err.contains("--trust-custom-cloud"), "{err}");
+    assert_eq!(run(&["profile", "list", "--json"], "").1.trim(), "[]");
+    let trusted = [
+        "profile",
+        "import",
+        preset.to_str().unwrap(),
+        "--trust-custom-cloud",
+    ];
+    let (code, out, err) = run(&trusted, "");
     assert_eq!(code, 0, "{out}{err}");
 
     let (code, out, _) = run(&["profile", "expiry", "Embed", "--date", "2999-01-01"], "");

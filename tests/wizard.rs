@@ -33,6 +33,20 @@ fn draft(custom: &keyway::Cloud) -> Draft {
     }
 }
 
+/// A session that trusts the emulator's addresses, as Settings would after the person typed them.
+fn session_for(cloud: &fakecloud::Running, custom: &keyway::Cloud) -> Session {
+    let session = Session::new(Some(cloud.ca_pem.as_bytes())).unwrap();
+    session
+        .trust_custom_cloud(draft(custom).custom.unwrap())
+        .unwrap();
+    session
+}
+
+/// Where the keyring keeps a connection's secrets: bound to the emulator's sign-in host.
+fn key(name: &str, custom: &keyway::Cloud) -> String {
+    keyway::wizard::secret_key(name, custom)
+}
+
 fn temp_store(name: &str) -> ProfileStore {
     let dir = std::env::temp_dir().join(format!("keyway-wizard-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -42,7 +56,7 @@ fn temp_store(name: &str) -> ProfileStore {
 #[tokio::test]
 async fn typed_once_signed_in_checked_saved_and_signed_in_again() {
     let (cloud, custom, _) = common::emulator().await;
-    let session = Session::new(Some(cloud.ca_pem.as_bytes())).unwrap();
+    let session = session_for(&cloud, &custom);
     // A pasted Secret ID is refused before anything is sent; the value is kept, with a hint.
     let refused = session
         .remember(Typed::ClientSecret, "5ec1d000-0000-4000-8000-000000000001")
@@ -83,7 +97,7 @@ async fn typed_once_signed_in_checked_saved_and_signed_in_again() {
     assert_eq!(saved.secret_location, Some(vault.place()));
     assert_eq!(
         vault
-            .load::<ClientSecret>("Sales embed")
+            .load::<ClientSecret>(&key("Sales embed", &custom))
             .unwrap()
             .map(|s| s.expose().to_string())
             .as_deref(),
@@ -115,7 +129,7 @@ async fn typed_once_signed_in_checked_saved_and_signed_in_again() {
 #[tokio::test]
 async fn a_locked_keyring_leaves_nothing_half_saved() {
     let (cloud, custom, _) = common::emulator().await;
-    let session = Session::new(Some(cloud.ca_pem.as_bytes())).unwrap();
+    let session = session_for(&cloud, &custom);
     session.remember(Typed::ClientSecret, SECRET).unwrap();
     session
         .sign_in(draft(&custom), |_| {}, |_: &str| Ok(()))
@@ -144,13 +158,16 @@ async fn a_locked_keyring_leaves_nothing_half_saved() {
     session
         .save("Sales embed", false, None, &store, || Ok(vault.clone()))
         .unwrap();
-    assert!(vault.load::<ClientSecret>("Sales embed").unwrap().is_some());
+    assert!(vault
+        .load::<ClientSecret>(&key("Sales embed", &custom))
+        .unwrap()
+        .is_some());
 }
 
 #[tokio::test]
 async fn device_code_events_reach_the_window_and_the_refresh_token_is_kept() {
     let (cloud, custom, _) = common::emulator().await;
-    let session = Session::new(Some(cloud.ca_pem.as_bytes())).unwrap();
+    let session = session_for(&cloud, &custom);
     let mut d = draft(&custom);
     d.client_id = "33333333-3333-4333-8333-333333333333".into();
     d.method = Some(Method::DeviceCode);
@@ -191,13 +208,16 @@ async fn device_code_events_reach_the_window_and_the_refresh_token_is_kept() {
             Ok(vault.clone())
         })
         .unwrap();
-    assert!(vault.load::<RefreshToken>("Me").unwrap().is_some());
+    assert!(vault
+        .load::<RefreshToken>(&key("Me", &custom))
+        .unwrap()
+        .is_some());
 }
 
 #[tokio::test]
 async fn a_secrets_expiry_date_is_noted_and_shows_on_the_card() {
     let (cloud, custom, _) = common::emulator().await;
-    let session = Session::new(Some(cloud.ca_pem.as_bytes())).unwrap();
+    let session = session_for(&cloud, &custom);
     session.remember(Typed::ClientSecret, SECRET).unwrap();
     session
         .sign_in(draft(&custom), |_| {}, |_: &str| Ok(()))

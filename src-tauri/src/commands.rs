@@ -3,13 +3,15 @@
 //! same calls the `keyway` CLI makes. Errors reach the UI as `keyway::diagnose::Explanation`:
 //! code, title, cause, fix, link.
 
+use keyway::cloud::{CloudId, CustomEndpoints};
 use keyway::diagnose::{Context, Explanation, Page};
 use keyway::powerbi::ladder::{Event, Outcome, Plan};
 use keyway::profile::ProfileStore;
 use keyway::validate::FieldProblem;
 use keyway::vault::Vault;
 use keyway::wizard::{
-    open_page, Draft, FromProfile, ProfileCard, Saved, Session, SignInEvent, TokenSummary, Typed,
+    open_page, Draft, FromProfile, PresetRead, ProfileCard, Saved, Session, SignInEvent,
+    TokenSummary, Typed,
 };
 use keyway::Goal;
 use std::sync::Arc;
@@ -56,7 +58,12 @@ pub fn list_profiles(state: State<'_, AppState>) -> Answer<Vec<ProfileCard>> {
 /// A saved connection's answers, to check again or edit.
 #[tauri::command]
 pub fn open_profile(state: State<'_, AppState>, name: String) -> Answer<Draft> {
-    Ok(Draft::from_profile(&state.store.get(&name)?))
+    let profile = state.store.get(&name)?;
+    if let Some(custom) = &profile.custom {
+        // A saved connection's cloud was typed or confirmed when it was saved.
+        state.session.trust_custom_cloud(custom.clone())?;
+    }
+    Ok(Draft::from_profile(&profile))
 }
 
 /// Forgets a saved connection and its secrets.
@@ -102,7 +109,8 @@ pub async fn sign_in(
     draft: Draft,
     events: Channel<SignInEvent>,
 ) -> Answer<TokenSummary> {
-    let cloud = draft.cloud()?;
+    // The cloud is the session's: built in, or typed in Settings or confirmed from a preset.
+    let cloud = state.session.cloud(draft.cloud)?;
     let open = move |url: &str| open_page(&cloud, url);
     state
         .session
@@ -118,7 +126,7 @@ pub async fn sign_in_saved(
     events: Channel<SignInEvent>,
 ) -> Answer<TokenSummary> {
     let profile = state.store.get(&name)?;
-    let cloud = Draft::from_profile(&profile).cloud()?;
+    let cloud = keyway::Cloud::resolve(profile.cloud, profile.custom.as_ref())?;
     let vault = keyway::wizard::system_vault().await?;
     let open = move |url: &str| open_page(&cloud, url);
     let from = FromProfile::new(&profile, &vault);
@@ -164,10 +172,14 @@ pub async fn save_connection(
         .await
 }
 
-/// Usage examples for the answers so far (no secret in any).
+/// Usage examples for the answers so far (no secret in any), with the session's addresses.
 #[tauri::command]
-pub fn snippets(draft: Draft) -> Answer<Vec<keyway::snippets::Snippet>> {
-    let cloud = draft.cloud()?;
+pub fn snippets(
+    state: State<'_, AppState>,
+    draft: Draft,
+) -> Answer<Vec<keyway::snippets::Snippet>> {
+    let draft = state.session.adopt(draft)?;
+    let cloud = state.session.cloud(draft.cloud)?;
     Ok(keyway::snippets::for_draft(&draft, &cloud))
 }
 
@@ -207,31 +219,36 @@ pub fn support_report(state: State<'_, AppState>, name: String) -> Answer<String
 
 /// The web page where a field's value is found or a fix is made, for this cloud and app.
 #[tauri::command]
-pub fn portal_link(draft: Draft, page: Page) -> Answer<Option<String>> {
-    let cloud = draft.cloud()?;
+pub fn portal_link(state: State<'_, AppState>, draft: Draft, page: Page) -> Answer<Option<String>> {
+    let cloud = state.session.cloud(draft.cloud)?;
     let mut ctx = Context::new(&cloud, &draft.tenant, &draft.client_id);
     ctx.workspace = draft.workspace.clone();
     Ok(page.url(&ctx, None))
 }
 
-/// Opens a Microsoft page in the system browser (only this cloud's Microsoft pages).
+/// Opens a Microsoft page of the chosen cloud in the system browser (nothing else opens).
 #[tauri::command]
-pub fn open_link(draft: Draft, url: String) -> Answer<()> {
-    let cloud = draft.cloud()?;
-    open_page(&cloud, &url).map_err(|e| {
-        Explanation::new(
-            "BROWSER_FAILED",
-            "The page could not be opened",
-            e.to_string(),
-            vec![],
-        )
-    })
+pub fn open_link(state: State<'_, AppState>, cloud: CloudId, url: String) -> Answer<()> {
+    state.session.open_page(cloud, &url)
 }
 
-/// Reads a preset file's text (the window reads the file the person picked).
+/// Reads a preset file's text (the window reads the file the person picked). A custom cloud in
+/// it comes back as its hosts, to be confirmed before anything is sent there.
 #[tauri::command]
-pub fn read_preset(text: String) -> Answer<Draft> {
-    keyway::wizard::read_preset(text.as_bytes()).map(|p| Draft::from_profile(&p))
+pub fn read_preset(state: State<'_, AppState>, text: String) -> Answer<PresetRead> {
+    state.session.read_preset(text.as_bytes())
+}
+
+/// The person confirmed the preset's custom cloud, after seeing each of its hosts.
+#[tauri::command]
+pub fn trust_preset_cloud(state: State<'_, AppState>) -> Answer<()> {
+    state.session.trust_preset_cloud()
+}
+
+/// A custom cloud the person typed in Settings.
+#[tauri::command]
+pub fn set_custom_cloud(state: State<'_, AppState>, custom: CustomEndpoints) -> Answer<()> {
+    state.session.trust_custom_cloud(custom).map(drop)
 }
 
 #[cfg(test)]

@@ -31,6 +31,8 @@ pub fn run() {
             commands::portal_link,
             commands::open_link,
             commands::read_preset,
+            commands::trust_preset_cloud,
+            commands::set_custom_cloud,
         ])
         .run(tauri::generate_context!())
         .expect("Keyway could not start its window");

@@ -8,7 +8,7 @@ use keyway::profile::{Preset, ProfileStore};
 use keyway::secret::Password;
 use keyway::vault::Vault;
 use keyway::wizard::{
-    blocking, check_date, delete_connection, read_preset, saved_profiles, set_secret_expiry,
+    blocking, check_date, delete_connection, import_preset, saved_profiles, set_secret_expiry,
     system_vault, Draft, GraphSignIn, Typed, EXPIRING_WITHIN_DAYS,
 };
 use std::path::PathBuf;
@@ -51,9 +51,13 @@ pub enum ProfileAction {
     Import {
         /// The preset file.
         file: PathBuf,
-        /// Replace a profile of the same name.
+        /// Replace a profile of the same name (its secrets go when it signed in elsewhere).
         #[arg(long)]
         replace: bool,
+        /// Accept a preset whose custom cloud names its own addresses: secrets used with it are
+        /// sent there, not to Microsoft. Only for addresses your organisation confirmed.
+        #[arg(long)]
+        trust_custom_cloud: bool,
     },
 }
 
@@ -188,7 +192,11 @@ pub async fn run(action: ProfileAction) -> Outcome {
             ))
         }
         ProfileAction::Expiry(args) => expiry(&store, args).await,
-        ProfileAction::Import { file, replace } => {
+        ProfileAction::Import {
+            file,
+            replace,
+            trust_custom_cloud,
+        } => {
             let bytes = std::fs::read(&file).map_err(|e| {
                 Failure::usage_text(
                     "READ_FAILED",
@@ -196,9 +204,16 @@ pub async fn run(action: ProfileAction) -> Outcome {
                     format!("{}: {e}", file.display()),
                 )
             })?;
-            let profile = read_preset(&bytes).map_err(Failure::usage)?;
-            let name = profile.name.clone();
-            store.put(profile, replace)?;
+            let s = store.clone();
+            let profile = blocking(move || {
+                import_preset(&s, &bytes, replace, trust_custom_cloud, Vault::system)
+            })
+            .await
+            .map_err(|x| match x.code.starts_with("PRESET_") {
+                true => Failure::usage(x),
+                false => x.into(),
+            })?;
+            let name = profile.name;
             Ok(format!(
                 "Imported \"{name}\". Add its secret with `keyway profile save` or sign in with \
                  `keyway token --profile \"{name}\"`."
@@ -224,11 +239,14 @@ async fn save(store: &ProfileStore, a: SaveArgs) -> Outcome {
         scopes: a.scopes.clone(),
         ..Draft::default()
     };
-    draft.cloud().map_err(Failure::usage)?;
+    let session = session(None)?;
+    if let Some(custom) = draft.custom.clone() {
+        // Typed on the command line by the person: this cloud is theirs to choose.
+        session.trust_custom_cloud(custom).map_err(Failure::usage)?;
+    }
     if let Some(problem) = draft.problems().into_iter().next() {
         return Err(problem.into());
     }
-    let session = session(None)?;
     // Secrets are read before anything is written, so a mistake leaves nothing half-saved.
     match a.method {
         Method::ClientSecret if !a.secret_stdin => {

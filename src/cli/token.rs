@@ -146,7 +146,10 @@ impl SignInArgs {
             rs256: self.rs256,
             ..Draft::default()
         };
-        draft.cloud().map_err(Failure::usage)?;
+        if let Some(custom) = draft.custom.clone() {
+            // Typed on the command line by the person: this cloud is theirs to choose.
+            session.trust_custom_cloud(custom).map_err(Failure::usage)?;
+        }
         if let Some(problem) = draft.problems().into_iter().next() {
             return Err(problem.into());
         }
@@ -175,7 +178,10 @@ impl Prepared {
     /// Signs in; with a saved profile, its secret comes from the keyring and the result is
     /// recorded in the profile.
     pub async fn sign_in(&self) -> Result<TokenSummary, Explanation> {
-        let cloud = self.draft.cloud()?;
+        let cloud = match &self.saved {
+            Some((p, _)) => keyway::Cloud::resolve(p.cloud, p.custom.as_ref())?,
+            None => self.session.cloud(self.draft.cloud)?,
+        };
         let open = move |url: &str| {
             if std::io::stderr().is_terminal() {
                 eprintln!("Opening your browser to sign in...");

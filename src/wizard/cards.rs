@@ -159,11 +159,20 @@ pub fn delete_connection(
 ) -> Result<(), Explanation> {
     let profile = store.get(name)?;
     match vault() {
-        Ok(v) => v.delete_profile(name)?,
+        Ok(v) => forget_secrets(&profile, &v)?,
         Err(e) if profile.secret_location.is_some() => return Err(e.into()),
         Err(_) => {}
     }
     Ok(store.remove(name)?)
+}
+
+/// Removes a connection's secrets: those bound to its sign-in host, and any saved before
+/// secrets were bound to a host. Blocking (the keyring).
+pub(super) fn forget_secrets(profile: &Profile, vault: &Vault) -> Result<(), Explanation> {
+    if let Ok(cloud) = Cloud::resolve(profile.cloud, profile.custom.as_ref()) {
+        vault.delete_profile(&super::session::secret_key(&profile.name, &cloud))?;
+    }
+    Ok(vault.delete_profile(&profile.name)?)
 }
 
 /// Notes (or clears) when a saved connection's secret expires, so Keyway can warn in time.

@@ -9,12 +9,14 @@
 
 mod cards;
 mod session;
+mod trust;
 
 pub use cards::{
     check_date, delete_connection, profile_cards, saved_profiles, set_secret_expiry, ProfileCard,
     EXPIRING_WITHIN_DAYS,
 };
-pub use session::{last_check_of, FromProfile, GraphSignIn, Session};
+pub use session::{last_check_of, secret_key, FromProfile, GraphSignIn, Session};
+pub use trust::{custom_hosts, import_preset, PresetRead};
 
 use crate::auth::device::DeviceCodeInfo;
 use crate::auth::token::Token;

@@ -5,7 +5,7 @@
 use super::{Draft, Saved, SignInEvent, TokenSummary, Typed};
 use crate::auth::{AssertionAlg, AuthError, ClientCertificate, EndpointVersion, SignIn, Token};
 use crate::clock::now;
-use crate::cloud::Cloud;
+use crate::cloud::{Cloud, CloudId, CustomEndpoints};
 use crate::diagnose::{self, Context, Explanation};
 use crate::goal::Method;
 use crate::powerbi::ladder::{self, Event, Outcome, Plan, Status};
@@ -22,7 +22,7 @@ use tokio_util::sync::CancellationToken;
 const BROWSER_WAIT: Duration = Duration::from_secs(300);
 
 #[derive(Default)]
-struct Inner {
+pub(super) struct Inner {
     client_secret: Option<ClientSecret>,
     password: Option<Password>,
     certificate_password: Option<CertificatePassword>,
@@ -30,6 +30,10 @@ struct Inner {
     token: Option<Token>,
     cancel: Option<CancellationToken>,
     last_check: Option<LastCheck>,
+    /// A custom cloud the person typed (Settings, the CLI's options) or confirmed (a preset's).
+    pub(super) trusted_custom: Option<CustomEndpoints>,
+    /// A preset's custom cloud, shown to the person and not yet confirmed.
+    pub(super) pending_custom: Option<CustomEndpoints>,
 }
 
 /// One person's run through the wizard.
@@ -86,13 +90,27 @@ fn missing(what: &str) -> Explanation {
     )
 }
 
-/// Reads one secret from the keyring off the async runtime (keyring calls block).
+/// Where a connection's secrets live in the keyring: under its name AND the sign-in host they
+/// were saved for, so a secret is never read for (and sent to) another host — not after a
+/// preset replaced the connection, nor after its file was edited.
+pub fn secret_key(name: &str, cloud: &Cloud) -> String {
+    format!("{name}@{}", cloud.authority_host)
+}
+
+/// Reads one secret from the keyring off the async runtime (keyring calls block). Secrets saved
+/// before they were bound to a host are read only for a built-in cloud, whose hosts are fixed.
 async fn load_kept<S: Kept + Send + 'static>(
     vault: &Vault,
-    profile: &str,
+    name: &str,
+    cloud: &Cloud,
 ) -> Result<Option<S>, Explanation> {
-    let (vault, profile) = (vault.clone(), profile.to_string());
-    super::blocking(move || Ok(vault.load::<S>(&profile)?)).await
+    let (vault, key, legacy) = (vault.clone(), secret_key(name, cloud), name.to_string());
+    let builtin = cloud.id != CloudId::Custom;
+    super::blocking(move || match vault.load::<S>(&key)? {
+        None if builtin => Ok(vault.load::<S>(&legacy)?),
+        found => Ok(found),
+    })
+    .await
 }
 
 /// The ladder's result in a profile's "last check" form.
@@ -151,7 +169,7 @@ impl Session {
         })
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+    pub(super) fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -220,6 +238,7 @@ impl Session {
     ) -> Result<TokenSummary, Explanation> {
         let hint = self.lock().client_secret.as_ref().map(ClientSecret::hint);
         let hint = hint.filter(|_| draft.method == Some(Method::ClientSecret));
+        let draft = self.adopt(draft)?;
         let token = self.sign_in_token(&draft, on, open).await?;
         let summary = TokenSummary::of(&token, hint);
         self.keep(draft, token);
@@ -239,7 +258,7 @@ impl Session {
         on: impl Fn(SignInEvent) + Send,
         open: impl FnOnce(&str) -> std::io::Result<()> + Send,
     ) -> Result<Token, Explanation> {
-        let cloud = draft.cloud()?;
+        let cloud = self.cloud(draft.cloud)?;
         let method = draft.method()?;
         let ctx = Context::new(&cloud, &draft.tenant, &draft.client_id);
         let explain = |e: AuthError| diagnose::explain_auth_error(&e, &ctx);
@@ -307,6 +326,10 @@ impl Session {
         open: impl FnOnce(&str) -> std::io::Result<()> + Send,
     ) -> Result<TokenSummary, Explanation> {
         let profile = from.profile;
+        // A saved connection's cloud was typed or confirmed when it was saved or imported.
+        if profile.cloud == CloudId::Custom {
+            self.lock().trusted_custom = profile.custom.clone();
+        }
         let mut draft = Draft::from_profile(profile);
         draft.v1 = from.v1;
         draft.rs256 = from.rs256;
@@ -318,7 +341,8 @@ impl Session {
         let token = result?;
         if matches!(profile.method, Method::Browser | Method::DeviceCode) {
             if let Some(rt) = token.refresh_token.clone() {
-                let (vault, name) = (from.vault.clone(), profile.name.clone());
+                let key = secret_key(&profile.name, &self.cloud(profile.cloud)?);
+                let (vault, name) = (from.vault.clone(), key);
                 let kind = SecretKind::RefreshToken;
                 // Best effort: the old refresh token still works if this one can't be kept.
                 let _ =
@@ -340,9 +364,10 @@ impl Session {
         open: impl FnOnce(&str) -> std::io::Result<()> + Send,
     ) -> Result<Token, Explanation> {
         let (vault, name) = (from.vault, from.profile.name.as_str());
+        let cloud = self.cloud(draft.cloud)?;
         match from.profile.method {
             Method::ClientSecret => {
-                let s = load_kept::<ClientSecret>(vault, name)
+                let s = load_kept::<ClientSecret>(vault, name, &cloud)
                     .await?
                     .ok_or_else(|| {
                         Explanation::new(
@@ -359,18 +384,17 @@ impl Session {
                 self.lock().client_secret = Some(s);
             }
             Method::Password => {
-                if let Some(p) = load_kept::<Password>(vault, name).await? {
+                if let Some(p) = load_kept::<Password>(vault, name, &cloud).await? {
                     self.lock().password = Some(p);
                 }
             }
             Method::Certificate => {
-                if let Some(p) = load_kept::<CertificatePassword>(vault, name).await? {
+                if let Some(p) = load_kept::<CertificatePassword>(vault, name, &cloud).await? {
                     self.lock().certificate_password = Some(p);
                 }
             }
             Method::Browser | Method::DeviceCode => {
-                if let Some(rt) = load_kept::<RefreshToken>(vault, name).await? {
-                    let cloud = draft.cloud()?;
+                if let Some(rt) = load_kept::<RefreshToken>(vault, name, &cloud).await? {
                     if let Ok(signin) = self.signin(draft, &cloud) {
                         if let Ok(token) = signin.refresh(&rt).await {
                             return Ok(token);
@@ -479,7 +503,7 @@ impl Session {
                 .await
                 .map_err(explain)?;
         let saved = match vault {
-            Some(v) => load_kept::<ClientSecret>(v, &profile.name)
+            Some(v) => load_kept::<ClientSecret>(v, &profile.name, &cloud)
                 .await
                 .ok()
                 .flatten(),
@@ -580,8 +604,11 @@ impl Session {
         }
         let last_check = inner.last_check.clone();
         drop(inner);
+        let draft = self.adopt(draft)?;
+        let cloud = self.cloud(draft.cloud)?;
+        let old = store.get(name).ok();
         // A name in use is refused before anything is written, so no saved secret is replaced.
-        if !replace && store.get(name).is_ok() {
+        if !replace && old.is_some() {
             return Err(Explanation::new(
                 "PROFILE_EXISTS",
                 format!("A connection named \"{name}\" already exists"),
@@ -589,15 +616,23 @@ impl Session {
                 vec!["Choose another name, or replace the saved one.".into()],
             ));
         }
+        // Replacing a connection on another sign-in host: its old secrets go, so none of them
+        // can ever be sent to the new host.
+        let old = old.filter(|o| o.authority().as_ref() != Some(&cloud.authority_host));
+        let forget = old.as_ref().is_some_and(|o| o.secret_location.is_some());
         // The keyring first: if it is locked or missing, nothing is half-saved.
-        let vault = if secrets.is_empty() {
+        let vault = if secrets.is_empty() && !forget {
             None
         } else {
             Some(vault()?)
         };
+        if let (Some(old), Some(v)) = (&old, &vault) {
+            super::cards::forget_secrets(old, v)?;
+        }
+        let vault = vault.filter(|_| !secrets.is_empty());
         if let Some(v) = &vault {
             for (kind, value) in &secrets {
-                v.save(name, *kind, value)?;
+                v.save(&secret_key(name, &cloud), *kind, value)?;
             }
         }
         let profile = Profile {

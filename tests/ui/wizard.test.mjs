@@ -19,15 +19,19 @@ let info;
 let fc;
 const real = {};
 
-function cliError(args, input) {
+function cliExplanation(args, input) {
   try {
     execFileSync(KEYWAY, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
   } catch (e) {
-    // The CLI's failure is an explanation; a typed value's problem names its field.
-    const x = JSON.parse(e.stdout).error;
-    return { field: x.field, code: x.code, message: x.message };
+    return JSON.parse(e.stdout).error;
   }
   throw new Error('expected a failure');
+}
+
+// The CLI's failure is an explanation; a typed value's problem names its field.
+function cliError(args, input) {
+  const x = cliExplanation(args, input);
+  return { field: x.field, code: x.code, message: x.message };
 }
 
 before(async () => {
@@ -46,6 +50,10 @@ before(async () => {
   real.secretId = cliError(['token', '--tenant', CONTOSO, '--client-id', EMBED.client,
     '--client-secret-stdin', '--json'], '5ec1d000-0000-4000-8000-000000000001');
   real.throttled = coreExplain('HTTP/1.1 429 Too Many Requests\nRetry-After: 30\n\n');
+  // A custom cloud typed without https://, refused by the same core the Settings screen asks.
+  real.badCloud = cliExplanation(['token', '--cloud', 'custom', '--authority-host',
+    'login.example.com', '--powerbi-api', 'https://api.example.com', '--tenant', CONTOSO,
+    '--client-id', EMBED.client, '--client-secret-stdin', '--json'], EMBED.secret);
 });
 after(async () => { await browser?.close(); fc?.stop(); });
 
@@ -386,7 +394,8 @@ test('a locked keyring is explained and nothing typed is lost', async () => {
 test('a preset from the help desk fills in everything but the secret', async () => {
   const draft = { goal: 'embed', cloud: 'gcchigh', custom: null, tenant: CONTOSO, clientId: EMBED.client,
     method: 'client-secret', username: null, certificatePath: null, workspace: 'f0f0f0f0-1111-4111-8111-000000000001', scopes: [], v1: false };
-  const { page, context } = await openUi(browser, { responses: responses({ read_preset: draft }) });
+  const { page, context } = await openUi(browser,
+    { responses: responses({ read_preset: { draft, customHosts: [] } }) });
   await at(page, 'home');
   await page.click('#new-connection');
   await at(page, 'start');
@@ -400,12 +409,49 @@ test('a preset from the help desk fills in everything but the secret', async () 
   assert.equal(await page.inputValue('#client-secret'), '');
   const [read] = await calls(page, 'read_preset');
   assert.match(read.args.text, /"schema":1/);
+  assert.match(await page.locator('#client-secret-hint').textContent(),
+    /Sent only to login\.microsoftonline\.us \(Microsoft’s sign-in service\)/);
+  await context.close();
+});
+
+test('a preset with its own cloud shows every address before anything is typed', async () => {
+  // The host from a real phishing pattern: Microsoft's name as a prefix of someone else's.
+  const evil = 'https://login.microsoftonline.com.evil.example';
+  const draft = { goal: 'embed', cloud: 'custom', custom: { authorityHost: evil, powerbiApi: evil },
+    tenant: CONTOSO, clientId: EMBED.client, method: 'client-secret', scopes: [], v1: false };
+  const read = { draft, customHosts: [evil, 'https://graph.microsoft.com'] };
+  const { page, context } = await openUi(browser,
+    { responses: responses({ read_preset: read, trust_preset_cloud: null }) });
+  await at(page, 'home');
+  await page.click('#new-connection');
+  await at(page, 'start');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'keyway-preset-'));
+  const file = path.join(dir, 'preset.json');
+  await writeFile(file, JSON.stringify({ keywayPreset: 1, name: 'Sales' }));
+  await page.setInputFiles('#preset-file', file);
+  await at(page, 'trust');
+  assert.equal(await page.locator('#preset-sign-in-host').textContent(), evil);
+  assert.match(await page.locator('main').textContent(), /does not go to Microsoft/);
+  await noViolations(page, 'trust a preset cloud');
+  await shot(page, 'ui-preset-trust.png');
+  // Declining leaves nothing behind: back to the start, the draft untouched.
+  await page.click('#trust-cancel');
+  await at(page, 'start');
+  assert.equal((await calls(page, 'trust_preset_cloud')).length, 0);
+  await page.setInputFiles('#preset-file', file);
+  await at(page, 'trust');
+  await page.click('#trust-continue');
+  await at(page, 'details');
+  assert.equal((await calls(page, 'trust_preset_cloud')).length, 1);
+  assert.match(await page.locator('#client-secret-hint').textContent(),
+    /Sent only to https:\/\/login\.microsoftonline\.com\.evil\.example \(your custom cloud, not Microsoft\)/);
   await context.close();
 });
 
 test('settings: secret expiry dates, and a custom cloud checked before it is used', async () => {
   const cards = [{ name: 'Sales embed', goal: 'Embed reports for customers', method: 'App with a client secret', cloud: 'Public (worldwide)', tenant: CONTOSO, clientId: EMBED.client, badge: 'working', badgeText: 'Working', lastSummary: null, secretExpires: '2027-01-31', daysLeft: 69 }];
-  const { page, context } = await openUi(browser, { responses: responses({ list_profiles: cards, set_secret_expiry: null }) });
+  const { page, context } = await openUi(browser, { responses: responses({ list_profiles: cards,
+    set_secret_expiry: null, set_custom_cloud: { __sequence: [{ __error: real.badCloud }, null] } }) });
   await at(page, 'home');
   await page.click('#open-settings');
   await at(page, 'settings');
@@ -418,12 +464,15 @@ test('settings: secret expiry dates, and a custom cloud checked before it is use
   await page.fill('#custom-authorityHost', 'login.example.com');
   await page.fill('#custom-powerbiApi', 'https://api.example.com');
   await page.click('#save-settings');
-  assert.match(await page.locator('#settings-error').textContent(), /Sign-in service: give an address starting with https/);
+  assert.equal(real.badCloud.code, 'CUSTOM_CLOUD_INVALID');
+  assert.match(await page.locator('#settings-error').textContent(), /"login\.example\.com" can't be used/);
   assert.equal(await focused(page), 'custom-authorityHost');
   await noViolations(page, 'settings');
   await page.fill('#custom-authorityHost', 'https://login.example.com');
   await page.click('#save-settings');
   await at(page, 'home');
+  const set = (await calls(page, 'set_custom_cloud')).map((c) => c.args.custom.authorityHost);
+  assert.deepEqual(set, ['login.example.com', 'https://login.example.com']);
   await page.click('#new-connection');
   assert.equal(await page.locator('#cloud').inputValue(), 'custom');
   await context.close();

@@ -91,5 +91,9 @@ export const snippets = (draft) => call('snippets', { draft: clean(draft) });
 export const copyAccessToken = () => call('copy_access_token');
 export const supportReport = (name) => call('support_report', { name });
 export const portalLink = (draft, page) => call('portal_link', { draft: clean(draft), page });
-export const openLink = (draft, url) => call('open_link', { draft: clean(draft), url });
+// Links open only in the cloud the engine holds for this session; the page names it by its ID.
+export const openLink = (draft, url) => call('open_link', { cloud: draft.cloud, url });
+// { draft, customHosts }: a custom cloud's hosts must be confirmed before anything is sent there.
 export const readPreset = (text) => call('read_preset', { text });
+export const trustPresetCloud = () => call('trust_preset_cloud');
+export const setCustomCloud = (custom) => call('set_custom_cloud', { custom });

@@ -20,6 +20,17 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/**
+ * Where a secret typed for this draft goes, named by its host: Microsoft's sign-in service for a
+ * built-in cloud, or the custom cloud's own sign-in address (said plainly: not Microsoft).
+ */
+export function secretGoesTo(info, draft) {
+  const builtin = info?.clouds?.find((c) => c.id === draft.cloud);
+  if (builtin) return `${new URL(builtin.authorityHost).host} (Microsoft’s sign-in service)`;
+  const custom = draft.custom?.authorityHost;
+  return custom ? `${custom} (your custom cloud, not Microsoft)` : 'the sign-in service';
+}
+
 export function announce(text) {
   const region = document.getElementById('announcer');
   if (!region) return;

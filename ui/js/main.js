@@ -13,13 +13,14 @@ import * as checks from './steps/checks.js';
 import * as save from './steps/save.js';
 import * as done from './steps/done.js';
 import * as settings from './steps/settings.js';
+import * as trust from './steps/trust.js';
 
 // The wizard's path, in order; `stage` is the progress entry each step belongs to.
 const FLOW = [start, method, details, signin, token, checks, save, done];
-const OTHER = [home, settings];
+const OTHER = [home, settings, trust];
 const STAGES = ['Goal', 'Sign-in method', 'App details', 'Sign in', 'Permissions', 'Save'];
 const BACK = { method: 'start', details: 'method', signin: 'details', token: 'details',
-  checks: 'token', save: 'checks', done: 'home', settings: 'home' };
+  checks: 'token', save: 'checks', done: 'home', settings: 'home', trust: 'start' };
 
 export const state = {
   draft: { goal: null, cloud: 'public', custom: null, tenant: '', clientId: '', method: null,

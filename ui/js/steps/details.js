@@ -4,7 +4,7 @@
 // only a masked hint comes back.
 
 import { validateDraft, rememberSecret, portalLink } from '../api.js';
-import { h, heading, actions, backButton, announce, openButton } from '../dom.js';
+import { h, heading, actions, backButton, announce, openButton, secretGoesTo } from '../dom.js';
 
 export const id = 'details';
 export const title = 'App details';
@@ -30,7 +30,8 @@ const FIELDS = {
   clientSecret: {
     label: 'Client secret (its Value)', input: 'client-secret', page: 'app-credentials',
     secret: 'client-secret', hintKey: 'clientSecret',
-    hint: 'Paste the secret’s Value, not its Secret ID. Azure shows the Value only once.',
+    hint: ({ info, state }) => 'Paste the secret’s Value, not its Secret ID. Azure shows the '
+      + `Value only once. Sent only to ${secretGoesTo(info, state.draft)}.`,
     where: ['Open the app’s “Certificates & secrets” page.',
       'Choose “New client secret”, give it a description and an expiry, and add it.',
       'Copy the text in the Value column straight away (not the Secret ID).'],
@@ -52,7 +53,7 @@ const FIELDS = {
   },
   password: {
     label: 'Password', input: 'password', secret: 'password', hintKey: 'password',
-    hint: 'Sent only to Microsoft’s sign-in service.',
+    hint: ({ info, state }) => `Sent only to ${secretGoesTo(info, state.draft)}.`,
   },
   workspace: {
     label: 'Workspace ID (optional)', key: 'workspace', input: 'workspace', page: 'workspace',
@@ -191,7 +192,7 @@ export function render(ctx) {
     }
     return h('div', { class: 'field wide' },
       h('label', { for: f.input }, f.label),
-      h('p', { class: 'hint', id: hintId }, f.hint),
+      h('p', { class: 'hint', id: hintId }, typeof f.hint === 'function' ? f.hint(ctx) : f.hint),
       h('div', { class: 'input-row' }, input, reveal),
       error, kept, where);
   };

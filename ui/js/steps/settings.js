@@ -2,7 +2,7 @@
 // -CustomEnvironment), for private clouds, proxies and the practice emulator.
 
 import { h, heading, actions, backButton, announce } from '../dom.js';
-import { listProfiles, setSecretExpiry } from '../api.js';
+import { listProfiles, setSecretExpiry, setCustomCloud } from '../api.js';
 
 export const id = 'settings';
 export const title = 'Settings';
@@ -14,8 +14,6 @@ const FIELDS = [
   ['fabricApi', 'Fabric API (optional)', 'https://api.example.com/v1'],
   ['azurePortal', 'Azure portal (optional)', 'https://portal.azure.com'],
 ];
-
-const valid = (v) => /^https:\/\/[^\s/]+/i.test(v) || /^http:\/\/(127\.|localhost|\[::1\])/i.test(v);
 
 export function render(ctx) {
   const { state, back } = ctx;
@@ -40,23 +38,29 @@ export function render(ctx) {
         back();
       } }, 'Remove custom cloud'),
       h('button', { type: 'submit', class: 'primary', id: 'save-settings' }, 'Use this cloud')));
-  form.addEventListener('submit', (e) => {
+  form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const values = Object.fromEntries(inputs.map(([key, , input]) => [key, input.value.trim()]));
-    const bad = inputs.find(([key, , input]) => (key === 'authorityHost' || key === 'powerbiApi' || input.value.trim())
-      && !valid(input.value.trim()));
-    if (bad) {
-      error.textContent = `${bad[1]}: give an address starting with https://.`;
-      error.hidden = false;
-      bad[2].setAttribute('aria-invalid', 'true');
-      bad[2].focus();
-      return;
-    }
-    state.draft.custom = {
+    for (const [, , input] of inputs) input.removeAttribute('aria-invalid');
+    const custom = {
       authorityHost: values.authorityHost, powerbiApi: values.powerbiApi,
       fabricApi: values.fabricApi || null, azurePortal: values.azurePortal || null,
       powerbiResource: null, graph: null,
     };
+    try {
+      // The engine checks each address the way it will call it, and keeps the cloud.
+      await setCustomCloud(custom);
+    } catch (err) {
+      // The engine quotes the address it refused: mark that field.
+      const bad = inputs.find(([key]) => values[key] && err.cause?.includes(`"${values[key]}"`));
+      error.textContent = err.cause || err.title;
+      error.hidden = false;
+      const input = (bad ?? inputs[0])[2];
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+      return;
+    }
+    state.draft.custom = custom;
     state.draft.cloud = 'custom';
     announce('Custom cloud saved for this session.');
     ctx.go('home');

@@ -2,16 +2,19 @@
 // button, the sign-in page and a countdown) or the browser; every failure explained in place.
 
 import { signIn, signInSaved, cancelSignIn, openLink } from '../api.js';
-import { h, heading, actions, backButton, announce, problemBox, copyText, focusProblem } from '../dom.js';
+import { h, heading, actions, backButton, announce, problemBox, copyText, focusProblem,
+  secretGoesTo } from '../dom.js';
 
 export const id = 'signin';
 export const title = 'Sign in';
 export const stage = 3;
 
 const LEADS = {
-  'client-secret': 'Keyway signs in as the app with its client secret. Nothing is saved yet.',
-  certificate: 'Keyway signs in as the app with its certificate. Nothing is saved yet.',
-  password: 'Keyway sends the user name and password to Microsoft’s sign-in service.',
+  'client-secret': (to) => `Keyway signs in as the app: it sends the client secret only to ${to}. `
+    + 'Nothing is saved yet.',
+  certificate: (to) => `Keyway signs in as the app with its certificate, at ${to}. `
+    + 'Nothing is saved yet.',
+  password: (to) => `Keyway sends the user name and password only to ${to}.`,
   'device-code': 'You will get a short code to type on Microsoft’s sign-in page, on this or any other device.',
   browser: 'Your browser opens Microsoft’s sign-in page. Sign in there, then come back here.',
 };
@@ -106,7 +109,8 @@ export function render(ctx) {
 
   return [
     heading(state.savedName ? `Sign in with “${state.savedName}”` : 'Get a token'),
-    h('p', { class: 'lead' }, LEADS[draft.method] ?? ''),
+    h('p', { class: 'lead' }, typeof LEADS[draft.method] === 'function'
+      ? LEADS[draft.method](secretGoesTo(ctx.info, draft)) : LEADS[draft.method] ?? ''),
     warning,
     status,
     area,

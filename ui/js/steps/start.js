@@ -16,9 +16,15 @@ function presetPicker(ctx, problemSlot) {
     if (!file) return;
     problemSlot.replaceChildren();
     try {
-      const draft = await readPreset(await file.text());
-      Object.assign(ctx.state.draft, draft);
+      const read = await readPreset(await file.text());
       ctx.state.hints = {};
+      if (read.customHosts.length) {
+        // Not Microsoft's cloud: the person sees every host and decides before anything else.
+        ctx.state.pendingPreset = read;
+        ctx.go('trust');
+        return;
+      }
+      Object.assign(ctx.state.draft, read.draft);
       ctx.go('details');
     } catch (e) {
       problemSlot.replaceChildren(problemBox(e, ctx.state.draft, { id: 'preset-problem' }));
