@@ -69,9 +69,11 @@ async function measure(bin) {
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 
+// Where cargo put the release builds: target/, or CARGO_TARGET_DIR as cargo itself reads it.
+const TARGET = path.resolve(ROOT, process.env.CARGO_TARGET_DIR || 'target');
 const apps = {
-  bare: path.join(ROOT, 'target', 'release', 'bare-window'),
-  keyway: path.join(ROOT, 'target', 'release', 'keyway-app'),
+  bare: path.join(TARGET, 'release', 'bare-window'),
+  keyway: path.join(TARGET, 'release', 'keyway-app'),
 };
 const results = { bare: [], keyway: [] };
 for (let i = 0; i < RUNS; i++) {

@@ -11,6 +11,9 @@ scripts/setup.sh test
 export PATH="$HOME/.cargo/bin:$PATH"
 mkdir -p artifacts
 
+say "The vendored Tauri API is the one package-lock.json pins (ui/vendor/tauri-api)"
+node scripts/vendor-tauri-api.mjs --check
+
 say "Formatting (cargo fmt --check)"
 cargo fmt --all --check
 

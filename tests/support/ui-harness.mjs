@@ -1,5 +1,5 @@
 // Opens Keyway's static UI in headless Chromium, exactly as the app's webview would see it:
-// files from ui/, the app's Content-Security-Policy, and window.__TAURI__ answering commands
+// files from ui/, the app's Content-Security-Policy, and Tauri's bridge answering commands
 // with what the real core returns (taken from the `keyway` CLI, not written by hand).
 
 import { chromium } from 'playwright-core';
@@ -73,7 +73,10 @@ export async function openUi(browser, { responses = {}, tauri = true, colorSchem
     }
   });
   if (tauri) {
-    // The same bridge the app's webview has (`__TAURI_INTERNALS__`: invoke and channels).
+    // What the app's webview has before the page runs, as Tauri's own initialization scripts
+    // set it up: `window.isTauri`, and `__TAURI_INTERNALS__` with invoke and the callback registry
+    // that the vendored `@tauri-apps/api/core.js` (invoke, Channel) uses. A channel message comes
+    // as `{ index, message }` and, once the command is done, `{ index, end: true }`, as Tauri sends.
     // An answer is a value, `{ __error }` to reject, `{ __events, __result | __error }` to stream
     // channel events first, `{ __hold: true, __events }` to wait for `__KEYWAY_SETTLE__(cmd, answer)`,
     // or `{ __sequence: [...] }` for successive calls.
@@ -82,34 +85,58 @@ export async function openUi(browser, { responses = {}, tauri = true, colorSchem
       let nextId = 1;
       const held = new Map();
       window.__KEYWAY_CALLS__ = [];
+      const unregisterCallback = (id) => { callbacks.delete(id); };
+      const transformCallback = (fn, once = false) => {
+        const id = nextId++;
+        callbacks.set(id, (data) => { if (once) unregisterCallback(id); return fn && fn(data); });
+        return id;
+      };
+      const runCallback = (id, data) => {
+        const fn = callbacks.get(id);
+        if (fn) fn(data); else console.warn(`[TAURI] Couldn't find callback id ${id}.`);
+      };
+      // A channel argument serializes to `__CHANNEL__:<callback id>`, as on the way to Rust.
       const channelOf = (args) => {
         for (const v of Object.values(args || {})) {
           const s = v && typeof v.toJSON === 'function' ? v.toJSON() : null;
-          if (typeof s === 'string' && s.startsWith('__CHANNEL__:')) return callbacks.get(Number(s.slice(12)));
+          if (typeof s === 'string' && s.startsWith('__CHANNEL__:')) {
+            const id = Number(s.slice(12));
+            let index = 0;
+            return { send: (message) => runCallback(id, { index: index++, message }),
+              end: () => runCallback(id, { index, end: true }) };
+          }
         }
-        return null;
+        return { send() {}, end() {} };
       };
       const settle = (answer) => {
         const scripted = answer !== null && typeof answer === 'object' && !Array.isArray(answer);
         if (scripted && answer.__error) throw answer.__error;
         return structuredClone(scripted && '__result' in answer ? answer.__result : answer);
       };
+      const respond = async (cmd, args, channel) => {
+        if (!(cmd in answers)) throw { code: 'NO_COMMAND', message: `No command ${cmd}` };
+        let answer = answers[cmd];
+        if (answer !== null && typeof answer === 'object' && answer.__sequence) answer = answer.__sequence.length > 1 ? answer.__sequence.shift() : answer.__sequence[0];
+        (answer?.__events ?? []).forEach(channel.send);
+        if (answer && answer.__hold) {
+          const next = await new Promise((resolve) => held.set(cmd, resolve));
+          (next?.__events || []).forEach(channel.send);
+          return settle(next);
+        }
+        return settle(answer);
+      };
       window.__KEYWAY_SETTLE__ = (cmd, answer) => { held.get(cmd)?.(answer); held.delete(cmd); };
+      Object.defineProperty(window, 'isTauri', { value: true });
       window.__TAURI_INTERNALS__ = {
-        transformCallback(fn) { const id = nextId++; callbacks.set(id, fn); return id; },
-        invoke: async (cmd, args) => {
+        transformCallback, unregisterCallback, runCallback,
+        invoke: async (cmd, args = {}) => {
           window.__KEYWAY_CALLS__.push({ cmd, args: JSON.parse(JSON.stringify(args ?? {})) });
-          if (!(cmd in answers)) throw { code: 'NO_COMMAND', message: `No command ${cmd}` };
-          let answer = answers[cmd];
-          if (answer !== null && typeof answer === 'object' && answer.__sequence) answer = answer.__sequence.length > 1 ? answer.__sequence.shift() : answer.__sequence[0];
-          const send = channelOf(args);
-          (answer?.__events ?? []).forEach((message, index) => send?.({ index, message }));
-          if (answer && answer.__hold) {
-            const next = await new Promise((resolve) => held.set(cmd, resolve));
-            (next?.__events || []).forEach((message, index) => send?.({ index: index + (answer.__events?.length ?? 0), message }));
-            return settle(next);
+          const channel = channelOf(args);
+          try {
+            return await respond(cmd, args, channel);
+          } finally {
+            channel.end(); // The command is over: Rust drops its end of the channel.
           }
-          return settle(answer);
         },
       };
     }, responses);

@@ -1,6 +1,9 @@
 // The one door to Keyway's engine. Every call goes through a Tauri command; errors come back as
 // explanations { code, title, cause, fix, link, linkLabel, … } so screens branch on `code`,
-// never on message text.
+// never on message text. Invoke and Channel are Tauri's public API (@tauri-apps/api/core),
+// vendored unchanged in ui/vendor/tauri-api/ by scripts/vendor-tauri-api.mjs.
+
+import { invoke, Channel, isTauri } from '../vendor/tauri-api/core.js';
 
 // The engine's JSON is camelCase throughout, so an explanation's fields are taken as they come.
 export class KeywayError extends Error {
@@ -13,12 +16,9 @@ export class KeywayError extends Error {
   }
 }
 
-// Tauri's own `core.invoke` is a thin wrapper over `__TAURI_INTERNALS__.invoke`, which every
-// Tauri 2 webview has. Calling it directly spares the window the whole global API bundle
-// (`withGlobalTauri`), which costs start-up time and memory for nothing Keyway uses.
-function bridge() {
-  const tauri = globalThis.__TAURI_INTERNALS__ ?? globalThis.__TAURI__?.core;
-  if (!tauri || typeof tauri.invoke !== 'function') {
+// Not in the app (a plain browser tab): say so instead of failing on a missing bridge.
+function requireEngine() {
+  if (!isTauri()) {
     throw new KeywayError({
       code: 'NO_ENGINE',
       message: "This page isn't connected to Keyway's engine.",
@@ -26,12 +26,12 @@ function bridge() {
       fix: ['Start Keyway from its icon or with the run command in the README.'],
     });
   }
-  return tauri;
 }
 
 export async function call(command, args = {}) {
   try {
-    return await bridge().invoke(command, args);
+    requireEngine();
+    return await invoke(command, args);
   } catch (err) {
     if (err instanceof KeywayError) throw err;
     if (err && typeof err === 'object' && 'code' in err) throw new KeywayError(err);
@@ -39,28 +39,10 @@ export async function call(command, args = {}) {
   }
 }
 
-// A channel the engine streams progress over (Tauri's `Channel`, without its JS bundle).
-// Newer Tauri wraps each message as { index, message } to keep order; older sends it bare.
+// A channel the engine streams progress over; Tauri's Channel delivers messages in order.
 export function channel(onmessage) {
-  const internals = bridge();
-  let next = 0;
-  const waiting = new Map();
-  const id = internals.transformCallback((raw) => {
-    if (raw && typeof raw === 'object' && 'index' in raw && ('message' in raw || 'end' in raw)) {
-      if ('end' in raw) return;
-      waiting.set(raw.index, raw.message);
-      while (waiting.has(next)) {
-        const m = waiting.get(next);
-        waiting.delete(next);
-        next += 1;
-        onmessage(m);
-      }
-    } else {
-      onmessage(raw);
-    }
-  });
-  const ipc = () => `__CHANNEL__:${id}`;
-  return { id, toJSON: ipc, __TAURI_TO_IPC_KEY__: ipc };
+  requireEngine();
+  return new Channel(onmessage);
 }
 
 // The draft as the engine reads it: empty optional fields are absent, not "".
