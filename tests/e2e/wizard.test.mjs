@@ -121,8 +121,9 @@ test('a service principal with a secret: from nothing to a saved, checked connec
   await find('#snippet-powershell');
   await screenshot('done');
 
-  // The secret is in the keyring, under Keyway's name for it...
-  const stored = execFileSync('secret-tool', ['lookup', 'service', 'keyway', 'username', 'Sales embed/client-secret'],
+  // The secret is in the keyring, under Keyway's name for it, bound to the host it is for...
+  const account = `Sales embed@${fc.https}/client-secret`;
+  const stored = execFileSync('secret-tool', ['lookup', 'service', 'keyway', 'username', account],
     { encoding: 'utf8' }).trim();
   assert.equal(stored, EMBED.secret);
   // ...and in no file Keyway wrote, nor anywhere in this session's home.
