@@ -385,6 +385,27 @@ fn samples() -> HashMap<String, String> {
             entra_body(*n, error, *status, message),
         );
     }
+    // Plain OAuth refusals with no AADSTS number, by the `error` values RFC 6749 §5.2 and
+    // §4.1.2.1, RFC 8628 §3.5 and RFC 8707 §2 define, as a non-Microsoft server sends them.
+    for (error, status) in [
+        ("invalid_request", 400),
+        ("invalid_client", 401),
+        ("invalid_grant", 400),
+        ("unauthorized_client", 400),
+        ("unsupported_grant_type", 400),
+        ("invalid_scope", 400),
+        ("invalid_target", 400),
+        ("access_denied", 400),
+        ("expired_token", 400),
+        ("server_error", 500),
+        ("temporarily_unavailable", 503),
+    ] {
+        let body = json!({ "error": error, "error_description": "as the server words it" });
+        m.insert(
+            format!("OAUTH_{}", error.to_ascii_uppercase()),
+            dump(status, &[], &body),
+        );
+    }
     let rid = [("RequestId", "0f7c6a0e-1111-4111-8111-000000000001")];
     m.insert(
         "ServicePrincipalIsNotAllowedByTenantAdminSwitch".into(),
@@ -642,4 +663,63 @@ fn explain_reads_the_four_input_forms() {
     assert_eq!(status, 2);
     assert!(err.contains("Nothing to explain"));
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A plain OAuth refusal from a server that is not Microsoft's (no AADSTS number): explained by
+/// its `error` value, and the host that answered is named, never "Microsoft".
+#[tokio::test(flavor = "multi_thread")]
+async fn a_plain_oauth_error_is_explained_and_its_host_named() {
+    // oidc-provider's answer to a wrong client secret (node-oidc-provider
+    // lib/helpers/errors.js, InvalidClientAuth), as an HTTP dump someone pastes.
+    let dump = "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n\r\n\
+                {\"error\":\"invalid_client\",\"error_description\":\"client authentication \
+                failed\"}";
+    let (status, out, _) = keyway(&["explain", "-", "--json"], &[], dump);
+    assert_eq!(status, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (v["code"].as_str(), v["recognized"].as_bool()),
+        (Some("OAUTH_INVALID_CLIENT"), Some(true))
+    );
+    assert!(
+        v["cause"].as_str().unwrap().contains("invalid_client"),
+        "{out}"
+    );
+
+    // A refusal from fakecloud, a host that is not Microsoft's: the CLI names it.
+    let (cloud, _, _) = common::emulator().await;
+    let host = reqwest::Url::parse(&cloud.https_url).unwrap();
+    let host = host.host_str().unwrap().to_string();
+    let ca = cloud.ca_path.to_str().unwrap().to_string();
+    let args = [
+        "token",
+        "--cloud",
+        "custom",
+        "--authority-host",
+        &cloud.https_url,
+        "--powerbi-api",
+        &cloud.https_url,
+        "--ca-cert",
+        &ca,
+        "--tenant",
+        "contoso.onmicrosoft.com",
+        "--client-id",
+        "11111111-1111-4111-8111-111111111111",
+        "--client-secret-stdin",
+    ];
+    let (status, _, err) = keyway(&args, &[], "Emb8Q~not.the.right.value_0123456789abcdef");
+    assert_eq!(status, 1, "{err}");
+    assert!(err.contains(&format!("What {host} said:")), "{err}");
+    assert!(
+        !err.contains("Microsoft's sign-in service refused"),
+        "{err}"
+    );
+    let (_, out, _) = keyway(
+        &[&args[..], &["--json"]].concat(),
+        &[],
+        "Emb8Q~not.the.right.value_0123456789abcdef",
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["error"]["service"], host.as_str(), "{out}");
+    cloud.stop();
 }

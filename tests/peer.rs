@@ -118,7 +118,7 @@ async fn client_secret_in_the_body_and_as_basic_auth() {
         .client_secret(&ClientSecret::new("Peer8Q~wrong.secret-value_0123456789"))
         .await
         .unwrap_err();
-    assert_eq!(refused.code(), "ENTRA_INVALID_CLIENT", "{refused:?}");
+    assert_eq!(refused.code(), "OAUTH_INVALID_CLIENT", "{refused:?}");
 }
 
 #[tokio::test]
@@ -233,12 +233,12 @@ async fn browser_sign_in_with_pkce_then_refresh_with_rotation() {
     // This server keeps resource scopes per resource (RFC 8707) and refuses to have them asked
     // for again on refresh; the standard form (no scope: the one first granted) works.
     let asked_again = s.refresh(&rt).await.unwrap_err();
-    assert_eq!(asked_again.code(), "ENTRA_INVALID_SCOPE", "{asked_again:?}");
+    assert_eq!(asked_again.code(), "OAUTH_INVALID_SCOPE", "{asked_again:?}");
     let again = s.refresh_original_scope(&rt).await.unwrap();
     let rotated = again.refresh_token.expect("a new refresh token");
     assert_ne!(rotated.expose(), rt.expose(), "rotated");
     let spent = s.refresh_original_scope(&rt).await.unwrap_err();
-    assert_eq!(spent.code(), "ENTRA_INVALID_GRANT", "{spent:?}");
+    assert_eq!(spent.code(), "OAUTH_INVALID_GRANT", "{spent:?}");
 }
 
 #[tokio::test]

@@ -180,9 +180,8 @@ impl SignIn<'_> {
                 error_description: Some(description),
                 ..Default::default()
             };
-            return Err(AuthError::Entra(Box::new(EntraError::from_body(
-                400, &body,
-            ))));
+            let refused = AuthError::Entra(Box::new(EntraError::from_body(400, &body)));
+            return Err(refused.from_host(&self.cloud.authority_host));
         }
         let code = answer
             .get("code")

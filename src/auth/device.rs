@@ -85,7 +85,7 @@ pub(crate) fn from_request_error<RE: std::error::Error + 'static, T: oauth2::Err
         RequestTokenError::ServerResponse(body) => {
             let json = serde_json::to_value(&body).unwrap_or_default();
             let parsed: EntraErrorBody = serde_json::from_value(json).unwrap_or_default();
-            AuthError::Entra(Box::new(EntraError::from_body(400, &parsed)))
+            AuthError::Entra(Box::new(EntraError::from_body(400, &parsed))).from_host(url)
         }
         RequestTokenError::Request(e) => {
             let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);

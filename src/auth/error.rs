@@ -56,6 +56,10 @@ pub struct EntraError {
     pub timestamp: Option<String>,
     /// Suberror.
     pub suberror: Option<String>,
+    /// The sign-in service that answered (its host), so no message claims Microsoft refused
+    /// when a custom cloud or a proxy did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
 }
 
 impl EntraError {
@@ -95,8 +99,28 @@ impl EntraError {
                 .or_else(|| line("Correlation ID:")),
             timestamp: body.timestamp.clone().or_else(|| line("Timestamp:")),
             suberror: body.suberror.clone(),
+            host: None,
         }
     }
+}
+
+/// "The sign-in service at login.microsoftonline.com refused: …", naming the host that answered.
+fn refusal(e: &EntraError) -> String {
+    match &e.host {
+        Some(host) => format!("The sign-in service at {host} refused: {}", e.message),
+        None => format!("The sign-in service refused: {}", e.message),
+    }
+}
+
+/// The code of a plain OAuth error (RFC 6749 §5.2, RFC 8628 §3.5) that carries no AADSTS
+/// number, as a custom cloud, a proxy or another OAuth server sends it: `OAUTH_INVALID_CLIENT`.
+pub fn oauth_code(error: &str) -> String {
+    let clean: String = error
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .take(64)
+        .collect();
+    format!("OAUTH_{}", clean.to_ascii_uppercase())
 }
 
 /// The first `AADSTSnnnn` number in a text.
@@ -134,7 +158,7 @@ pub enum AuthError {
     #[error("{0}")]
     Invalid(FieldProblem),
     /// Entra ID refused, with its reason.
-    #[error("Microsoft's sign-in service refused: {}", .0.message)]
+    #[error("{}", refusal(.0))]
     Entra(Box<EntraError>),
     /// The network failed before an answer came.
     #[error("{message}")]
@@ -181,7 +205,7 @@ impl AuthError {
             AuthError::Invalid(p) => p.code.to_string(),
             AuthError::Entra(e) => match e.aadsts {
                 Some(n) => format!("AADSTS{n}"),
-                None => format!("ENTRA_{}", e.error.to_ascii_uppercase()),
+                None => oauth_code(&e.error),
             },
             AuthError::Transport { kind, .. } => format!(
                 "TRANSPORT_{}",
@@ -197,6 +221,19 @@ impl AuthError {
             AuthError::Cancelled => "SIGN_IN_CANCELLED".into(),
             AuthError::StateMismatch => "STATE_MISMATCH".into(),
             AuthError::Browser(_) => "BROWSER_FAILED".into(),
+        }
+    }
+
+    /// The same error, naming the sign-in service (the host of `url`) that refused.
+    pub fn from_host(self, url: &str) -> Self {
+        match self {
+            AuthError::Entra(mut e) => {
+                e.host = reqwest::Url::parse(url)
+                    .ok()
+                    .and_then(|u| u.host_str().map(str::to_string));
+                AuthError::Entra(e)
+            }
+            other => other,
         }
     }
 

@@ -163,7 +163,7 @@ impl<'a> SignIn<'a> {
             .bytes()
             .await
             .map_err(|e| AuthError::transport(&e, &url))?;
-        token::parse_token_response(status, &body, now())
+        token::parse_token_response(status, &body, now()).map_err(|e| e.from_host(&url))
     }
 
     /// An app signs in as itself with a client secret (client credentials).

@@ -64,10 +64,16 @@ impl Claims {
             return Claims::default();
         };
         let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-        let app_only = v.get("idtyp").and_then(Value::as_str) == Some("app")
-            || (v.get("scp").is_none()
-                && v.get("upn").is_none()
-                && v.get("preferred_username").is_none());
+        // `idtyp` (an optional claim) says it outright; without it, a token with no delegated
+        // scopes and no user name is an app's.
+        let app_only = match v.get("idtyp").and_then(Value::as_str) {
+            Some(t) => t.eq_ignore_ascii_case("app"),
+            None => {
+                v.get("scp").is_none()
+                    && v.get("upn").is_none()
+                    && v.get("preferred_username").is_none()
+            }
+        };
         Claims {
             who: s("upn")
                 .or_else(|| s("preferred_username"))
@@ -206,6 +212,26 @@ mod tests {
     }
 
     #[test]
+    fn idtyp_says_who_the_token_is_for() {
+        // {"aud":"https://analysis.windows.net/powerbi/api","idtyp":"user","oid":"o","tid":"t"}:
+        // a user's token with no `scp` and no `upn` (an app with user-assigned roles, or a
+        // guest) is a user's, because Entra's optional `idtyp` claim says so.
+        let user = concat!(
+            "eyJhbGciOiJub25lIn0.",
+            "eyJhdWQiOiJodHRwczovL2FuYWx5c2lzLndpbmRvd3MubmV0L3Bvd2VyYmkvYXBpIiwiaWR0eXAiOiJ1",
+            "c2VyIiwib2lkIjoibyIsInRpZCI6InQifQ.",
+        );
+        assert!(!Claims::decode(user).app_only);
+        // {"aud":"…","idtyp":"app","scp":"x"}: `idtyp` wins over the heuristic the other way too.
+        let app = concat!(
+            "eyJhbGciOiJub25lIn0.",
+            "eyJhdWQiOiJodHRwczovL2FuYWx5c2lzLndpbmRvd3MubmV0L3Bvd2VyYmkvYXBpIiwiaWR0eXAiOiJh",
+            "cHAiLCJzY3AiOiJ4In0.",
+        );
+        assert!(Claims::decode(app).app_only);
+    }
+
+    #[test]
     fn errors_and_garbage() {
         let body = concat!(
             r#"{"error":"invalid_client","#,
@@ -213,6 +239,17 @@ mod tests {
         );
         let e = parse_token_response(401, body.as_bytes(), 0).unwrap_err();
         assert_eq!(e.code(), "AADSTS7000215");
+        let named = e.from_host("https://login.example.com/contoso/oauth2/v2.0/token");
+        assert_eq!(
+            named.to_string(),
+            "The sign-in service at login.example.com refused: bad"
+        );
+        // RFC 6749 §5.2 with no AADSTS number, as oidc-provider answers a wrong secret
+        // (node-oidc-provider lib/helpers/errors.js: InvalidClientAuth).
+        let plain =
+            r#"{"error":"invalid_client","error_description":"client authentication failed"}"#;
+        let e = parse_token_response(401, plain.as_bytes(), 0).unwrap_err();
+        assert_eq!(e.code(), "OAUTH_INVALID_CLIENT");
         let e = parse_token_response(502, b"<html>Bad gateway</html>", 0).unwrap_err();
         assert!(
             matches!(e, AuthError::Unexpected { status: 502, .. }),

@@ -50,6 +50,10 @@ pub struct Explanation {
     /// The field a person typed wrong (`tenant`, `clientId`, …), when that is the problem.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// The host whose answer this explains (`login.microsoftonline.com`), when known: nothing
+    /// says Microsoft refused when a custom cloud or a proxy did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
 }
 
 impl Explanation {
@@ -76,6 +80,7 @@ impl Explanation {
             timestamp: None,
             retry_after: None,
             field: None,
+            service: None,
         }
     }
 
@@ -130,7 +135,8 @@ impl Explanation {
     pub fn to_text(&self) -> String {
         let mut out = vec![format!("{} [{}]", self.title, self.code)];
         if let Some(m) = &self.message {
-            out.push(format!("What the service said: {m}"));
+            let who = self.service.as_deref().unwrap_or("the service");
+            out.push(format!("What {who} said: {m}"));
         }
         out.push(format!("Why: {}", self.cause));
         out.push("What to do:".into());
@@ -302,7 +308,7 @@ pub fn explain_answer(answer: &Answer, ctx: &Context) -> Explanation {
             .unwrap_or_else(|| Explanation::unknown("UNKNOWN".into(), None, ctx, None))
     } else if let Some(error) = entra_error.filter(|_| json["error"].is_string()) {
         fallback(
-            format!("ENTRA_{}", error.to_ascii_uppercase()),
+            crate::auth::error::oauth_code(&error),
             by_status,
             message.clone(),
             ctx,
@@ -340,6 +346,13 @@ fn fallback(
     message: Option<String>,
     ctx: &Context,
 ) -> Explanation {
+    // A plain OAuth `error` value has an entry of its own.
+    if let Some(entry) = catalogue::find(&code) {
+        return Explanation {
+            message,
+            ..Explanation::from_entry(entry, ctx, None)
+        };
+    }
     match by_status {
         Some(entry) => Explanation {
             code,
@@ -386,7 +399,7 @@ pub fn explain_auth_error(error: &AuthError, ctx: &Context) -> Explanation {
 pub fn explain_entra(e: &EntraError, ctx: &Context) -> Explanation {
     let code = match e.aadsts {
         Some(n) => format!("AADSTS{n}"),
-        None => format!("ENTRA_{}", e.error.to_ascii_uppercase()),
+        None => crate::auth::error::oauth_code(&e.error),
     };
     let mut x = match catalogue::find(&code) {
         Some(entry) => Explanation::from_entry(entry, ctx, e.aadsts),
@@ -401,6 +414,7 @@ pub fn explain_entra(e: &EntraError, ctx: &Context) -> Explanation {
         x.link = Page::ErrorLookup.url(ctx, e.aadsts);
     }
     x.message = Some(e.message.clone());
+    x.service = e.host.clone();
     x.http_status = Some(e.http_status);
     x.trace_id = e.trace_id.clone();
     x.correlation_id = e.correlation_id.clone();
