@@ -204,20 +204,17 @@ async fn profiles_from_save_to_report_and_no_secret_in_any_file() {
         .0,
         0
     );
-    let (code, _, err) = keyway(
-        &config,
-        &["profile", "import", preset.to_str().unwrap()],
-        "",
-    );
+    let preset_path = preset.to_str().unwrap();
+    // The preset names its own cloud: refused, naming the host, until the person trusts it.
+    let (code, _, err) = keyway(&config, &["profile", "import", preset_path], "");
+    assert_eq!(code, 2, "a custom cloud is confirmed first: {err}");
+    assert!(err.contains("--trust-custom-cloud"), "{err}");
+    let trusted = ["profile", "import", preset_path, "--trust-custom-cloud"];
+    let (code, _, err) = keyway(&config, &trusted, "");
     assert_eq!(code, 1, "no silent overwrite");
     assert!(err.contains("already exists"), "{err}");
     assert_eq!(
-        keyway(
-            &config,
-            &["profile", "import", preset.to_str().unwrap(), "--replace"],
-            ""
-        )
-        .0,
+        keyway(&config, &[&trusted[..], &["--replace"]].concat(), "").0,
         0
     );
 
