@@ -110,6 +110,9 @@ pub fn secure_transport(url: &Url) -> bool {
 mod tests {
     use super::*;
 
+    /// Where reqwest connects: host and port.
+    type Target = Option<(&'static str, u16)>;
+
     /// Where reqwest would connect for this text: the host and port of its own parse.
     fn reqwest_target(text: &str) -> Option<(String, u16)> {
         let u = reqwest::Url::parse(text).ok()?;
@@ -119,7 +122,7 @@ mod tests {
     #[test]
     fn hostile_addresses_are_refused_where_reqwest_would_go_elsewhere() {
         // (input, where reqwest would really connect, why Keyway refuses it)
-        let table: &[(&str, Option<(&str, u16)>, UrlProblem)] = &[
+        let table: &[(&str, Target, UrlProblem)] = &[
             // WHATWG reads `\` as `/`: the host is example.invalid, "@127.0.0.1" is the path.
             (
                 "http://example.invalid\\@127.0.0.1",
