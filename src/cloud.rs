@@ -11,9 +11,14 @@
 //! every endpoint somewhere else: that is how the emulator in tests plugs in, and how an
 //! administrator with an unusual environment can too.
 
+mod endpoint;
+
+pub use endpoint::{check_endpoint_url, is_loopback, secure_transport, UrlProblem};
+
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
+use url::{Host, Url};
 
 /// Which cloud a tenant lives in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -218,14 +223,14 @@ impl Cloud {
 
     /// A cloud whose endpoints are all given by hand.
     ///
-    /// Each URL must be `https://`, except that plain `http://` is allowed for a loopback host
-    /// (127.0.0.0/8, `[::1]`, `localhost`), where nothing leaves the machine.
+    /// Each URL must be `https://`, except that plain `http://` is allowed for a loopback IP
+    /// (127.0.0.0/8, `[::1]`), where nothing leaves the machine; see [`check_endpoint_url`].
     pub fn custom(endpoints: CustomEndpoints) -> Result<Cloud, CloudError> {
         let check = |field: &'static str, value: &str| -> Result<String, CloudError> {
             check_endpoint_url(value).map_err(|reason| CloudError::BadUrl {
                 field,
                 value: value.trim().to_string(),
-                reason,
+                reason: reason.to_string(),
             })
         };
         let authority_host = check("authority host", &endpoints.authority_host)?;
@@ -269,43 +274,28 @@ impl Cloud {
     /// Microsoft hosts (sign-in, Azure portal, Power BI), or Microsoft's account and error pages.
     /// A custom cloud's own hosts count too (plain http only on loopback, as everywhere).
     pub fn may_open(&self, url: &str) -> bool {
-        let Ok(u) = reqwest::Url::parse(url) else {
+        let Ok(u) = Url::parse(url) else {
             return false;
         };
-        let origin = |base: &str| {
-            reqwest::Url::parse(base).ok().map(|b| {
-                (
-                    b.scheme().to_string(),
-                    b.host_str().map(str::to_string),
-                    b.port(),
-                )
-            })
-        };
+        // Same origin (scheme, host, port) as parsed: never a prefix or suffix of the text.
         let own = [
             &self.authority_host,
             &self.azure_portal,
             &self.powerbi_portal,
         ]
         .into_iter()
-        .filter_map(|b| origin(b))
-        .any(|o| {
-            o == (
-                u.scheme().to_string(),
-                u.host_str().map(str::to_string),
-                u.port(),
-            )
-        });
+        .filter_map(|b| Url::parse(b).ok())
+        .any(|b| b.origin() == u.origin());
         let microsoft = u.scheme() == "https"
             && matches!(
-                u.host_str(),
-                Some(
+                u.host(),
+                Some(Host::Domain(
                     "login.microsoftonline.com"
                         | "mysignins.microsoft.com"
                         | "myaccount.microsoft.com"
-                )
+                ))
             );
-        let secure = u.scheme() == "https" || u.host_str().is_some_and(is_loopback_host);
-        (own && secure) || microsoft
+        (own && secure_transport(&u)) || microsoft
     }
 
     /// The v2 scope that asks for every Power BI permission the app was granted.
@@ -352,56 +342,6 @@ pub enum CloudError {
     /// A custom cloud was chosen, but no addresses were given for it.
     #[error("A custom cloud was chosen, but its addresses are missing.")]
     NoAddresses,
-}
-
-/// Checks an endpoint URL and returns it normalised (trimmed, no trailing slash).
-fn check_endpoint_url(value: &str) -> Result<String, String> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Err("it is empty".into());
-    }
-    let (scheme, rest) = v
-        .split_once("://")
-        .ok_or_else(|| "it must start with https://".to_string())?;
-    let rest = rest.trim_end_matches('/');
-    let v = &v[..scheme.len() + 3 + rest.len()];
-    let host_port = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = host_of(host_port);
-    if host.is_empty() {
-        return Err("it has no host name".into());
-    }
-    if rest.contains(char::is_whitespace) {
-        return Err("it contains a space".into());
-    }
-    match scheme.to_ascii_lowercase().as_str() {
-        "https" => Ok(v.to_string()),
-        "http" if is_loopback_host(host) => Ok(v.to_string()),
-        "http" => Err(
-            "plain http:// is only allowed for this computer (127.0.0.1 or localhost); \
-                       use https://"
-                .into(),
-        ),
-        _ => Err("it must start with https://".into()),
-    }
-}
-
-/// The host part of `host[:port]`, IPv6 brackets kept off.
-fn host_of(host_port: &str) -> &str {
-    let without_user = host_port.rsplit('@').next().unwrap_or(host_port);
-    if let Some(rest) = without_user.strip_prefix('[') {
-        return rest.split(']').next().unwrap_or_default();
-    }
-    without_user.split(':').next().unwrap_or_default()
-}
-
-/// Whether a host name is this computer: nothing sent there crosses a network.
-pub fn is_loopback_host(host: &str) -> bool {
-    if host.eq_ignore_ascii_case("localhost") {
-        return true;
-    }
-    host.parse::<std::net::IpAddr>()
-        .map(|ip| ip.is_loopback())
-        .unwrap_or(false)
 }
 
 #[cfg(test)]
@@ -489,6 +429,9 @@ mod tests {
             ("", "empty"),
             ("https://", "no host"),
             ("https://exa mple.com", "space"),
+            ("http://example.invalid\\@127.0.0.1", "backslash"),
+            ("http://127.0.0.1@example.invalid", "user name or password"),
+            ("https://user@login.example.com", "user name or password"),
         ] {
             let err = Cloud::custom(CustomEndpoints {
                 authority_host: url.into(),
@@ -498,18 +441,6 @@ mod tests {
             .unwrap_err();
             assert!(err.to_string().contains(expect), "{url}: {err}");
         }
-    }
-
-    #[test]
-    fn loopback_hosts() {
-        for h in ["localhost", "127.0.0.1", "127.1.2.3", "::1"] {
-            assert!(is_loopback_host(h), "{h}");
-        }
-        for h in ["example.com", "10.0.0.1", "localhost.example.com", ""] {
-            assert!(!is_loopback_host(h), "{h}");
-        }
-        assert_eq!(host_of("[::1]:443"), "::1");
-        assert_eq!(host_of("127.0.0.1:80"), "127.0.0.1");
     }
 }
 
@@ -528,5 +459,22 @@ mod open_tests {
         assert!(!gov.may_open("http://portal.azure.us/"));
         assert!(!gov.may_open("file:///etc/passwd"));
         assert!(!gov.may_open("javascript:alert(1)"));
+        // What the browser would open is the parsed host, not the text's start.
+        assert!(!gov.may_open("https://portal.azure.us@example.invalid/"));
+        assert!(!gov.may_open("https://login.microsoftonline.com.example.invalid/"));
+        assert!(!gov.may_open("https://portal.azure.us:8443/"));
+    }
+
+    #[test]
+    fn a_custom_clouds_plain_http_pages_open_only_on_a_loopback_ip() {
+        let local = Cloud::custom(CustomEndpoints {
+            authority_host: "http://127.0.0.1:8443".into(),
+            powerbi_api: "http://127.0.0.1:8444".into(),
+            ..Default::default()
+        })
+        .unwrap_or_else(|e| unreachable!("{e}"));
+        assert!(local.may_open("http://127.0.0.1:8443/t/oauth2/v2.0/authorize?x=1"));
+        assert!(!local.may_open("http://127.0.0.1:9999/"));
+        assert!(!local.may_open("http://127.0.0.1:8443@example.invalid/"));
     }
 }

@@ -54,6 +54,8 @@ pub async fn app_secrets(
     token: &AccessToken,
     client_id: &str,
 ) -> Result<Vec<SecretInfo>, AuthError> {
+    // The ID goes inside an OData string literal: only a GUID may, so no quote can end it.
+    let client_id = crate::validate::client_id(client_id).map_err(AuthError::Invalid)?;
     let url = format!("{}/v1.0/applications", cloud.graph);
     let res = http
         .get(&url)

@@ -523,6 +523,12 @@ impl Preset {
             client_id.and_then(|c| validate::client_id(&c).map_err(|p| problems.push(p)).ok());
         let username =
             username.and_then(|u| validate::username(&u).map_err(|p| problems.push(p)).ok());
+        // The workspace goes into API paths: only a GUID may come in from a file.
+        let workspace = workspace.filter(|w| !w.trim().is_empty()).and_then(|w| {
+            validate::workspace_id(&w)
+                .map_err(|p| problems.push(p))
+                .ok()
+        });
         let cloud = match cloud_text {
             None => Some(CloudId::Public),
             Some(c) => c

@@ -1,5 +1,9 @@
 //! Ready-to-paste usage examples for a saved connection. None of them contains a secret: each
-//! reads it from an environment variable (or asks for it) instead.
+//! reads it from an environment variable (or asks for it) instead. Every value in them is
+//! quoted for its language ([`quote`]), so a value from a preset or a custom cloud is only ever
+//! data in the code a person pastes.
+
+mod quote;
 
 use crate::cloud::{Cloud, CloudId};
 use crate::goal::Method;
@@ -29,6 +33,7 @@ pub fn for_draft(draft: &Draft, cloud: &Cloud) -> Vec<Snippet> {
     let authority = format!("{}/{tenant}", cloud.authority_host.trim_end_matches('/'));
     let scope = cloud.powerbi_default_scope();
     let api = cloud.powerbi_api.trim_end_matches('/');
+    let groups = format!("{api}/v1.0/myorg/groups");
     let environment = match cloud.id {
         CloudId::Gcc => "USGov",
         CloudId::GccHigh => "USGovHigh",
@@ -36,22 +41,27 @@ pub fn for_draft(draft: &Draft, cloud: &Cloud) -> Vec<Snippet> {
         CloudId::China => "China",
         _ => "Public",
     };
+    let ps = quote::powershell;
     let powershell = match method {
         Method::ClientSecret => format!(
             "# Needs the MicrosoftPowerBIMgmt module: Install-Module MicrosoftPowerBIMgmt\n\
              $secret = ConvertTo-SecureString $env:{SECRET_VARIABLE} -AsPlainText -Force\n\
-             $credential = New-Object System.Management.Automation.PSCredential(\"{client}\", \
+             $credential = New-Object System.Management.Automation.PSCredential({}, \
              $secret)\n\
-             Connect-PowerBIServiceAccount -ServicePrincipal -Tenant \"{tenant}\" \
+             Connect-PowerBIServiceAccount -ServicePrincipal -Tenant {} \
              -Credential $credential -Environment {environment}\n\
-             Invoke-PowerBIRestMethod -Url \"groups\" -Method Get"
+             Invoke-PowerBIRestMethod -Url \"groups\" -Method Get",
+            ps(client),
+            ps(tenant),
         ),
         Method::Certificate => format!(
             "# The certificate must be in your certificate store (Cert:\\CurrentUser\\My).\n\
-             Connect-PowerBIServiceAccount -ServicePrincipal -Tenant \"{tenant}\" \
-             -ApplicationId \"{client}\" -CertificateThumbprint \"<thumbprint>\" \
+             Connect-PowerBIServiceAccount -ServicePrincipal -Tenant {} \
+             -ApplicationId {} -CertificateThumbprint \"<thumbprint>\" \
              -Environment {environment}\n\
-             Invoke-PowerBIRestMethod -Url \"groups\" -Method Get"
+             Invoke-PowerBIRestMethod -Url \"groups\" -Method Get",
+            ps(tenant),
+            ps(client),
         ),
         _ => format!(
             "# Signs you in interactively.\n\
@@ -59,67 +69,89 @@ pub fn for_draft(draft: &Draft, cloud: &Cloud) -> Vec<Snippet> {
              Invoke-PowerBIRestMethod -Url \"groups\" -Method Get"
         ),
     };
+    let (py_client, py_authority, py_scope, py_groups) = (
+        quote::python(client),
+        quote::python(&authority),
+        quote::python(&scope),
+        quote::python(&groups),
+    );
     let python = match method {
         Method::ClientSecret => format!(
             "# pip install msal requests\nimport os, msal, requests\n\n\
              app = msal.ConfidentialClientApplication(\
-             \n    \"{client}\",\
-             \n    authority=\"{authority}\",\
+             \n    {py_client},\
+             \n    authority={py_authority},\
              \n    client_credential=os.environ[\"{SECRET_VARIABLE}\"],\
              \n)\n\
-             token = app.acquire_token_for_client(scopes=[\"{scope}\"])\n\
-             r = requests.get(\"{api}/v1.0/myorg/groups\", \
+             token = app.acquire_token_for_client(scopes=[{py_scope}])\n\
+             r = requests.get({py_groups}, \
              headers={{\"Authorization\": \"Bearer \" + token[\"access_token\"]}})\n\
              print(r.json())"
         ),
         Method::Certificate => format!(
             "# pip install msal requests\nimport msal, requests\n\n\
              app = msal.ConfidentialClientApplication(\
-             \n    \"{client}\",\
-             \n    authority=\"{authority}\",\
+             \n    {py_client},\
+             \n    authority={py_authority},\
              \n    client_credential={{\"private_key\": open(\"key.pem\").read(), \
              \"public_certificate\": open(\"cert.pem\").read()}},\
              \n)\n\
-             token = app.acquire_token_for_client(scopes=[\"{scope}\"])\n\
-             r = requests.get(\"{api}/v1.0/myorg/groups\", \
+             token = app.acquire_token_for_client(scopes=[{py_scope}])\n\
+             r = requests.get({py_groups}, \
              headers={{\"Authorization\": \"Bearer \" + token[\"access_token\"]}})\n\
              print(r.json())"
         ),
         _ => format!(
             "# pip install msal requests\nimport msal, requests\n\n\
-             app = msal.PublicClientApplication(\"{client}\", authority=\"{authority}\")\n\
-             flow = app.initiate_device_flow(scopes=[\"{scope}\"])\n\
+             app = msal.PublicClientApplication({py_client}, authority={py_authority})\n\
+             flow = app.initiate_device_flow(scopes=[{py_scope}])\n\
              print(flow[\"message\"])\n\
              token = app.acquire_token_by_device_flow(flow)\n\
-             r = requests.get(\"{api}/v1.0/myorg/groups\", \
+             r = requests.get({py_groups}, \
              headers={{\"Authorization\": \"Bearer \" + token[\"access_token\"]}})\n\
              print(r.json())"
         ),
     };
     let token_url = format!("{authority}/oauth2/v2.0/token");
+    let sh = quote::sh;
     let curl = match method {
         Method::ClientSecret => format!(
-            "TOKEN=$(curl -s \"{token_url}\" \\\
+            "TOKEN=$(curl -s {} \\\
              \n  -d grant_type=client_credentials \\\
-             \n  -d client_id={client} \\\
+             \n  --data-urlencode {} \\\
              \n  --data-urlencode \"client_secret=${SECRET_VARIABLE}\" \\\
-             \n  --data-urlencode \"scope={scope}\" | jq -r .access_token)\n\
-             curl -s -H \"Authorization: Bearer $TOKEN\" \"{api}/v1.0/myorg/groups\""
+             \n  --data-urlencode {} | jq -r .access_token)\n\
+             curl -s -H \"Authorization: Bearer $TOKEN\" {}",
+            sh(&token_url),
+            sh(&format!("client_id={client}")),
+            sh(&format!("scope={scope}")),
+            sh(&groups),
         ),
         _ => format!(
             "# Get a token with Keyway (keyway token --profile NAME --print-token) or MSAL, then:\n\
-             curl -s -H \"Authorization: Bearer $TOKEN\" \"{api}/v1.0/myorg/groups\""
+             curl -s -H \"Authorization: Bearer $TOKEN\" {}",
+            sh(&groups),
         ),
     };
-    let mut env = format!(
-        "POWERBI_TENANT_ID={tenant}\n\
-         POWERBI_CLIENT_ID={client}\n\
-         POWERBI_AUTHORITY={authority}\n\
-         POWERBI_SCOPE={scope}\n\
-         POWERBI_API={api}\n"
-    );
-    if let Some(ws) = draft.workspace.as_deref().filter(|w| !w.is_empty()) {
-        env.push_str(&format!("POWERBI_WORKSPACE_ID={ws}\n"));
+    let mut env = String::new();
+    let workspace = draft.workspace.as_deref().filter(|w| !w.is_empty());
+    let env_values = [
+        ("POWERBI_TENANT_ID", Some(tenant)),
+        ("POWERBI_CLIENT_ID", Some(client)),
+        ("POWERBI_AUTHORITY", Some(authority.as_str())),
+        ("POWERBI_SCOPE", Some(scope.as_str())),
+        ("POWERBI_API", Some(api)),
+        ("POWERBI_WORKSPACE_ID", workspace),
+    ];
+    for (name, value) in env_values {
+        let Some(value) = value else { continue };
+        match quote::dotenv(value) {
+            Some(v) => env.push_str(&format!("{name}={v}\n")),
+            None => env.push_str(&format!(
+                "# {name} is left out: its value has a quote or line break that a .env file \
+                 can't hold safely.\n"
+            )),
+        }
     }
     if method == Method::ClientSecret {
         env.push_str(&format!(

@@ -10,7 +10,8 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FieldProblem {
-    /// Which field: `tenant`, `clientId`, `clientSecret`, `username`, `certificate`.
+    /// Which field: `tenant`, `clientId`, `clientSecret`, `username`, `certificate`,
+    /// `workspace`.
     pub field: &'static str,
     /// Stable machine code, e.g. `TENANT_COMMON_FOR_APP`.
     pub code: &'static str,
@@ -72,12 +73,13 @@ pub fn tenant(input: &str, usage: TenantUse) -> Result<String, FieldProblem> {
         ));
     }
     let lower = t.to_ascii_lowercase();
-    if let Some(rest) = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"))
-    {
-        // A pasted sign-in URL: take the tenant segment if there is one.
-        if let Some(seg) = rest.split('/').nth(1).filter(|s| !s.is_empty()) {
+    let pasted = url::Url::parse(&lower)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "https" | "http"));
+    if let Some(u) = pasted {
+        // A pasted sign-in URL: take the tenant segment (the first of the path) if there is one.
+        let first = u.path_segments().and_then(|mut s| s.next());
+        if let Some(seg) = first.filter(|s| !s.is_empty()) {
             return tenant(seg, usage);
         }
         return Err(problem(
@@ -226,6 +228,36 @@ pub fn client_secret(input: &str) -> Result<String, FieldProblem> {
     Ok(s.to_string())
 }
 
+/// A workspace ID: a GUID, as in the workspace's address in Power BI (`/groups/<ID>/…`).
+///
+/// It goes into API paths (`/v1.0/myorg/groups/<ID>/…`), so anything else is refused here,
+/// where it enters, rather than sent: text such as `../../admin/groups` would otherwise call a
+/// different API than the one the check is about.
+pub fn workspace_id(input: &str) -> Result<String, FieldProblem> {
+    let w = clean(input);
+    if w.is_empty() {
+        return Err(problem(
+            "workspace",
+            "WORKSPACE_EMPTY",
+            "Enter the workspace ID: open the workspace in Power BI and copy the part of its \
+             address after /groups/.",
+        ));
+    }
+    if is_guid(&w) {
+        return Ok(w);
+    }
+    Err(problem(
+        "workspace",
+        "WORKSPACE_ID_SHAPE",
+        format!(
+            "A workspace ID has 32 letters and digits in groups of 8-4-4-4-12; this has {} \
+             characters. Open the workspace in Power BI and copy the part of its address after \
+             /groups/ (up to the next /).",
+            w.chars().count()
+        ),
+    ))
+}
+
 /// A user principal name such as `ada@contoso.com`.
 pub fn username(input: &str) -> Result<String, FieldProblem> {
     let u = clean(input);
@@ -352,6 +384,35 @@ mod tests {
                 "{input}"
             );
         }
+    }
+
+    #[test]
+    fn workspace_ids_must_be_guids() {
+        assert_eq!(
+            workspace_id(" {F0F0F0F0-1111-4111-8111-000000000001} ").as_deref(),
+            Ok("F0F0F0F0-1111-4111-8111-000000000001")
+        );
+        let bad = [
+            ("", "WORKSPACE_EMPTY"),
+            ("../../admin/groups?$top=1", "WORKSPACE_ID_SHAPE"),
+            (
+                "f0f0f0f0-1111-4111-8111-000000000001/../../admin",
+                "WORKSPACE_ID_SHAPE",
+            ),
+            (
+                "f0f0f0f0-1111-4111-8111-00000000000%31",
+                "WORKSPACE_ID_SHAPE",
+            ),
+            ("me", "WORKSPACE_ID_SHAPE"),
+        ];
+        for (input, code) in bad {
+            let e = workspace_id(input).unwrap_err();
+            assert_eq!((e.field, e.code), ("workspace", code), "{input}");
+        }
+        assert!(workspace_id("../../admin/groups?$top=1")
+            .unwrap_err()
+            .message
+            .contains("after /groups/"));
     }
 
     #[test]

@@ -242,3 +242,55 @@ async fn a_preset_is_imported_and_its_expiry_set_by_hand_or_from_graph() {
     let _ = std::fs::remove_dir_all(&config);
     cloud.stop();
 }
+
+/// A workspace ID goes into API paths (`/v1.0/myorg/groups/<ID>/users`): text that would climb
+/// out of that path is refused where it enters, from the command line or from a preset.
+#[test]
+fn a_workspace_that_is_not_a_guid_is_refused_from_the_cli_and_from_a_preset() {
+    let hostile = "../../admin/groups?$top=1";
+    let config = std::env::temp_dir().join(format!("keyway-cli-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&config).unwrap();
+    let env = [("KEYWAY_CONFIG_DIR", config.as_os_str())];
+
+    let (code, out, err) = common::keyway(
+        &[
+            "check",
+            "--goal",
+            "embed",
+            "--workspace",
+            hostile,
+            "--tenant",
+            "contoso.onmicrosoft.com",
+            "--client-id",
+            "11111111-1111-4111-8111-111111111111",
+            "--json",
+        ],
+        &env,
+        "",
+    );
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(out.contains("WORKSPACE_ID_SHAPE"), "{out}{err}");
+    assert!(out.contains("after /groups/"), "{out}{err}");
+
+    let preset = config.join("hostile.json");
+    std::fs::write(
+        &preset,
+        serde_json::json!({
+            "keywayPreset": 1, "name": "Embed", "tenant": "contoso.onmicrosoft.com",
+            "clientId": "11111111-1111-4111-8111-111111111111", "method": "client-secret",
+            "goal": "embed", "workspace": hostile
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let (code, out, err) =
+        common::keyway(&["profile", "import", preset.to_str().unwrap()], &env, "");
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        format!("{out}{err}").contains("A workspace ID has 32 letters and digits"),
+        "{out}{err}"
+    );
+    let (_, out, _) = common::keyway(&["status", "--json"], &env, "");
+    assert_eq!(out.trim(), "[]", "nothing was imported");
+    let _ = std::fs::remove_dir_all(&config);
+}

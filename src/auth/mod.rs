@@ -263,17 +263,13 @@ impl<'a> SignIn<'a> {
     /// configured host, for a custom cloud).
     pub fn may_open(&self, url: &str) -> bool {
         let (Ok(u), Ok(allowed)) = (
-            reqwest::Url::parse(url),
-            reqwest::Url::parse(&self.cloud.authority_host),
+            url::Url::parse(url),
+            url::Url::parse(&self.cloud.authority_host),
         ) else {
             return false;
         };
-        let same_origin = u.scheme() == allowed.scheme()
-            && u.host_str() == allowed.host_str()
-            && u.port() == allowed.port();
-        let secure =
-            u.scheme() == "https" || u.host_str().is_some_and(crate::cloud::is_loopback_host);
-        same_origin && secure
+        // Same origin as parsed (scheme, host, port), and private on the way there.
+        u.origin() == allowed.origin() && crate::cloud::secure_transport(&u)
     }
 }
 

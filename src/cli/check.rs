@@ -43,6 +43,13 @@ pub async fn run(args: CheckArgs) -> ExitCode {
 }
 
 async fn check(args: CheckArgs) -> Result<keyway::powerbi::ladder::Outcome, Failure> {
+    // A workspace typed here goes into API paths: only a GUID is accepted, before signing in.
+    let typed = args
+        .workspace
+        .as_deref()
+        .map(keyway::validate::workspace_id)
+        .transpose()
+        .map_err(Failure::usage)?;
     let prepared = args.sign_in.prepare().await?;
     let draft = &prepared.draft;
     let goal = args.goal.or(draft.goal).ok_or_else(|| {
@@ -54,7 +61,7 @@ async fn check(args: CheckArgs) -> Result<keyway::powerbi::ladder::Outcome, Fail
         ))
     })?;
     let mut plan = Plan::new(goal);
-    plan.workspace = args.workspace.or_else(|| draft.workspace.clone());
+    plan.workspace = typed.or_else(|| draft.workspace.clone());
     plan.allow_changes = args.allow_changes;
     plan.scopes = draft.scopes.clone();
     let session = &prepared.session;

@@ -1,6 +1,9 @@
 //! The Power BI REST API as Keyway uses it: a few calls, each answer kept whole as evidence.
 
 pub mod ladder;
+mod path;
+
+pub use path::ApiPath;
 
 use crate::auth::error::AuthError;
 use crate::cloud::Cloud;
@@ -126,9 +129,26 @@ impl Api {
     }
 
     /// A Power BI call: `path` starts with `/v1.0/myorg/`.
-    pub async fn powerbi(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Probe {
-        let url = format!("{}{path}", self.powerbi);
-        self.call(method, &url, path, body).await
+    /// Values in the path are each one encoded segment ([`ApiPath`]); a path with a value that
+    /// can't be one is not sent, and the probe says why.
+    pub async fn powerbi(
+        &self,
+        method: reqwest::Method,
+        path: impl Into<ApiPath>,
+        body: Option<Value>,
+    ) -> Probe {
+        let path = path.into();
+        match path.as_result() {
+            Ok(path) => {
+                let url = format!("{}{path}", self.powerbi);
+                self.call(method, &url, path, body).await
+            }
+            Err(problem) => Probe {
+                request: format!("{method} (not sent)"),
+                answer: None,
+                transport: Some(AuthError::Invalid(problem.clone())),
+            },
+        }
     }
 
     /// A Fabric call: `path` is under the Fabric API base, e.g. `/admin/tenantsettings`.

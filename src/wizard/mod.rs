@@ -107,6 +107,11 @@ impl Draft {
                 message: "Choose the certificate file (.pfx, or .pem with its private key).".into(),
             });
         }
+        if let Some(ws) = self.workspace.as_deref().filter(|w| !w.trim().is_empty()) {
+            if let Err(p) = validate::workspace_id(ws) {
+                out.push(p);
+            }
+        }
         out
     }
 

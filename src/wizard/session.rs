@@ -429,6 +429,11 @@ impl Session {
         if plan.scopes.is_empty() {
             plan.scopes = draft.scopes.clone();
         }
+        // Whatever shell or file it came from, a workspace goes into API paths only as a GUID.
+        plan.workspace = match plan.workspace.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(w) => Some(validate::workspace_id(w)?),
+        };
         let api = Api::new(&self.http, &cloud, token.access_token.clone());
         let ctx = Context::new(&cloud, &draft.tenant, &draft.client_id);
         let outcome = ladder::run(api, ctx, plan, token.claims.clone(), on).await;

@@ -7,7 +7,7 @@ use super::{items_for, rungs, Event, Item, Outcome, Plan, Status};
 use crate::auth::token::Claims;
 use crate::diagnose::{Context, Explanation, Page};
 use crate::goal::Goal;
-use crate::powerbi::{Api, Probe};
+use crate::powerbi::{Api, ApiPath, Probe};
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use reqwest::Method;
@@ -67,7 +67,7 @@ fn in_workspace_probe(
         let p = api
             .powerbi(
                 Method::GET,
-                &format!("/v1.0/myorg/groups/{}/{what}", ws.id),
+                ApiPath::new("/v1.0/myorg/groups").id(&ws.id).then(what),
                 None,
             )
             .await;
@@ -125,7 +125,7 @@ fn scan_probe(
             let p = Arc::new(
                 api.powerbi(
                     Method::GET,
-                    &format!("/v1.0/myorg/admin/workspaces/scanStatus/{id}"),
+                    ApiPath::new("/v1.0/myorg/admin/workspaces/scanStatus").id(&id),
                     None,
                 )
                 .await,
@@ -140,7 +140,7 @@ fn scan_probe(
                 let r = api
                     .powerbi(
                         Method::GET,
-                        &format!("/v1.0/myorg/admin/workspaces/scanResult/{id}"),
+                        ApiPath::new("/v1.0/myorg/admin/workspaces/scanResult").id(&id),
                         None,
                     )
                     .await;
@@ -153,9 +153,14 @@ fn scan_probe(
     .shared()
 }
 
-fn probe(api: &Api, method: Method, path: String, body: Option<Value>) -> Pending<Arc<Probe>> {
+fn probe(
+    api: &Api,
+    method: Method,
+    path: &'static str,
+    body: Option<Value>,
+) -> Pending<Arc<Probe>> {
     let api = api.clone();
-    async move { Arc::new(api.powerbi(method, &path, body).await) }
+    async move { Arc::new(api.powerbi(method, path, body).await) }
         .boxed()
         .shared()
 }
@@ -188,13 +193,8 @@ pub async fn run(
         .boxed()
         .shared()
     };
-    let groups = probe(&api, Method::GET, "/v1.0/myorg/groups".into(), None);
-    let admin_groups = probe(
-        &api,
-        Method::GET,
-        "/v1.0/myorg/admin/groups?$top=100".into(),
-        None,
-    );
+    let groups = probe(&api, Method::GET, "/v1.0/myorg/groups", None);
+    let admin_groups = probe(&api, Method::GET, "/v1.0/myorg/admin/groups?$top=100", None);
     let gate = if plan.goal == Goal::Admin {
         admin_groups.clone()
     } else {
@@ -239,9 +239,9 @@ pub async fn run(
         .boxed()
         .shared()
     };
-    let users = in_workspace_probe(&api, &workspace, "users");
-    let reports = in_workspace_probe(&api, &workspace, "reports");
-    let datasets = in_workspace_probe(&api, &workspace, "datasets");
+    let users = in_workspace_probe(&api, &workspace, "/users");
+    let reports = in_workspace_probe(&api, &workspace, "/reports");
+    let datasets = in_workspace_probe(&api, &workspace, "/datasets");
     let scan = scan_probe(&api, &admin_groups, &plan);
     let run = Arc::new(Run {
         api,

@@ -4,6 +4,7 @@
 use crate::diagnose::Page;
 use crate::powerbi::ladder::run::Run;
 use crate::powerbi::ladder::Item;
+use crate::powerbi::ApiPath;
 use reqwest::Method;
 use serde_json::json;
 
@@ -61,10 +62,11 @@ impl Run {
             .api
             .powerbi(
                 Method::POST,
-                &format!(
-                    "/v1.0/myorg/groups/{}/reports/{}/GenerateToken",
-                    ws.id, report.0
-                ),
+                ApiPath::new("/v1.0/myorg/groups")
+                    .id(&ws.id)
+                    .then("/reports")
+                    .id(&report.0)
+                    .then("/GenerateToken"),
                 Some(json!({ "accessLevel": "View" })),
             )
             .await;
@@ -143,7 +145,11 @@ impl Run {
             .api
             .powerbi(
                 Method::POST,
-                &format!("/v1.0/myorg/groups/{}/datasets/{id}/refreshes", ws.id),
+                ApiPath::new("/v1.0/myorg/groups")
+                    .id(&ws.id)
+                    .then("/datasets")
+                    .id(&id)
+                    .then("/refreshes"),
                 Some(json!({ "notifyOption": "NoNotification" })),
             )
             .await;
@@ -173,10 +179,9 @@ impl Run {
             .api
             .powerbi(
                 Method::POST,
-                &format!(
-                    "/v1.0/myorg/groups/{}/datasets?defaultRetentionPolicy=None",
-                    ws.id
-                ),
+                ApiPath::new("/v1.0/myorg/groups")
+                    .id(&ws.id)
+                    .then("/datasets?defaultRetentionPolicy=None"),
                 Some(json!({
                     "name": name, "defaultMode": "Push",
                     "tables": [{
@@ -201,7 +206,10 @@ impl Run {
             .api
             .powerbi(
                 Method::DELETE,
-                &format!("/v1.0/myorg/groups/{}/datasets/{id}", ws.id),
+                ApiPath::new("/v1.0/myorg/groups")
+                    .id(&ws.id)
+                    .then("/datasets")
+                    .id(&id),
                 None,
             )
             .await;
