@@ -27,7 +27,7 @@ export function render(ctx) {
   const form = h('form', { novalidate: true, 'aria-labelledby': 'step-title' },
     h('h2', {}, 'Custom cloud'),
     h('p', { class: 'hint', id: 'custom-hint' },
-      'Only for private clouds or when your IT team gives you these addresses. Each must start with https:// (http:// only on this computer).'),
+      'Only for private clouds or when your IT team gives you these addresses. Each must start with https:// (http:// only for 127.0.0.1, this computer).'),
     inputs.map(([key, label, input]) => h('div', { class: 'field wide' }, h('label', { for: input.id }, label), input)),
     error,
     actions(backButton(back),
