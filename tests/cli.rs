@@ -294,3 +294,132 @@ fn a_workspace_that_is_not_a_guid_is_refused_from_the_cli_and_from_a_preset() {
     assert_eq!(out.trim(), "[]", "nothing was imported");
     let _ = std::fs::remove_dir_all(&config);
 }
+
+/// A fresh configuration folder (not created: Keyway makes it) and the environment that points
+/// the `keyway` binary at it, with no keyring reachable.
+fn config_env() -> std::path::PathBuf {
+    std::env::temp_dir()
+        .join(format!("keyway-store-{}", uuid::Uuid::new_v4()))
+        .join("keyway")
+}
+
+fn run_in(config: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let no_bus = std::ffi::OsStr::new("unix:path=/nonexistent/keyway-test-bus");
+    common::keyway(
+        args,
+        &[
+            ("KEYWAY_CONFIG_DIR", config.as_os_str()),
+            ("DBUS_SESSION_BUS_ADDRESS", no_bus),
+        ],
+        "",
+    )
+}
+
+fn preset(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let file = dir.join(format!("{name}.json"));
+    let text = serde_json::json!({
+        "keywayPreset": 1, "name": name, "tenant": "contoso.onmicrosoft.com",
+        "clientId": "11111111-1111-4111-8111-111111111111", "method": "client-secret",
+    });
+    std::fs::write(&file, text.to_string()).unwrap();
+    file
+}
+
+fn saved_names(config: &std::path::Path) -> Vec<String> {
+    let (code, out, err) = run_in(config, &["profile", "list", "--json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let all: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut names: Vec<String> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn twelve_imports_at_once_all_survive() {
+    const N: usize = 12;
+    let config = config_env();
+    let presets = config.parent().unwrap().join("presets");
+    std::fs::create_dir_all(&presets).unwrap();
+    let files: Vec<_> = (0..N)
+        .map(|i| preset(&presets, &format!("Import {i:02}")))
+        .collect();
+    // Every process starts together, so their read-modify-writes overlap.
+    let start = std::sync::Arc::new(std::sync::Barrier::new(N));
+    let runs: Vec<_> = files
+        .into_iter()
+        .map(|file| {
+            let (config, start) = (config.clone(), start.clone());
+            std::thread::spawn(move || {
+                start.wait();
+                run_in(&config, &["profile", "import", file.to_str().unwrap()])
+            })
+        })
+        .collect();
+    for run in runs {
+        let (code, out, err) = run.join().unwrap();
+        assert_eq!(code, 0, "{out}{err}");
+    }
+    let names = saved_names(&config);
+    let want: Vec<String> = (0..N).map(|i| format!("Import {i:02}")).collect();
+    assert_eq!(names, want, "{} of {N} imports survived", names.len());
+    let _ = std::fs::remove_dir_all(config.parent().unwrap());
+}
+
+#[cfg(unix)]
+#[test]
+fn the_profiles_file_is_private_to_its_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let config = config_env();
+    let presets = config.parent().unwrap().join("presets");
+    std::fs::create_dir_all(&presets).unwrap();
+    let file = preset(&presets, "Private");
+    let (code, out, err) = run_in(&config, &["profile", "import", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    let mode = |p: &std::path::Path| {
+        format!(
+            "{:o}",
+            std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+        )
+    };
+    assert_eq!(mode(&config.join("profiles.json")), "600", "the file");
+    assert_eq!(mode(&config), "700", "the folder Keyway made");
+    let _ = std::fs::remove_dir_all(config.parent().unwrap());
+}
+
+#[test]
+fn a_profiles_file_that_is_not_utf8_is_moved_aside_and_the_next_command_works() {
+    let config = config_env();
+    std::fs::create_dir_all(&config).unwrap();
+    // A file saved as UTF-16 ("Unicode" in Windows Notepad): a byte-order mark, then every
+    // character followed by a zero byte. Not UTF-8, so today every command fails on it.
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain("{\"schema\": 1}".bytes().flat_map(|b| [b, 0]))
+        .collect();
+    std::fs::write(config.join("profiles.json"), &utf16).unwrap();
+
+    let (code, out, err) = run_in(&config, &["status"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("PROFILES_UNREADABLE"), "{err}");
+    assert!(err.contains("nothing was deleted"), "{err}");
+    let kept: Vec<_> = std::fs::read_dir(&config)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("unreadable"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(std::fs::read(&kept[0]).unwrap(), utf16, "kept as it was");
+
+    let presets = config.parent().unwrap().join("presets");
+    std::fs::create_dir_all(&presets).unwrap();
+    let file = preset(&presets, "After");
+    let (code, out, err) = run_in(&config, &["profile", "import", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(saved_names(&config), ["After"]);
+    let _ = std::fs::remove_dir_all(config.parent().unwrap());
+}

@@ -44,15 +44,26 @@ pub fn app_info() -> keyway::AppInfo {
     keyway::app_info()
 }
 
+/// The saved connections, and the notice to show above them once.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileList {
+    /// Most urgent first.
+    cards: Vec<ProfileCard>,
+    /// The file could not be read and was moved aside (where it is kept): the person must
+    /// hear it, or their connections just vanish.
+    notice: Option<Explanation>,
+}
+
 /// The saved connections, most urgent first.
 #[tauri::command]
-pub fn list_profiles(state: State<'_, AppState>) -> Answer<Vec<ProfileCard>> {
-    // A damaged file was moved aside; start with none rather than refuse.
-    let (profiles, _notice) = keyway::wizard::saved_profiles(&state.store)?;
-    Ok(keyway::wizard::profile_cards(
-        &profiles,
-        keyway::clock::now(),
-    ))
+pub fn list_profiles(state: State<'_, AppState>) -> Answer<ProfileList> {
+    // A damaged file was moved aside; start with none rather than refuse, and say so.
+    let (profiles, notice) = keyway::wizard::saved_profiles(&state.store)?;
+    Ok(ProfileList {
+        cards: keyway::wizard::profile_cards(&profiles, keyway::clock::now()),
+        notice,
+    })
 }
 
 /// A saved connection's answers, to check again or edit.

@@ -185,9 +185,15 @@ pub fn set_secret_expiry(
     if let Some(d) = date {
         check_date(d)?;
     }
-    let mut p = store.get(name)?;
-    p.secret_expires = date.map(str::to_string);
-    Ok(store.put(p, true)?)
+    // Under the store's lock, so a check recorded meanwhile is not undone.
+    Ok(store.update(|all| {
+        let p = all
+            .iter_mut()
+            .find(|p| p.name == name)
+            .ok_or_else(|| ProfileError::NotFound(name.into()))?;
+        p.secret_expires = date.map(str::to_string);
+        Ok(())
+    })?)
 }
 
 #[cfg(test)]

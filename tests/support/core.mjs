@@ -2,8 +2,8 @@
 // `keyway` CLI, which runs the same code the app's commands call. UI tests take their fixtures
 // from here instead of writing the engine's answers by hand.
 
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -69,4 +69,24 @@ export function coreTokenSummary(fc, { tenant, client, secret }) {
     appId: c.appId, audience: c.audience, permissions: c.appOnly ? c.roles : c.scopes,
     appOnly: c.appOnly, expiresOn: t.expiresOn, secretHint: `…${secret.slice(-4)}`,
   };
+}
+
+/**
+ * The notice the core gives when the saved profiles can't be read (here: a file saved as
+ * UTF-16, not UTF-8), as an explanation { code, title, cause, fix }. The CLI prints it on
+ * standard error as text (`keyway: TITLE [CODE]`, `Why: …`, `What to do:`, numbered steps).
+ */
+export async function coreProfilesNotice() {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'keyway-notice-'));
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"schema": 1}', 'utf16le')]);
+  await writeFile(path.join(dir, 'profiles.json'), utf16);
+  const out = spawnSync(KEYWAY, ['status'], { encoding: 'utf8',
+    env: { ...process.env, KEYWAY_CONFIG_DIR: dir } });
+  await rm(dir, { recursive: true, force: true });
+  const lines = out.stderr.split('\n');
+  const head = /^keyway: (.*) \[([A-Z_]+)\]$/.exec(lines[0]);
+  if (!head) throw new Error(`no notice from the core: ${out.stderr}`);
+  const cause = lines.find((l) => l.startsWith('Why: ')).slice('Why: '.length);
+  const fix = lines.filter((l) => /^ {2}\d+\. /.test(l)).map((l) => l.replace(/^ {2}\d+\. /, ''));
+  return { code: head[2], title: head[1], cause, fix };
 }

@@ -22,7 +22,8 @@ const ready = async (page) => {
   await page.click('#new-connection');
   await page.waitForSelector('main[data-step="start"]');
 };
-const base = (extra = {}) => ({ app_info: info, list_profiles: [], ...extra });
+const base = (extra = {}) => ({ app_info: info, list_profiles: { cards: [], notice: null },
+  ...extra });
 
 test('the first step shows every goal and cloud the core offers', async () => {
   const { page, context, problems, requests } = await openUi(browser,

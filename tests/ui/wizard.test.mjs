@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { launch, openUi, axe, coreAppInfo, ARTIFACTS } from '../support/ui-harness.mjs';
 import {
-  startFakecloud, coreCheck, coreExplain, coreTokenSummary, CONTOSO, FABRIKAM, EMBED, FABRIKAM_APP,
+  startFakecloud, coreCheck, coreExplain, coreTokenSummary, coreProfilesNotice, CONTOSO, FABRIKAM,
+  EMBED, FABRIKAM_APP,
 } from '../support/core.mjs';
 import { execFileSync } from 'node:child_process';
 import { KEYWAY } from '../support/core.mjs';
@@ -67,7 +68,8 @@ const snippets = [
 
 function responses(extra = {}) {
   return {
-    app_info: info, list_profiles: [], validate_draft: [], remember_secret: '…cdef',
+    app_info: info, list_profiles: { cards: [], notice: null }, validate_draft: [],
+    remember_secret: '…cdef',
     sign_in: real.token, run_checks: { __events: streamOf(real.pass), __result: real.pass },
     save_connection: saved, snippets, copy_access_token: 'eyJ0eXAi.fake.token',
     support_report: '/home/someone/Downloads/keyway-report-Sales-embed.html',
@@ -114,7 +116,8 @@ test('home lists connections with their state, most urgent first, or says there 
     { name: 'My reports', goal: 'Call the API as myself', method: 'Sign in with my browser', cloud: 'Public (worldwide)', tenant: CONTOSO, clientId: EMBED.client, badge: 'working', badgeText: 'Working', lastSummary: 'Every check passed.', daysLeft: null },
   ];
   for (const colorScheme of ['light', 'dark']) {
-    const { page, context, problems } = await openUi(browser, { responses: responses({ list_profiles: cards }), colorScheme });
+    const { page, context, problems } = await openUi(browser,
+      { responses: responses({ list_profiles: { cards, notice: null } }), colorScheme });
     await at(page, 'home');
     await page.waitForSelector('.card');
     assert.deepEqual(await page.locator('.card-title').allTextContents(), cards.map((c) => c.name));
@@ -129,6 +132,30 @@ test('home lists connections with their state, most urgent first, or says there 
   await page.getByText('No connections yet').waitFor();
   await noViolations(page, 'empty home');
   await context.close();
+});
+
+test('home says, calmly and once, that an unreadable file was moved aside', async () => {
+  const notice = await coreProfilesNotice();
+  assert.equal(notice.code, 'PROFILES_UNREADABLE');
+  for (const colorScheme of ['light', 'dark']) {
+    const { page, context, problems } = await openUi(browser, { colorScheme,
+      responses: responses({ list_profiles: { cards: [], notice } }) });
+    await at(page, 'home');
+    const box = page.locator('#profiles-notice');
+    await box.waitFor();
+    assert.equal(await box.getAttribute('role'), 'status', 'read out, without interrupting');
+    assert.equal(await box.locator('h2').textContent(), notice.title);
+    assert.match(await box.textContent(), /nothing was deleted/);
+    assert.match(await box.textContent(), /profiles\.json\.unreadable-/, 'where the old file is');
+    await page.getByText('No connections yet').waitFor();
+    await noViolations(page, `home with the notice (${colorScheme})`);
+    await shot(page, `ui-home-notice-${colorScheme}.png`);
+    await page.click('#profiles-notice-dismiss');
+    assert.equal(await box.count(), 0, 'dismissed');
+    assert.equal(await focused(page), 'new-connection', 'focus stays on the page');
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
 });
 
 test('the service-principal flow from empty to saved, with the keyboard alone', async () => {
@@ -450,8 +477,9 @@ test('a preset with its own cloud shows every address before anything is typed',
 
 test('settings: secret expiry dates, and a custom cloud checked before it is used', async () => {
   const cards = [{ name: 'Sales embed', goal: 'Embed reports for customers', method: 'App with a client secret', cloud: 'Public (worldwide)', tenant: CONTOSO, clientId: EMBED.client, badge: 'working', badgeText: 'Working', lastSummary: null, secretExpires: '2027-01-31', daysLeft: 69 }];
-  const { page, context } = await openUi(browser, { responses: responses({ list_profiles: cards,
-    set_secret_expiry: null, set_custom_cloud: { __sequence: [{ __error: real.badCloud }, null] } }) });
+  const { page, context } = await openUi(browser, { responses: responses({
+    list_profiles: { cards, notice: null }, set_secret_expiry: null,
+    set_custom_cloud: { __sequence: [{ __error: real.badCloud }, null] } }) });
   await at(page, 'home');
   await page.click('#open-settings');
   await at(page, 'settings');
@@ -511,7 +539,7 @@ test('the remaining error states: a bad preset, an unreadable list, and the brow
     cause: 'The file was written by a newer Keyway.', fix: ['Update Keyway.'] };
   const { page, context } = await openUi(browser, { responses: responses({
     read_preset: { __error: badPreset },
-    list_profiles: { __sequence: [{ __error: unreadable }, []] },
+    list_profiles: { __sequence: [{ __error: unreadable }, { cards: [], notice: null }] },
     sign_in: { __hold: true, __events: [{ event: 'browser-opened' }] },
   }) });
   await at(page, 'home');

@@ -56,6 +56,8 @@ export function clean(draft) {
 }
 
 export const appInfo = () => call('app_info');
+// { cards, notice }: `notice` is an explanation when the saved file could not be read and was
+// moved aside (the list is then empty), else null.
 export const listProfiles = () => call('list_profiles');
 export const openProfile = (name) => call('open_profile', { name });
 export const deleteProfile = (name) => call('delete_profile', { name });

@@ -61,13 +61,31 @@ function slug(s) {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-');
 }
 
-async function cards(ctx, list) {
-  const profiles = await listProfiles();
+async function cards(ctx, list, notice = null) {
+  const { cards: profiles, notice: said } = await listProfiles();
+  if (said && notice) notice.replaceChildren(noticeBox(said));
   if (!profiles.length) {
     return [h('li', { class: 'empty' },
       h('p', {}, 'No connections yet. Set one up in a few steps: Keyway explains each one.'))];
   }
   return profiles.map((p) => card(p, ctx, list));
+}
+
+// The saved file could not be read and was moved aside: said calmly, once, with where the old
+// file is kept, until the person dismisses it. A status (not an alert): nothing is broken now.
+function noticeBox(e) {
+  const dismiss = () => {
+    box.remove();
+    document.getElementById('new-connection')?.focus();
+  };
+  const box = h('section', { class: 'notice', id: 'profiles-notice', role: 'status',
+    'aria-labelledby': 'profiles-notice-title' },
+    h('h2', { class: 'notice-title', id: 'profiles-notice-title' }, e.title),
+    e.cause ? h('p', {}, e.cause) : null,
+    (e.fix || []).map((step) => h('p', {}, step)),
+    h('button', { type: 'button', class: 'secondary small', id: 'profiles-notice-dismiss',
+      onclick: dismiss }, 'Dismiss'));
+  return box;
 }
 
 export function render(ctx) {
@@ -78,7 +96,8 @@ export function render(ctx) {
     ctx.go('start');
   };
   const problem = h('div');
-  cards(ctx, list)
+  const notice = h('div');
+  cards(ctx, list, notice)
     .then((items) => list.replaceChildren(...items))
     .catch((e) => {
       list.replaceChildren();
@@ -93,6 +112,7 @@ export function render(ctx) {
       h('button', { type: 'button', class: 'primary', id: 'new-connection', onclick: start },
         'Set up a new connection')),
     problem,
+    notice,
     list,
   ];
 }

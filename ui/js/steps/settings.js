@@ -80,7 +80,7 @@ function expiries() {
     h('h2', { id: 'expiry-title' }, 'When secrets expire'),
     h('p', { class: 'hint' }, 'The date under “Expires” on the app’s Certificates & secrets page. Keyway warns you 30 days before.'),
     list);
-  listProfiles().then((cards) => {
+  listProfiles().then(({ cards }) => {
     const withSecret = cards.filter((c) => /secret|certificate/i.test(c.method));
     section.hidden = withSecret.length === 0;
     list.replaceChildren(...withSecret.map((c, i) => {

@@ -1,16 +1,17 @@
 //! Profiles: everything about a connection except its secrets, in one file in the platform's
 //! configuration folder; and presets, the same without any secret, for a help desk to send.
 //!
-//! The file is versioned and written atomically (a temporary file, then a rename), so a crash
-//! never leaves half a file. A file Keyway can't read (damaged, or written by a newer Keyway)
-//! is moved aside with a note of where, never overwritten: nothing is lost.
+//! The file itself, its lock and its permissions are in [`store`].
 
 use crate::cloud::{CloudId, CustomEndpoints};
 use crate::goal::{Goal, Method};
 use crate::validate::{self, FieldProblem, TenantUse};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+mod store;
+pub use store::{config_dir, ProfileStore};
 
 /// The version of the profiles file this Keyway writes.
 pub const SCHEMA: u32 = 1;
@@ -173,144 +174,6 @@ impl ProfileError {
             ProfileError::NotFound(_) => "PROFILE_NOT_FOUND",
             ProfileError::Exists(_) => "PROFILE_EXISTS",
         }
-    }
-}
-
-/// The profiles file.
-#[derive(Debug, Clone)]
-pub struct ProfileStore {
-    path: PathBuf,
-}
-
-/// Keyway's configuration folder: `KEYWAY_CONFIG_DIR` when set, else the platform's.
-pub fn config_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("KEYWAY_CONFIG_DIR") {
-        return PathBuf::from(dir);
-    }
-    directories::ProjectDirs::from("app", "keyway", "Keyway")
-        .map(|d| d.config_dir().to_path_buf())
-        .unwrap_or_else(|| PathBuf::from(".keyway"))
-}
-
-impl ProfileStore {
-    /// The store in Keyway's configuration folder.
-    pub fn default_location() -> ProfileStore {
-        ProfileStore {
-            path: config_dir().join("profiles.json"),
-        }
-    }
-
-    /// A store at a given file.
-    pub fn at(path: impl Into<PathBuf>) -> ProfileStore {
-        ProfileStore { path: path.into() }
-    }
-
-    /// The file.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Reads every profile. A file that can't be read is moved aside and reported; the
-    /// caller gets that as an error once, and an empty list from then on.
-    pub fn load(&self) -> Result<Vec<Profile>, ProfileError> {
-        let text = match std::fs::read_to_string(&self.path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
-            Err(e) => {
-                return Err(ProfileError::Io {
-                    path: self.path.clone(),
-                    action: "read",
-                    reason: e.to_string(),
-                })
-            }
-        };
-        let reason = match serde_json::from_str::<Value>(&text) {
-            Err(e) => format!("it is damaged: {e}"),
-            Ok(v) => match v.get("schema").and_then(Value::as_u64) {
-                Some(n) if n > u64::from(SCHEMA) => {
-                    format!("it was written by a newer Keyway (format {n})")
-                }
-                _ => match serde_json::from_value::<ProfilesFile>(v) {
-                    Ok(file) => return Ok(file.profiles),
-                    Err(e) => format!("it is damaged: {e}"),
-                },
-            },
-        };
-        let kept = self
-            .path
-            .with_extension(format!("json.unreadable-{}", crate::clock::now()));
-        std::fs::rename(&self.path, &kept).map_err(|e| ProfileError::Io {
-            path: self.path.clone(),
-            action: "moved aside",
-            reason: e.to_string(),
-        })?;
-        Err(ProfileError::Unreadable { reason, kept })
-    }
-
-    /// Writes every profile, atomically.
-    pub fn save_all(&self, profiles: &[Profile]) -> Result<(), ProfileError> {
-        let io = |action: &'static str, e: std::io::Error| ProfileError::Io {
-            path: self.path.clone(),
-            action,
-            reason: e.to_string(),
-        };
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| io("written", e))?;
-        }
-        let text = serde_json::to_string_pretty(&ProfilesFile {
-            schema: SCHEMA,
-            profiles: profiles.to_vec(),
-        })
-        .map_err(|e| io("written", std::io::Error::other(e)))?;
-        let tmp = self
-            .path
-            .with_extension(format!("json.tmp-{}", std::process::id()));
-        std::fs::write(&tmp, text).map_err(|e| io("written", e))?;
-        std::fs::rename(&tmp, &self.path).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            io("written", e)
-        })
-    }
-
-    /// One profile.
-    pub fn get(&self, name: &str) -> Result<Profile, ProfileError> {
-        self.load()?
-            .into_iter()
-            .find(|p| p.name == name)
-            .ok_or_else(|| ProfileError::NotFound(name.into()))
-    }
-
-    /// Adds or replaces a profile. `replace`: whether an existing one of that name may go.
-    pub fn put(&self, profile: Profile, replace: bool) -> Result<(), ProfileError> {
-        let mut all = self.load()?;
-        match all.iter().position(|p| p.name == profile.name) {
-            Some(_) if !replace => return Err(ProfileError::Exists(profile.name)),
-            Some(i) => all[i] = profile,
-            None => all.push(profile),
-        }
-        self.save_all(&all)
-    }
-
-    /// Removes a profile.
-    pub fn remove(&self, name: &str) -> Result<(), ProfileError> {
-        let mut all = self.load()?;
-        let before = all.len();
-        all.retain(|p| p.name != name);
-        if all.len() == before {
-            return Err(ProfileError::NotFound(name.into()));
-        }
-        self.save_all(&all)
-    }
-
-    /// Records the latest check of a profile.
-    pub fn record_check(&self, name: &str, check: LastCheck) -> Result<(), ProfileError> {
-        let mut all = self.load()?;
-        let p = all
-            .iter_mut()
-            .find(|p| p.name == name)
-            .ok_or_else(|| ProfileError::NotFound(name.into()))?;
-        p.last_check = Some(check);
-        self.save_all(&all)
     }
 }
 
@@ -712,9 +575,15 @@ mod tests {
             "PROFILE_NOT_FOUND"
         );
         let dir = store.path().parent().unwrap();
+        let mut left: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        left.sort();
+        // The lock file stays: deleting it would let two Keyways lock different files.
         assert_eq!(
-            std::fs::read_dir(dir).unwrap().count(),
-            1,
+            left,
+            ["profiles.json", "profiles.json.lock"],
             "no temporary file left behind"
         );
     }
