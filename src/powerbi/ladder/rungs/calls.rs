@@ -57,9 +57,10 @@ impl Run {
             );
             return self.fail("embed-token", p, &[&reports]);
         };
+        // GenerateToken only issues a token, so a throttled one may be sent again.
         let p = self
             .api
-            .powerbi(
+            .powerbi_repeatable(
                 Method::POST,
                 &format!(
                     "/v1.0/myorg/groups/{}/reports/{}/GenerateToken",
