@@ -266,16 +266,24 @@ async fn browser_sign_in_without_a_browser_shows_the_address_and_waits() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
+    // Read stderr to its end (a closed pipe would fail Keyway's next line), handing on the
+    // address as soon as it is there.
     let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
-    let url = tokio::task::spawn_blocking(move || {
-        stderr
-            .lines()
-            .map_while(Result::ok)
-            .find(|l| l.starts_with("https://"))
-    })
-    .await
-    .unwrap();
-    let Some(url) = url else {
+    let (found, address) = tokio::sync::oneshot::channel();
+    let said = std::thread::spawn(move || {
+        let mut found = Some(found);
+        let mut all = vec![];
+        for line in stderr.lines().map_while(Result::ok) {
+            if line.starts_with("https://") {
+                if let Some(tx) = found.take() {
+                    let _ = tx.send(line.clone());
+                }
+            }
+            all.push(line);
+        }
+        all.join("\n")
+    });
+    let Ok(url) = address.await else {
         let _ = child.kill();
         panic!("no address on stderr");
     };
@@ -308,8 +316,12 @@ async fn browser_sign_in_without_a_browser_shows_the_address_and_waits() {
         .await
         .unwrap()
         .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let said = said.join().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("stdout: {:?}; stderr: {said}", out.stdout));
     assert_eq!(json["ok"], true, "{json}");
+    // The address came first, then that no browser opened and Keyway waits.
+    assert!(said.contains("could not be opened"), "{said}");
     assert_eq!(json["claims"]["who"], "ada@contoso.com");
     let _ = std::fs::remove_dir_all(&no_openers);
 }
