@@ -295,7 +295,33 @@ impl Cloud {
                         | "myaccount.microsoft.com"
                 ))
             );
-        (own && secure_transport(&u)) || microsoft
+        (own && secure_transport(&u)) || microsoft || self.is_device_login_page(&u)
+    }
+
+    /// Whether a URL is exactly this cloud's device-code page, the `verification_uri` Entra
+    /// returns (`https://microsoft.com/devicelogin` worldwide, per Microsoft's device-code
+    /// documentation; `…/deviceloginus` and `…/deviceloginchina` in the national clouds). A
+    /// custom cloud's own page is on its sign-in host, which [`Cloud::may_open`] already allows.
+    fn is_device_login_page(&self, u: &reqwest::Url) -> bool {
+        let pages: &[&str] = match self.id {
+            CloudId::Public | CloudId::Gcc => &["https://microsoft.com/devicelogin"],
+            CloudId::GccHigh | CloudId::Dod => &["https://microsoft.com/deviceloginus"],
+            CloudId::China => &["https://microsoft.com/deviceloginchina"],
+            CloudId::Custom => &[],
+        };
+        // Compared as parsed URLs, so only the exact page matches: no other path, port, user
+        // or query rides along.
+        pages
+            .iter()
+            .filter_map(|p| reqwest::Url::parse(p).ok())
+            .any(|p| {
+                (u.scheme(), u.host_str(), u.port(), u.path())
+                    == (p.scheme(), p.host_str(), p.port(), p.path())
+                    && u.username().is_empty()
+                    && u.password().is_none()
+                    && u.query().is_none()
+                    && u.fragment().is_none()
+            })
     }
 
     /// The v2 scope that asks for every Power BI permission the app was granted.
@@ -476,5 +502,42 @@ mod open_tests {
         assert!(local.may_open("http://127.0.0.1:8443/t/oauth2/v2.0/authorize?x=1"));
         assert!(!local.may_open("http://127.0.0.1:9999/"));
         assert!(!local.may_open("http://127.0.0.1:8443@example.invalid/"));
+    }
+
+    #[test]
+    fn each_clouds_device_code_page_may_be_opened() {
+        // The verification_uri Entra returns: "https://microsoft.com/devicelogin" (Microsoft's
+        // device-code flow documentation; shared/reference/entra-powerbi-facts.json).
+        let cloud = |id| Cloud::builtin(id).unwrap();
+        assert!(cloud(CloudId::Public).may_open("https://microsoft.com/devicelogin"));
+        assert!(cloud(CloudId::Gcc).may_open("https://microsoft.com/devicelogin"));
+        assert!(cloud(CloudId::GccHigh).may_open("https://microsoft.com/deviceloginus"));
+        assert!(cloud(CloudId::Dod).may_open("https://microsoft.com/deviceloginus"));
+        assert!(cloud(CloudId::China).may_open("https://microsoft.com/deviceloginchina"));
+        // Another cloud's page, or anything more than the exact page, is not opened.
+        let public = cloud(CloudId::Public);
+        for url in [
+            "https://microsoft.com/deviceloginus",
+            "http://microsoft.com/devicelogin",
+            "https://microsoft.com/devicelogin/../evil",
+            "https://microsoft.com/other",
+            "https://microsoft.com:8443/devicelogin",
+            "https://user@microsoft.com/devicelogin",
+            "https://microsoft.com/devicelogin?next=https://evil.example",
+            "https://microsoft.com.evil.example/devicelogin",
+        ] {
+            assert!(!public.may_open(url), "{url}");
+        }
+        assert!(!cloud(CloudId::China).may_open("https://microsoft.com/devicelogin"));
+        // A custom cloud: the page its own sign-in host returned, and no Microsoft one.
+        let custom = Cloud::custom(CustomEndpoints {
+            authority_host: "https://127.0.0.1:8443".into(),
+            powerbi_api: "https://127.0.0.1:8443".into(),
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(custom.may_open("https://127.0.0.1:8443/devicelogin"));
+        assert!(!custom.may_open("https://microsoft.com/devicelogin"));
+        assert!(!custom.may_open("https://127.0.0.1:9443/devicelogin"));
     }
 }

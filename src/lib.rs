@@ -13,6 +13,7 @@ pub mod http;
 pub mod powerbi;
 pub mod profile;
 pub mod report;
+pub mod retry;
 pub mod secret;
 pub mod snippets;
 pub mod validate;

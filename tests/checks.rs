@@ -338,8 +338,11 @@ async fn workspace_membership_and_role() {
 async fn reports_throttled_and_a_workspace_without_reports() {
     let w = world().await;
     let path = format!("/v1.0/myorg/groups/{SALES}/reports");
-    w.fault(json!({ "path": path, "method": "GET", "kind": "429", "retry_after": 7, "times": 1 }))
-        .await;
+    // Longer than Keyway waits for one call (30 s): reported at once, with the wait asked.
+    w.fault(
+        json!({ "path": path, "method": "GET", "kind": "429", "retry_after": 120, "times": 1 }),
+    )
+    .await;
     let o = w.check_app(CONTOSO, EMBED, plan(Goal::Embed)).await;
     // Power BI's own code is kept; the explanation comes from the status.
     let p = item(&o, "list-reports").problem.clone().unwrap();
@@ -348,7 +351,7 @@ async fn reports_throttled_and_a_workspace_without_reports() {
         ("TooManyRequests", Some(429))
     );
     assert_eq!(p.title, "Too many requests: wait, then try again");
-    assert_eq!(p.retry_after, Some(7));
+    assert_eq!(p.retry_after, Some(120));
     assert_eq!(status(&o, "embed-token"), Status::Skipped);
 
     w.edit(CONTOSO, |t| t.workspaces[0].reports.clear());
@@ -540,8 +543,11 @@ async fn each_remaining_call_red_when_the_service_fails_it() {
     let mut p = plan(Goal::Data);
     p.allow_changes = true;
     let path = format!("/v1.0/myorg/groups/{SALES}/datasets");
-    w.fault(json!({ "path": path, "method": "GET", "kind": "503", "times": 1 }))
-        .await;
+    // Asking for a longer wait than Keyway gives one call, so it is reported, not waited out.
+    w.fault(
+        json!({ "path": path, "method": "GET", "kind": "503", "retry_after": 120, "times": 1 }),
+    )
+    .await;
     let o = w.check_app(CONTOSO, EMBED, p.clone()).await;
     assert_eq!(status(&o, "list-datasets"), Status::Fail);
     assert_eq!(status(&o, "refresh"), Status::Skipped);

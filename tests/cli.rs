@@ -423,3 +423,101 @@ fn a_profiles_file_that_is_not_utf8_is_moved_aside_and_the_next_command_works() 
     assert_eq!(saved_names(&config), ["After"]);
     let _ = std::fs::remove_dir_all(config.parent().unwrap());
 }
+
+/// Without a browser (no opener on PATH), `keyway token --browser` shows the address first and
+/// keeps waiting, so the person can open it elsewhere and the sign-in still completes.
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_sign_in_without_a_browser_shows_the_address_and_waits() {
+    use std::io::BufRead;
+    let cloud = fakecloud::start(
+        fakecloud::Scenario::contoso(),
+        fakecloud::Options::default(),
+    )
+    .await
+    .unwrap();
+    let no_openers = std::env::temp_dir().join(format!("keyway-no-openers-{}", std::process::id()));
+    std::fs::create_dir_all(&no_openers).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_keyway"))
+        .args([
+            "token",
+            "--cloud",
+            "custom",
+            "--authority-host",
+            &cloud.https_url,
+            "--powerbi-api",
+            &cloud.https_url,
+            "--ca-cert",
+            cloud.ca_path.to_str().unwrap(),
+            "--tenant",
+            "contoso.onmicrosoft.com",
+            "--client-id",
+            "33333333-3333-4333-8333-333333333333",
+            "--browser",
+            "--json",
+        ])
+        .env("PATH", &no_openers)
+        .env_remove("BROWSER")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read stderr to its end (a closed pipe would fail Keyway's next line), handing on the
+    // address as soon as it is there.
+    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let (found, address) = tokio::sync::oneshot::channel();
+    let said = std::thread::spawn(move || {
+        let mut found = Some(found);
+        let mut all = vec![];
+        for line in stderr.lines().map_while(Result::ok) {
+            if line.starts_with("https://") {
+                if let Some(tx) = found.take() {
+                    let _ = tx.send(line.clone());
+                }
+            }
+            all.push(line);
+        }
+        all.join("\n")
+    });
+    let Ok(url) = address.await else {
+        let _ = child.kill();
+        panic!("no address on stderr");
+    };
+    // The person opens it in a browser elsewhere and signs in.
+    let http = reqwest::Client::builder()
+        .tls_certs_only([reqwest::Certificate::from_pem(cloud.ca_pem.as_bytes()).unwrap()])
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = http.get(&url).send().await.unwrap().text().await.unwrap();
+    let request = page
+        .split("name=\"request\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_string();
+    let res = http
+        .post(format!("{}/_signin/login", cloud.https_url))
+        .form(&[
+            ("request", request.as_str()),
+            ("login", "ada@contoso.com"),
+            ("passwd", "Correct-Horse-42"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let home = res.headers()["location"].to_str().unwrap().to_string();
+    let _ = reqwest::Client::new().get(home).send().await;
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    let said = said.join().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("stdout: {:?}; stderr: {said}", out.stdout));
+    assert_eq!(json["ok"], true, "{json}");
+    // The address came first, then that no browser opened and Keyway waits.
+    assert!(said.contains("could not be opened"), "{said}");
+    assert_eq!(json["claims"]["who"], "ada@contoso.com");
+    let _ = std::fs::remove_dir_all(&no_openers);
+}

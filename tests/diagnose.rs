@@ -503,6 +503,16 @@ fn engine_errors() -> Vec<AuthError> {
             "The secure connection to login.microsoftonline.com was not trusted.",
         ),
         t(
+            TransportKind::TlsName,
+            "The certificate login.microsoftonline.com presented is for another name, so the \
+             secure connection was refused.",
+        ),
+        t(
+            TransportKind::TlsUnknownIssuer,
+            "The certificate login.microsoftonline.com presented was issued by an authority \
+             this computer does not trust.",
+        ),
+        t(
             TransportKind::Other,
             "The request failed: connection reset.",
         ),

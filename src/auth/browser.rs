@@ -8,6 +8,7 @@ use super::error::{AuthError, EntraError, EntraErrorBody};
 use super::token::Token;
 use super::SignIn;
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use axum::Router;
@@ -28,6 +29,9 @@ type Callback = HashMap<String, String>;
 #[derive(Clone)]
 struct Listener {
     tx: Arc<Mutex<Option<oneshot::Sender<Callback>>>>,
+    /// The `state` this sign-in sent; any other callback is answered and ignored, so that no
+    /// other program on this computer can end the sign-in by calling the loopback address.
+    state: Arc<str>,
 }
 
 const PAGE_STYLE: &str = concat!(
@@ -52,16 +56,29 @@ fn page(title: &str, text: &str) -> Html<String> {
 }
 
 async fn callback(State(l): State<Listener>, Query(q): Query<Callback>) -> impl IntoResponse {
+    if q.get("state").map(String::as_str) != Some(&*l.state) {
+        return (
+            StatusCode::BAD_REQUEST,
+            page(
+                "Not this sign-in",
+                "This sign-in link is not the one Keyway is waiting for. Go back to Keyway and \
+                 sign in from there.",
+            ),
+        );
+    }
     let sender = l.tx.lock().ok().and_then(|mut s| s.take());
     let Some(tx) = sender else {
-        return page(
-            "Already done",
-            "This sign-in has already finished. You can close this tab.",
+        return (
+            StatusCode::OK,
+            page(
+                "Already done",
+                "This sign-in has already finished. You can close this tab.",
+            ),
         );
     };
     let failed = q.get("error").cloned();
     let _ = tx.send(q);
-    match failed {
+    let shown = match failed {
         None => page(
             "You're signed in",
             "You can close this tab and go back to Keyway.",
@@ -70,7 +87,8 @@ async fn callback(State(l): State<Listener>, Query(q): Query<Callback>) -> impl 
             "Sign-in didn't finish",
             "Go back to Keyway to see what happened and what to do next.",
         ),
-    }
+    };
+    (StatusCode::OK, shown)
 }
 
 /// Opens a URL in the person's browser.
@@ -88,7 +106,9 @@ impl SignIn<'_> {
     }
 
     /// Signs a person in through their browser. `open` shows the sign-in page (normally
-    /// [`open_system_browser`]); gives up after `timeout` or when `cancel` fires.
+    /// [`open_system_browser`]); when it fails, the wait goes on all the same, as the person
+    /// can open the address themselves (the caller shows it). Gives up after `timeout` or when
+    /// `cancel` fires.
     pub async fn browser(
         &self,
         open: impl FnOnce(&str) -> std::io::Result<()>,
@@ -140,6 +160,7 @@ impl SignIn<'_> {
             .route(&self.loopback.path, get(callback))
             .with_state(Listener {
                 tx: Arc::new(Mutex::new(Some(tx))),
+                state: Arc::from(state.secret().as_str()),
             });
         let stop = CancellationToken::new();
         let server_stop = stop.clone();
@@ -149,12 +170,9 @@ impl SignIn<'_> {
                 .await;
         });
         let outcome = async {
-            open(url.as_str()).map_err(|e| {
-                AuthError::Browser(format!(
-                    "The browser could not be opened ({e}). Open this address in a browser \
-                     yourself: {url}"
-                ))
-            })?;
+            // A browser that fails to open (no desktop, no default browser) is not the end: the
+            // caller was told and shows the address; the person may open it by hand.
+            let _ = open(url.as_str());
             tokio::select! {
                 r = rx => r.map_err(|_| AuthError::Cancelled),
                 _ = tokio::time::sleep(timeout) => Err(AuthError::Expired),
@@ -190,8 +208,8 @@ impl SignIn<'_> {
                 status: 0,
                 detail: "the browser came back without a code".into(),
             })?;
-        let reqwest_client = self.http.clone();
-        let http = move |req| send(reqwest_client.clone(), req);
+        let (reqwest_client, retry) = (self.http.clone(), self.retry.clone());
+        let http = move |req| send(reqwest_client.clone(), retry.clone(), req);
         let token = client
             .exchange_code(AuthorizationCode::new(code))
             .set_pkce_verifier(verifier)

@@ -6,6 +6,7 @@ use super::error::{AuthError, EntraError, EntraErrorBody};
 use super::token::{Claims, Token};
 use super::SignIn;
 use crate::clock::now;
+use crate::retry::RetryPolicy;
 use crate::secret::{AccessToken, RefreshToken};
 use oauth2::basic::BasicClient;
 use oauth2::{
@@ -41,18 +42,20 @@ pub struct EntraDeviceFields {
 }
 impl ExtraDeviceAuthorizationFields for EntraDeviceFields {}
 
-/// Adapts Keyway's reqwest client to the `oauth2` crate.
+/// Adapts Keyway's reqwest client to the `oauth2` crate. Every request it sends is a token or
+/// device-code request, safe to repeat after 429 or 503.
 pub(crate) async fn send(
     http: reqwest::Client,
+    retry: RetryPolicy,
     req: oauth2::HttpRequest,
 ) -> Result<oauth2::HttpResponse, reqwest::Error> {
     let (parts, body) = req.into_parts();
-    let res = http
-        .request(parts.method, parts.uri.to_string())
-        .headers(parts.headers)
-        .body(body)
-        .send()
-        .await?;
+    let build = || {
+        http.request(parts.method.clone(), parts.uri.to_string())
+            .headers(parts.headers.clone())
+            .body(body.clone())
+    };
+    let res = crate::retry::send(&retry, super::SIGN_IN_SERVICE, || build().send()).await?;
     let status = res.status();
     let mut out = oauth2::HttpResponse::new(res.bytes().await?.to_vec());
     *out.status_mut() = status;
@@ -145,8 +148,8 @@ impl SignIn<'_> {
                 DeviceAuthorizationUrl::new(self.device_code_url()).map_err(bad_url)?,
             )
             .set_token_uri(TokenUrl::new(self.token_url()).map_err(bad_url)?);
-        let reqwest_client = self.http.clone();
-        let http = move |req| send(reqwest_client.clone(), req);
+        let (reqwest_client, retry) = (self.http.clone(), self.retry.clone());
+        let http = move |req| send(reqwest_client.clone(), retry.clone(), req);
         let scopes = self
             .user_scope()
             .split_whitespace()

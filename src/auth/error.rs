@@ -146,6 +146,11 @@ pub enum TransportKind {
     Refused,
     /// The server's certificate was not trusted (often a company proxy).
     Tls,
+    /// The server's certificate is for another name: a wrong address, or a proxy.
+    TlsName,
+    /// The server's certificate comes from an authority this computer does not trust: a company
+    /// proxy's own authority, most often.
+    TlsUnknownIssuer,
     /// Anything else on the way.
     Other,
 }
@@ -245,10 +250,30 @@ impl AuthError {
             .unwrap_or_default();
         let chain = error_chain(err);
         let lower = chain.to_ascii_lowercase();
+        // Read from the TLS library's own error first: its text names a "DnsName", which the
+        // text tests below would take for a failed look-up.
+        let certificate = certificate_problem(err);
         let (kind, message) = if err.is_timeout() {
             (
                 TransportKind::Timeout,
                 format!("{host} did not answer in time."),
+            )
+        } else if certificate == Some(TransportKind::TlsName) {
+            (
+                TransportKind::TlsName,
+                format!(
+                    "The certificate {host} presented is for another name, so the secure \
+                     connection was refused. A wrong address, or a company proxy, is the usual \
+                     cause."
+                ),
+            )
+        } else if certificate == Some(TransportKind::TlsUnknownIssuer) {
+            (
+                TransportKind::TlsUnknownIssuer,
+                format!(
+                    "The certificate {host} presented was issued by an authority this computer \
+                     does not trust. A company proxy that inspects traffic is the usual cause."
+                ),
             )
         } else if lower.contains("dns")
             || lower.contains("failed to lookup")
@@ -285,6 +310,32 @@ impl AuthError {
         };
         AuthError::Transport { kind, message }
     }
+}
+
+/// What the TLS library said about the certificate, found in the error chain by type. An
+/// `io::Error` hides what it wraps from `source()` (reqwest's connector nests two), so it is
+/// opened with `get_ref()` instead.
+fn certificate_problem(err: &(dyn std::error::Error + 'static)) -> Option<TransportKind> {
+    use rustls::CertificateError as C;
+    let mut source = Some(err);
+    while let Some(s) = source {
+        if let Some(rustls::Error::InvalidCertificate(c)) = s.downcast_ref::<rustls::Error>() {
+            return match c {
+                C::NotValidForName | C::NotValidForNameContext { .. } => {
+                    Some(TransportKind::TlsName)
+                }
+                C::UnknownIssuer => Some(TransportKind::TlsUnknownIssuer),
+                _ => None,
+            };
+        }
+        source = match s.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => s.source(),
+        };
+    }
+    None
 }
 
 fn error_chain(err: &dyn std::error::Error) -> String {

@@ -14,6 +14,7 @@ pub mod token;
 
 use crate::clock::now;
 use crate::cloud::Cloud;
+use crate::retry::{self, RetryPolicy};
 use crate::secret::{ClientSecret, Password, RefreshToken};
 use crate::validate::{self, TenantUse};
 use base64::Engine;
@@ -55,7 +56,13 @@ pub struct SignIn<'a> {
     pub secret_in_header: bool,
     /// Where the browser is sent back to on this computer.
     pub loopback: Loopback,
+    /// How token requests wait out 429 and 503 (a token request is safe to repeat), and who
+    /// hears about each wait.
+    pub retry: RetryPolicy,
 }
+
+/// Who a token request's waits are announced as.
+pub(crate) const SIGN_IN_SERVICE: &str = "Microsoft's sign-in service";
 
 /// The loopback redirect address: `http://{host}:{random port}{path}`. Entra's desktop apps
 /// usually register `http://localhost`; RFC 8252 prefers `127.0.0.1`. Keyway always listens on
@@ -95,6 +102,7 @@ impl<'a> SignIn<'a> {
             scopes: vec![],
             secret_in_header: false,
             loopback: Loopback::default(),
+            retry: RetryPolicy::default(),
         })
     }
 
@@ -146,16 +154,21 @@ impl<'a> SignIn<'a> {
         basic: Option<(&str, &str)>,
     ) -> Result<Token, AuthError> {
         let url = self.token_url();
-        let mut req = self
-            .http
-            .post(&url)
-            .header("client-request-id", uuid::Uuid::new_v4().to_string());
-        if let Some((id, secret)) = basic {
-            req = req.header(reqwest::header::AUTHORIZATION, basic_auth(id, secret));
-        }
-        let res = req
+        let request_id = uuid::Uuid::new_v4().to_string();
+        let build = || {
+            let req = self
+                .http
+                .post(&url)
+                .header("client-request-id", &request_id);
+            match basic {
+                Some((id, secret)) => {
+                    req.header(reqwest::header::AUTHORIZATION, basic_auth(id, secret))
+                }
+                None => req,
+            }
             .form(form)
-            .send()
+        };
+        let res = retry::send(&self.retry, SIGN_IN_SERVICE, || build().send())
             .await
             .map_err(|e| AuthError::transport(&e, &url))?;
         let status = res.status().as_u16();

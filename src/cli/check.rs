@@ -42,6 +42,14 @@ pub async fn run(args: CheckArgs) -> ExitCode {
     }
 }
 
+/// What a terminal shows while the checks run: only the waits, as the result follows.
+fn show_check(event: keyway::powerbi::ladder::Event) {
+    if let keyway::powerbi::ladder::Event::Waiting { seconds, what } = event {
+        let wait = keyway::retry::Waiting { seconds, what };
+        eprintln!("{}...", wait.to_text());
+    }
+}
+
 async fn check(args: CheckArgs) -> Result<keyway::powerbi::ladder::Outcome, Failure> {
     // A workspace typed here goes into API paths: only a GUID is accepted, before signing in.
     let typed = args
@@ -66,7 +74,7 @@ async fn check(args: CheckArgs) -> Result<keyway::powerbi::ladder::Outcome, Fail
     plan.scopes = draft.scopes.clone();
     let session = &prepared.session;
     let outcome = match prepared.sign_in().await {
-        Ok(_) => session.check(plan, &|_| {}).await?,
+        Ok(_) => session.check(plan, &show_check).await?,
         Err(problem) => session.check_without_token(draft, &plan, problem),
     };
     if let (Some(name), Some(last)) = (&args.sign_in.profile, session.last_check()) {

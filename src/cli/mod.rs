@@ -224,14 +224,22 @@ pub fn session(ca_cert: Option<&Path>) -> Result<Arc<Session>, Failure> {
 
 /// What a terminal shows of a sign-in that needs the person.
 pub fn show_sign_in(event: SignInEvent) {
-    if let SignInEvent::DeviceCode { info } = event {
-        let text = info.message.clone().unwrap_or_else(|| {
-            format!(
-                "Open {} and enter the code {}.",
-                info.verification_uri, info.user_code
-            )
-        });
-        eprintln!("{text}");
+    match event {
+        SignInEvent::DeviceCode { info } => {
+            let text = info.message.clone().unwrap_or_else(|| {
+                format!(
+                    "Open {} and enter the code {}.",
+                    info.verification_uri, info.user_code
+                )
+            });
+            eprintln!("{text}");
+        }
+        SignInEvent::BrowserNotOpened { reason, .. } => eprintln!(
+            "The browser could not be opened ({reason}). Open the address above yourself; \
+             Keyway is waiting."
+        ),
+        SignInEvent::Waiting { wait } => eprintln!("{}...", wait.to_text()),
+        _ => {}
     }
 }
 

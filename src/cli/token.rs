@@ -7,7 +7,6 @@ use keyway::goal::Method;
 use keyway::profile::ProfileStore;
 use keyway::wizard::{open_page, Draft, FromProfile, Session, TokenSummary, Typed};
 use serde_json::json;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -183,9 +182,12 @@ impl Prepared {
             None => self.session.cloud(self.draft.cloud)?,
         };
         let open = move |url: &str| {
-            if std::io::stderr().is_terminal() {
-                eprintln!("Opening your browser to sign in...");
-            }
+            // Shown before the browser is tried: on a computer without a desktop the opener may
+            // "succeed" and show nothing, and the person needs the address either way.
+            eprintln!(
+                "Opening your browser to sign in. If it does not open, open this address \
+                 yourself:\n{url}"
+            );
             open_page(&cloud, url)
         };
         let Some((profile, store)) = &self.saved else {

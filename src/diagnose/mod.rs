@@ -335,7 +335,9 @@ pub fn explain_answer(answer: &Answer, ctx: &Context) -> Explanation {
         .map(str::to_string)
         .or_else(|| s(&json["requestId"]))
         .or_else(|| s(&json["error"]["innerError"]["request-id"]));
-    x.retry_after = answer.header("Retry-After").and_then(|v| v.parse().ok());
+    x.retry_after = answer
+        .header("Retry-After")
+        .and_then(|v| crate::retry::retry_after_seconds(v, std::time::SystemTime::now()));
     x
 }
 

@@ -94,6 +94,23 @@ fn a_fabric_body_and_a_bare_status() {
     );
     assert_eq!((x.code.as_str(), x.retry_after), ("HTTP_429", Some(30)));
     assert!(x.recognized);
+    // The other form RFC 9110 §10.2.3 allows, an HTTP date (its own example): long past, so
+    // no wait is left; a date ahead is a wait.
+    let x = explain_text(
+        "HTTP/1.1 503 Service Unavailable\nRetry-After: Fri, 31 Dec 1999 23:59:59 GMT\n\n",
+        &ctx(),
+    );
+    assert_eq!((x.http_status, x.retry_after), (Some(503), Some(0)));
+    let ahead =
+        httpdate::fmt_http_date(std::time::SystemTime::now() + std::time::Duration::from_secs(600));
+    let x = explain_text(
+        &format!("HTTP/1.1 429 Too Many Requests\nRetry-After: {ahead}\n\n"),
+        &ctx(),
+    );
+    assert!(
+        x.retry_after.is_some_and(|s| (590..=600).contains(&s)),
+        "{x:?}"
+    );
 }
 
 #[test]

@@ -8,17 +8,29 @@ pub use path::ApiPath;
 use crate::auth::error::AuthError;
 use crate::cloud::Cloud;
 use crate::diagnose::{self, Answer, Context, Explanation};
+use crate::retry::{self, OnWait, RetryPolicy};
 use crate::secret::AccessToken;
 use serde::Serialize;
 use serde_json::Value;
 
 /// A signed-in caller of the Power BI and Fabric APIs.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Api {
     http: reqwest::Client,
     powerbi: String,
     fabric: Option<String>,
     token: AccessToken,
+    retry: RetryPolicy,
+}
+
+impl std::fmt::Debug for Api {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Api")
+            .field("powerbi", &self.powerbi)
+            .field("fabric", &self.fabric)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
 }
 
 /// One call and what came back.
@@ -125,10 +137,24 @@ impl Api {
                 .as_ref()
                 .map(|f| f.trim_end_matches('/').to_string()),
             token,
+            retry: RetryPolicy::default(),
         }
     }
 
-    /// A Power BI call: `path` starts with `/v1.0/myorg/`.
+    /// The same caller, waiting out 429 and 503 by this policy (tests inject their sleep).
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Api {
+        self.retry = retry;
+        self
+    }
+
+    /// The same caller, telling `on_wait` before each wait.
+    pub fn on_wait(mut self, on_wait: OnWait) -> Api {
+        self.retry.on_wait = Some(on_wait);
+        self
+    }
+
+    /// A Power BI call: `path` starts with `/v1.0/myorg/`. GETs are repeated after 429 or 503
+    /// (see [`crate::retry`]); other methods are sent once, as they may create something.
     /// Values in the path are each one encoded segment ([`ApiPath`]); a path with a value that
     /// can't be one is not sent, and the probe says why.
     pub async fn powerbi(
@@ -137,11 +163,33 @@ impl Api {
         path: impl Into<ApiPath>,
         body: Option<Value>,
     ) -> Probe {
-        let path = path.into();
+        let repeat = method == reqwest::Method::GET;
+        self.powerbi_call(method, path.into(), body, repeat).await
+    }
+
+    /// A Power BI call the caller knows is safe to repeat even though it is a POST, such as
+    /// GenerateToken (it only issues a token): repeated after 429 or 503 like a GET.
+    pub async fn powerbi_repeatable(
+        &self,
+        method: reqwest::Method,
+        path: impl Into<ApiPath>,
+        body: Option<Value>,
+    ) -> Probe {
+        self.powerbi_call(method, path.into(), body, true).await
+    }
+
+    async fn powerbi_call(
+        &self,
+        method: reqwest::Method,
+        path: ApiPath,
+        body: Option<Value>,
+        repeat: bool,
+    ) -> Probe {
         match path.as_result() {
             Ok(path) => {
                 let url = format!("{}{path}", self.powerbi);
-                self.call(method, &url, path, body).await
+                self.call(method, &url, path, body, repeat, "Power BI")
+                    .await
             }
             Err(problem) => Probe {
                 request: format!("{method} (not sent)"),
@@ -158,7 +206,10 @@ impl Api {
         let shown = reqwest::Url::parse(&url)
             .map(|u| u.path().to_string())
             .unwrap_or_else(|_| path.to_string());
-        Some(self.call(reqwest::Method::GET, &url, &shown, None).await)
+        Some(
+            self.call(reqwest::Method::GET, &url, &shown, None, true, "Fabric")
+                .await,
+        )
     }
 
     async fn call(
@@ -167,17 +218,26 @@ impl Api {
         url: &str,
         shown: &str,
         body: Option<Value>,
+        repeat: bool,
+        what: &str,
     ) -> Probe {
         let request = format!("{method} {shown}");
-        let mut req = self
-            .http
-            .request(method, url)
-            .bearer_auth(self.token.expose());
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
+        let build = || {
+            let req = self
+                .http
+                .request(method.clone(), url)
+                .bearer_auth(self.token.expose());
+            match &body {
+                Some(b) => req.json(b),
+                None => req,
+            }
+        };
         let result = async {
-            let res = req.send().await?;
+            let res = if repeat {
+                retry::send(&self.retry, what, || build().send()).await?
+            } else {
+                build().send().await?
+            };
             let status = res.status().as_u16();
             let headers = res
                 .headers()

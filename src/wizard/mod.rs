@@ -223,8 +223,26 @@ pub enum SignInEvent {
         #[serde(flatten)]
         info: DeviceCodeInfo,
     },
-    /// The sign-in page was opened in the browser.
-    BrowserOpened,
+    /// The sign-in page was opened in the browser. The address is given too (it holds only the
+    /// PKCE challenge and `state`, no secret) for when nothing visibly opened.
+    BrowserOpened {
+        /// The sign-in page.
+        url: String,
+    },
+    /// The browser could not be opened; Keyway keeps waiting for the person to open the
+    /// address themselves.
+    BrowserNotOpened {
+        /// The sign-in page to open by hand.
+        url: String,
+        /// Why the browser did not open.
+        reason: String,
+    },
+    /// Microsoft's sign-in service asked Keyway to slow down; it waits, then asks again.
+    Waiting {
+        /// The wait and who asked.
+        #[serde(flatten)]
+        wait: crate::retry::Waiting,
+    },
 }
 
 /// Where a saved profile's secret went.

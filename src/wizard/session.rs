@@ -11,11 +11,13 @@ use crate::goal::Method;
 use crate::powerbi::ladder::{self, Event, Outcome, Plan, Status};
 use crate::powerbi::Api;
 use crate::profile::{LastCheck, Profile, ProfileStore};
+use crate::retry::{RetryPolicy, Waiting};
 use crate::secret::{CertificatePassword, ClientSecret, Password, RefreshToken};
 use crate::validate::{self, FieldProblem, TenantUse};
 use crate::vault::{Kept, SecretKind, Vault, VaultError};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_util::sync::CancellationToken;
 
 /// How long a browser sign-in waits for the person.
@@ -39,7 +41,34 @@ pub(super) struct Inner {
 /// One person's run through the wizard.
 pub struct Session {
     http: reqwest::Client,
+    retry: RetryPolicy,
     inner: Mutex<Inner>,
+}
+
+/// Runs `work`, passing on to `on` the waits announced through `waiting` meanwhile: the calls
+/// announce them on a channel because they cannot borrow `on` themselves.
+async fn passing_on_waits<T>(
+    work: impl std::future::Future<Output = T>,
+    waiting: &mut UnboundedReceiver<Waiting>,
+    on: &impl Fn(SignInEvent),
+) -> T {
+    tokio::pin!(work);
+    loop {
+        tokio::select! {
+            done = &mut work => return done,
+            Some(wait) = waiting.recv() => on(SignInEvent::Waiting { wait }),
+        }
+    }
+}
+
+/// A channel for waits, and the policy that announces on it.
+fn announced(policy: &RetryPolicy) -> (RetryPolicy, UnboundedReceiver<Waiting>) {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let policy = RetryPolicy {
+        on_wait: Some(Arc::new(move |w| drop(tx.send(w)))),
+        ..policy.clone()
+    };
+    (policy, rx)
 }
 
 /// Signing in with a saved connection.
@@ -165,8 +194,15 @@ impl Session {
     pub fn new(extra_ca: Option<&[u8]>) -> Result<Session, Explanation> {
         Ok(Session {
             http: crate::http::client(extra_ca)?,
+            retry: RetryPolicy::default(),
             inner: Mutex::new(Inner::default()),
         })
+    }
+
+    /// The same session, waiting out 429 and 503 by this policy (tests inject their sleep).
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Session {
+        self.retry = retry;
+        self
     }
 
     pub(super) fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -222,6 +258,7 @@ impl Session {
             draft.tenant_use(),
         )?;
         signin.scopes = draft.scopes.clone();
+        signin.retry = self.retry.clone();
         if draft.v1 {
             signin.version = EndpointVersion::V1;
         }
@@ -262,7 +299,9 @@ impl Session {
         let method = draft.method()?;
         let ctx = Context::new(&cloud, &draft.tenant, &draft.client_id);
         let explain = |e: AuthError| diagnose::explain_auth_error(&e, &ctx);
-        let signin = self.signin(draft, &cloud).map_err(explain)?;
+        let mut signin = self.signin(draft, &cloud).map_err(explain)?;
+        let (retry, mut waiting) = announced(&signin.retry);
+        signin.retry = retry;
         let cancel = CancellationToken::new();
         let (secret, password, cert_password) = {
             let mut inner = self.lock();
@@ -273,46 +312,55 @@ impl Session {
                 inner.certificate_password.clone(),
             )
         };
-        let result = match method {
-            Method::ClientSecret => {
-                let s = secret.ok_or_else(|| missing("client secret"))?;
-                signin.client_secret(&s).await
-            }
-            Method::Certificate => {
-                let path = draft.certificate_path.as_deref();
-                let path = path.ok_or_else(|| missing("certificate file"))?;
-                let key = draft.certificate_key.as_deref();
-                let cert = ClientCertificate::load(path, key, cert_password.as_ref(), now())
-                    .map_err(explain)?;
-                let alg = if draft.rs256 {
-                    AssertionAlg::Rs256
-                } else {
-                    AssertionAlg::Ps256
-                };
-                signin.certificate(&cert, alg).await
-            }
-            Method::Password => {
-                let p = password.ok_or_else(|| missing("password"))?;
-                let user = draft.username.clone().unwrap_or_default();
-                signin.password(&user, &p).await
-            }
-            Method::DeviceCode => {
-                let shown = |i: &crate::auth::device::DeviceCodeInfo| {
-                    on(SignInEvent::DeviceCode { info: i.clone() })
-                };
-                signin.device_code(shown, tokio::time::sleep, cancel).await
-            }
-            Method::Browser => {
-                let opened = |url: &str| {
-                    let r = open(url);
-                    if r.is_ok() {
-                        on(SignInEvent::BrowserOpened);
-                    }
-                    r
-                };
-                signin.browser(opened, BROWSER_WAIT, cancel).await
-            }
+        // What is missing here is explained as it is; what the sign-in says, below.
+        let work = async {
+            let signed_in: Result<Token, AuthError> = match method {
+                Method::ClientSecret => {
+                    let s = secret.ok_or_else(|| missing("client secret"))?;
+                    signin.client_secret(&s).await
+                }
+                Method::Certificate => {
+                    let path = draft.certificate_path.as_deref();
+                    let path = path.ok_or_else(|| missing("certificate file"))?;
+                    let key = draft.certificate_key.as_deref();
+                    let cert = ClientCertificate::load(path, key, cert_password.as_ref(), now())
+                        .map_err(explain)?;
+                    let alg = if draft.rs256 {
+                        AssertionAlg::Rs256
+                    } else {
+                        AssertionAlg::Ps256
+                    };
+                    signin.certificate(&cert, alg).await
+                }
+                Method::Password => {
+                    let p = password.ok_or_else(|| missing("password"))?;
+                    let user = draft.username.clone().unwrap_or_default();
+                    signin.password(&user, &p).await
+                }
+                Method::DeviceCode => {
+                    let shown = |i: &crate::auth::device::DeviceCodeInfo| {
+                        on(SignInEvent::DeviceCode { info: i.clone() })
+                    };
+                    signin.device_code(shown, tokio::time::sleep, cancel).await
+                }
+                Method::Browser => {
+                    let opened = |url: &str| {
+                        let r = open(url);
+                        on(match &r {
+                            Ok(()) => SignInEvent::BrowserOpened { url: url.into() },
+                            Err(e) => SignInEvent::BrowserNotOpened {
+                                url: url.into(),
+                                reason: e.to_string(),
+                            },
+                        });
+                        r
+                    };
+                    signin.browser(opened, BROWSER_WAIT, cancel).await
+                }
+            };
+            Ok::<_, Explanation>(signed_in)
         };
+        let result = passing_on_waits(work, &mut waiting, &on).await?;
         result.map_err(explain)
     }
 
@@ -395,8 +443,11 @@ impl Session {
             }
             Method::Browser | Method::DeviceCode => {
                 if let Some(rt) = load_kept::<RefreshToken>(vault, name, &cloud).await? {
-                    if let Ok(signin) = self.signin(draft, &cloud) {
-                        if let Ok(token) = signin.refresh(&rt).await {
+                    if let Ok(mut signin) = self.signin(draft, &cloud) {
+                        let (retry, mut waiting) = announced(&signin.retry);
+                        signin.retry = retry;
+                        let refresh = signin.refresh(&rt);
+                        if let Ok(token) = passing_on_waits(refresh, &mut waiting, &on).await {
                             return Ok(token);
                         }
                     }
@@ -434,7 +485,8 @@ impl Session {
             None | Some("") => None,
             Some(w) => Some(validate::workspace_id(w)?),
         };
-        let api = Api::new(&self.http, &cloud, token.access_token.clone());
+        let api =
+            Api::new(&self.http, &cloud, token.access_token.clone()).with_retry(self.retry.clone());
         let ctx = Context::new(&cloud, &draft.tenant, &draft.client_id);
         let outcome = ladder::run(api, ctx, plan, token.claims.clone(), on).await;
         self.lock().last_check = Some(last_check_of(&outcome));

@@ -535,12 +535,16 @@ test('the remaining error states: a bad preset, an unreadable list, and the brow
   const badPreset = { code: 'PRESET_INVALID', title: 'This preset can\'t be used',
     cause: 'Some of its values are missing or not in the right form.',
     fix: [real.badClientId.message] };
+  // The address the core sends with the event: PKCE challenge and state, no secret.
+  const signInUrl = `${fc.https}/${CONTOSO}/oauth2/v2.0/authorize?response_type=code`
+    + '&client_id=33333333-3333-4333-8333-333333333333&state=Yx2mB9&code_challenge=E9Melhoa2Owv'
+    + '&code_challenge_method=S256&redirect_uri=http%3A%2F%2Flocalhost%3A50123%2F';
   const unreadable = { code: 'PROFILES_NEWER', title: 'Saved connections can\'t be read',
     cause: 'The file was written by a newer Keyway.', fix: ['Update Keyway.'] };
   const { page, context } = await openUi(browser, { responses: responses({
     read_preset: { __error: badPreset },
     list_profiles: { __sequence: [{ __error: unreadable }, { cards: [], notice: null }] },
-    sign_in: { __hold: true, __events: [{ event: 'browser-opened' }] },
+    sign_in: { __hold: true, __events: [{ event: 'browser-opened', url: signInUrl }] },
   }) });
   await at(page, 'home');
   await page.waitForSelector('#problem');
@@ -569,6 +573,17 @@ test('the remaining error states: a bad preset, an unreadable list, and the brow
   await page.click('#get-token');
   await page.waitForFunction(() => /Your browser is open/.test(document.getElementById('signin-status').textContent));
   assert.equal(await page.locator('#cancel').isVisible(), true);
+  // Didn't open (a computer without a desktop)? The address is there to copy.
+  assert.equal(await page.locator('#signin-address').textContent(), signInUrl);
+  await page.evaluate(() => {
+    // The test page is not a secure context, so it has no clipboard of its own: stand one in.
+    window.__copied = [];
+    Object.defineProperty(navigator, 'clipboard', { configurable: true,
+      value: { writeText: async (t) => { window.__copied.push(t); } } });
+  });
+  await page.click('#copy-address');
+  await page.waitForFunction(() => document.getElementById('address-copied').textContent === 'Copied.');
+  assert.deepEqual(await page.evaluate(() => window.__copied), [signInUrl]);
   await noViolations(page, 'browser sign-in waiting');
   await shot(page, 'ui-browser-waiting.png');
   await page.click('#cancel');

@@ -50,6 +50,32 @@ pub static LOCAL: &[Entry] = &[
         None,
     ),
     e(
+        "TRANSPORT_TLS_NAME",
+        "The secure connection was for another name",
+        "The service presented a certificate for a different name than the address Keyway \
+         called, so Keyway did not trust it. The address may be wrong, or a proxy may be \
+         answering in the service's place.",
+        &[
+            "Check the cloud chosen in Keyway, and any custom addresses, for typing mistakes.",
+            "If you are on a company network, ask your IT team whether a proxy answers for \
+             Microsoft's addresses.",
+        ],
+        None,
+    ),
+    e(
+        "TRANSPORT_TLS_UNKNOWN_ISSUER",
+        "The secure connection came from an unknown authority",
+        "The service's certificate was issued by a certificate authority this computer does not \
+         trust. On a company network, a proxy that inspects secure connections with the \
+         company's own authority is the usual cause.",
+        &[
+            "Ask your IT team for the company's certificate authority (CA) file, in PEM form.",
+            "Trust it in Keyway's Settings, or name it with the KEYWAY_CA_CERT environment \
+             variable (with the keyway command: --ca-cert FILE).",
+        ],
+        None,
+    ),
+    e(
         "TRANSPORT_OTHER",
         "The connection failed",
         "The request could not be completed for a network reason.",

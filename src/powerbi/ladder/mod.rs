@@ -103,6 +103,13 @@ pub enum Event {
         /// The result.
         item: Box<Item>,
     },
+    /// A service asked Keyway to slow down, and it is waiting before asking again.
+    Waiting {
+        /// How long, in whole seconds.
+        seconds: u64,
+        /// Who asked: "Power BI" or "Fabric".
+        what: String,
+    },
 }
 
 /// An item announced before it runs.

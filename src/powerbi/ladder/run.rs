@@ -8,6 +8,7 @@ use crate::auth::token::Claims;
 use crate::diagnose::{Context, Explanation, Page};
 use crate::goal::Goal;
 use crate::powerbi::{Api, ApiPath, Probe};
+use crate::retry::Waiting;
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use reqwest::Method;
@@ -173,6 +174,10 @@ pub async fn run(
     claims: Claims,
     on: &(dyn Fn(Event) + Send + Sync),
 ) -> Outcome {
+    // Calls run in shared futures that outlive any borrow of `on`, so their waits come back
+    // through a channel and are passed on here, between items.
+    let (waits, mut waiting) = tokio::sync::mpsc::unbounded_channel::<Waiting>();
+    let api = api.on_wait(Arc::new(move |w| drop(waits.send(w))));
     let app_only = claims.app_only;
     let order = items_for(&plan, app_only);
     on(Event::Planned {
@@ -268,7 +273,7 @@ pub async fn run(
     if plan.sequential {
         // Each in ladder order, to completion, before the next starts.
         for (p, f) in order.iter().zip(futures) {
-            let item = f.await;
+            let item = passing_on_waits(f, &mut waiting, on).await;
             debug_assert_eq!(item.id, p.id);
             on(Event::Finished {
                 item: Box::new(item.clone()),
@@ -278,7 +283,17 @@ pub async fn run(
         return Outcome::new(plan.goal, plan.workspace.clone(), items, &order);
     }
     let mut pending: FuturesUnordered<BoxFuture<'static, Item>> = futures.into_iter().collect();
-    while let Some(item) = pending.next().await {
+    loop {
+        let item = tokio::select! {
+            next = pending.next() => match next {
+                Some(item) => item,
+                None => break,
+            },
+            Some(w) = waiting.recv() => {
+                on(waiting_event(w));
+                continue;
+            }
+        };
         on(Event::Finished {
             item: Box::new(item.clone()),
         });
@@ -289,6 +304,28 @@ pub async fn run(
         _ => plan.workspace.clone(),
     };
     Outcome::new(plan.goal, ws, items, &order)
+}
+
+fn waiting_event(w: Waiting) -> Event {
+    Event::Waiting {
+        seconds: w.seconds,
+        what: w.what,
+    }
+}
+
+/// Awaits one item, passing on the waits announced meanwhile.
+async fn passing_on_waits(
+    item: BoxFuture<'static, Item>,
+    waiting: &mut tokio::sync::mpsc::UnboundedReceiver<Waiting>,
+    on: &(dyn Fn(Event) + Send + Sync),
+) -> Item {
+    let mut item = item;
+    loop {
+        tokio::select! {
+            done = &mut item => return done,
+            Some(w) = waiting.recv() => on(waiting_event(w)),
+        }
+    }
 }
 
 /// The ladder when signing in itself failed: the first rung explains, the rest wait for it.

@@ -147,7 +147,13 @@ async fn fault_response(fault: &Fault, path: &str) -> Option<Response> {
     };
     let with_retry = |mut res: Response| {
         if let Some(secs) = fault.retry_after {
-            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+            let value = if fault.retry_after_date {
+                let at = std::time::SystemTime::now() + Duration::from_secs(secs.into());
+                httpdate::fmt_http_date(at)
+            } else {
+                secs.to_string()
+            };
+            if let Ok(v) = HeaderValue::from_str(&value) {
                 res.headers_mut().insert(header::RETRY_AFTER, v);
             }
         }

@@ -230,6 +230,10 @@ pub struct Fault {
     /// `Retry-After` seconds for 429 and 503.
     #[serde(default)]
     pub retry_after: Option<u32>,
+    /// Send `Retry-After` as the HTTP date `retry_after` seconds from now, the other form
+    /// RFC 9110 §10.2.3 allows, instead of as seconds.
+    #[serde(default)]
+    pub retry_after_date: bool,
     /// How long a hang lasts, in milliseconds (default 60,000).
     #[serde(default)]
     pub ms: Option<u64>,

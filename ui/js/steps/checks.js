@@ -58,6 +58,10 @@ export function render(ctx) {
         if (!ctx.isCurrent()) return;
         if (event.event === 'planned') {
           for (const p of event.items) items.set(p.id, { ...p, status: 'running', summary: '' });
+        } else if (event.event === 'waiting') {
+          const line = `${event.what} asked Keyway to wait ${event.seconds} s. The checks go on after that…`;
+          verdict.replaceChildren(h('p', { class: 'hint', id: 'checks-waiting' }, line));
+          announce(line);
         } else if (event.event === 'finished') {
           items.set(event.item.id, event.item);
           const words = event.item.status === 'fail' ? 'needs attention' : event.item.status === 'pass' ? 'passed' : 'skipped';

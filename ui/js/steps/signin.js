@@ -33,6 +33,17 @@ function countdown(seconds, el) {
   return () => clearInterval(timer);
 }
 
+function addressBox(url, opened) {
+  const copied = h('span', { class: 'hint', role: 'status', id: 'address-copied' });
+  return h('div', { class: 'device-code' },
+    h('p', {}, opened ? 'Didn’t open? Copy the address into a browser:' : 'Copy the address into a browser:'),
+    h('div', { class: 'row' },
+      h('button', { type: 'button', class: 'secondary', id: 'copy-address',
+        onclick: async () => { copied.textContent = (await copyText(url)) ? 'Copied.' : 'Copy failed: select the address instead.'; } },
+      'Copy the address'), copied),
+    h('p', { class: 'hint mono', id: 'signin-address' }, url));
+}
+
 export function render(ctx) {
   const { state, back } = ctx;
   const draft = state.draft;
@@ -66,8 +77,17 @@ export function render(ctx) {
       status.textContent = 'Waiting for you to finish signing in…';
       announce(`Your code is ${event.userCode.split('').join(' ')}. Waiting for you to sign in.`);
       document.getElementById('copy-code')?.focus();
-    } else if (event.event === 'browser-opened') {
-      status.textContent = 'Your browser is open at Microsoft’s sign-in page. Waiting for you to finish there…';
+    } else if (event.event === 'browser-opened' || event.event === 'browser-not-opened') {
+      const opened = event.event === 'browser-opened';
+      status.textContent = opened
+        ? 'Your browser is open at Microsoft’s sign-in page. Waiting for you to finish there…'
+        : 'Keyway could not open your browser. Open the address below in a browser yourself; Keyway is waiting.';
+      // The address holds no secret (only the PKCE challenge and state), and is the way in when
+      // nothing visibly opened.
+      if (event.url) area.replaceChildren(addressBox(event.url, opened));
+      announce(status.textContent);
+    } else if (event.event === 'waiting') {
+      status.textContent = `${event.what} asked Keyway to wait ${event.seconds} s. It tries again after that…`;
       announce(status.textContent);
     }
   };

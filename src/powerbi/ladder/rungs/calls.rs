@@ -58,9 +58,10 @@ impl Run {
             );
             return self.fail("embed-token", p, &[&reports]);
         };
+        // GenerateToken only issues a token, so a throttled one may be sent again.
         let p = self
             .api
-            .powerbi(
+            .powerbi_repeatable(
                 Method::POST,
                 ApiPath::new("/v1.0/myorg/groups")
                     .id(&ws.id)
