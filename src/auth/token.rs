@@ -63,7 +63,9 @@ impl Claims {
         let Ok(v) = serde_json::from_slice::<Value>(&bytes) else {
             return Claims::default();
         };
-        let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+        // Names come from the directory as typed there: cleaned before they are printed.
+        let s =
+            |k: &str| crate::text::clean_opt(v.get(k).and_then(Value::as_str).map(str::to_string));
         let app_only = v.get("idtyp").and_then(Value::as_str) == Some("app")
             || (v.get("scp").is_none()
                 && v.get("upn").is_none()
@@ -85,7 +87,7 @@ impl Claims {
                 .and_then(Value::as_array)
                 .map(|a| {
                     a.iter()
-                        .filter_map(|r| r.as_str().map(str::to_string))
+                        .filter_map(|r| crate::text::clean_opt(r.as_str().map(str::to_string)))
                         .collect()
                 })
                 .unwrap_or_default(),

@@ -4,7 +4,7 @@ pub mod ladder;
 
 use crate::auth::error::AuthError;
 use crate::cloud::Cloud;
-use crate::diagnose::{self, Answer, Context, Explanation};
+use crate::diagnose::{self, clean_opt, Answer, Context, Explanation};
 use crate::secret::AccessToken;
 use serde::Serialize;
 use serde_json::Value;
@@ -101,12 +101,14 @@ impl Probe {
             }
             (None, None) => None,
         };
+        // The server's words, cleaned of control characters before anyone prints them.
+        let header = |name| clean_opt(self.header(name).map(str::to_string));
         Evidence {
             request: self.request.clone(),
             http_status: self.status(),
-            code,
-            request_id: self.header("RequestId").map(str::to_string),
-            error_info: self.header("X-PowerBI-Error-Info").map(str::to_string),
+            code: clean_opt(code),
+            request_id: header("RequestId"),
+            error_info: header("X-PowerBI-Error-Info"),
         }
     }
 }

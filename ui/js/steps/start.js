@@ -1,7 +1,7 @@
 // Step 1: what the person wants to do, and which Microsoft cloud their organisation uses.
 
 import { h, problemBox } from '../dom.js';
-import { readPreset } from '../api.js';
+import { readPreset, forgetSession } from '../api.js';
 
 export const id = 'start';
 export const title = 'Your goal';
@@ -17,6 +17,7 @@ function presetPicker(ctx, problemSlot) {
     problemSlot.replaceChildren();
     try {
       const draft = await readPreset(await file.text());
+      await forgetSession().catch(() => {});
       Object.assign(ctx.state.draft, draft);
       ctx.state.hints = {};
       ctx.go('details');
