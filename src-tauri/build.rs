@@ -11,6 +11,7 @@ fn main() {
             "sign_in",
             "sign_in_saved",
             "cancel_sign_in",
+            "forget_session",
             "run_checks",
             "save_connection",
             "snippets",

@@ -7,5 +7,7 @@ use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Without a writable log folder the command still runs: the log is for support only.
+    let _ = keyway::log::init();
     cli::run(cli::Cli::parse()).await
 }

@@ -1,6 +1,9 @@
 //! The support report: what a help desk needs to see why a connection fails, and nothing a
 //! thief could use. Built only from non-secret values (secret types can't be serialized), with
-//! tenant and client IDs masked unless the person chooses to show them.
+//! tenant and client IDs masked unless the person chooses to show them. The last check's
+//! summary is the service's own sentence, which can name the user (`ada@contoso.com`) or the
+//! app: its e-mail addresses and GUIDs are masked the same way ([`scrub`]). With the log's last
+//! lines (`keyway report --with-log`), those are scrubbed alike.
 
 use crate::diagnose::Explanation;
 use crate::profile::{days_until, LastCheck, Profile};
@@ -20,6 +23,9 @@ pub struct SupportReport {
     pub profile: ReportProfile,
     /// The latest sign-in or check.
     pub last_check: Option<LastCheck>,
+    /// The log's last lines, scrubbed, when asked for.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub log: Vec<String>,
 }
 
 /// The connection, as the report shows it.
@@ -59,6 +65,98 @@ pub fn mask(id: &str) -> String {
     )
 }
 
+/// `ada@contoso.com` as `a…@cont….com`: the first letter of the name, the domain masked like an
+/// ID.
+pub fn mask_email(address: &str) -> String {
+    match address.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}…@{}", mask(domain))
+        }
+        None => mask(address),
+    }
+}
+
+/// Text for a report or a log excerpt: control characters removed and, unless `unmask_ids`,
+/// every e-mail address (a user principal name) and GUID (a tenant, app or object ID) masked.
+pub fn scrub(text: &str, unmask_ids: bool) -> String {
+    let text = crate::text::clean_text(text);
+    if unmask_ids {
+        return text;
+    }
+    mask_emails(&mask_guids(&text))
+}
+
+/// Whether `b` starts with a GUID (`8-4-4-4-12` hex digits).
+fn guid_at(b: &[u8]) -> bool {
+    const GROUPS: [usize; 5] = [8, 4, 4, 4, 12];
+    let mut at = 0;
+    for (i, len) in GROUPS.iter().enumerate() {
+        if b.len() < at + len || !b[at..at + len].iter().all(u8::is_ascii_hexdigit) {
+            return false;
+        }
+        at += len;
+        if i < 4 {
+            if b.get(at) != Some(&b'-') {
+                return false;
+            }
+            at += 1;
+        }
+    }
+    !b.get(at).is_some_and(u8::is_ascii_alphanumeric)
+}
+
+fn mask_guids(text: &str) -> String {
+    let b = text.as_bytes();
+    let (mut out, mut i, mut from) = (String::with_capacity(text.len()), 0, 0);
+    while i < b.len() {
+        let starts = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+        // Only at ASCII hex digits, so `i` is always a character boundary when it matches.
+        if starts && guid_at(&b[i..]) {
+            out.push_str(&text[from..i]);
+            out.push_str(&mask(&text[i..i + 36]));
+            i += 36;
+            from = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&text[from..]);
+    out
+}
+
+fn mask_emails(text: &str) -> String {
+    let b = text.as_bytes();
+    let local = |c: u8| c.is_ascii_alphanumeric() || b"._%+-'".contains(&c);
+    let domain = |c: u8| c.is_ascii_alphanumeric() || c == b'.' || c == b'-';
+    let (mut out, mut from) = (String::with_capacity(text.len()), 0);
+    for at in text.match_indices('@').map(|(i, _)| i) {
+        if at < from {
+            continue;
+        }
+        let mut start = at;
+        while start > from && local(b[start - 1]) {
+            start -= 1;
+        }
+        let mut end = at + 1;
+        while end < b.len() && domain(b[end]) {
+            end += 1;
+        }
+        while end > at + 1 && matches!(b[end - 1], b'.' | b'-') {
+            end -= 1;
+        }
+        let host = &text[at + 1..end];
+        if start == at || !host.contains('.') || host.split('.').any(str::is_empty) {
+            continue;
+        }
+        out.push_str(&text[from..start]);
+        out.push_str(&mask_email(&text[start..end]));
+        from = end;
+    }
+    out.push_str(&text[from..]);
+    out
+}
+
 impl SupportReport {
     /// The report for a profile.
     pub fn for_profile(p: &Profile, unmask_ids: bool, now: i64) -> SupportReport {
@@ -78,8 +176,18 @@ impl SupportReport {
                 secret_expires: p.secret_expires.clone(),
                 secret_days_left: p.secret_expires.as_deref().and_then(|d| days_until(d, now)),
             },
-            last_check: p.last_check.clone(),
+            last_check: p.last_check.clone().map(|mut c| {
+                c.summary = scrub(&c.summary, unmask_ids);
+                c
+            }),
+            log: vec![],
         }
+    }
+
+    /// Adds the log's last lines (from [`crate::log::last_lines`], already scrubbed).
+    pub fn with_log(mut self, lines: Vec<String>) -> SupportReport {
+        self.log = lines;
+        self
     }
 
     /// Writes the report as HTML to `html` and as JSON beside it; returns the JSON's path.
@@ -169,7 +277,15 @@ impl SupportReport {
              <body><h1>Keyway support report</h1>\
              <p>Keyway {ver} on {os}. This report holds no secret, token or password.</p>\
              <h2>Connection</h2><table>{rows}</table>\
-             <h2>Latest sign-in or check</h2>{check}</body></html>",
+             <h2>Latest sign-in or check</h2>{check}{log}</body></html>",
+            log = if self.log.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "<h2>Keyway's log (last lines)</h2><pre>{}</pre>",
+                    e(&self.log.join("\n"))
+                )
+            },
             name = e(&p.name),
             ver = e(&self.keyway_version),
             os = e(&self.os),
@@ -186,5 +302,49 @@ mod tests {
     fn ids_are_masked_unless_asked() {
         assert_eq!(mask("7b0c3a4e-1f2d-4c5b-9a8e-0d1c2b3a4f5e"), "7b0c…4f5e");
         assert_eq!(mask("short"), "…");
+    }
+
+    #[test]
+    fn a_summary_naming_the_user_is_masked_unless_asked() {
+        // AADSTS50034's text names the account (Microsoft Learn, "Microsoft Entra
+        // authentication and authorization error codes"); AADSTS700016 names the app.
+        let said = "The user account ada.lovelace@contoso.com does not exist in the \
+                    '7b0c3a4e-1f2d-4c5b-9a8e-0d1c2b3a4f5e' directory. Mail ada@contoso.com.";
+        let mut p = Profile::new("Sales", crate::goal::Method::Password);
+        p.last_check = Some(LastCheck {
+            at: 0,
+            ok: false,
+            code: Some("AADSTS50034".into()),
+            summary: said.into(),
+            http_status: Some(400),
+            trace_id: None,
+            correlation_id: None,
+            timestamp: None,
+        });
+        let masked = SupportReport::for_profile(&p, false, 0);
+        let summary = &masked.last_check.as_ref().map(|c| c.summary.clone());
+        assert_eq!(
+            summary.as_deref(),
+            Some(
+                "The user account a…@cont….com does not exist in the '7b0c…4f5e' directory. \
+                 Mail a…@cont….com."
+            )
+        );
+        for out in [masked.to_json(), masked.to_html()] {
+            assert!(
+                !out.contains("ada@contoso") && !out.contains("lovelace"),
+                "{out}"
+            );
+        }
+        let shown = SupportReport::for_profile(&p, true, 0);
+        assert!(shown.to_json().contains("ada.lovelace@contoso.com"));
+        assert_eq!(
+            scrub("no address @ here, x@y, a@b.c.", false),
+            "no address @ here, x@y, a…@…."
+        );
+        assert_eq!(
+            scrub("ID 7b0c3a4e-1f2d-4c5b-9a8e-0d1c2b3a4f5ex", false),
+            "ID 7b0c3a4e-1f2d-4c5b-9a8e-0d1c2b3a4f5ex"
+        );
     }
 }

@@ -5,14 +5,21 @@
 //! value is each type's `expose`, named so every use stands out in review. Like oauth2-rs's
 //! secret types they have no `PartialEq`: a comparison that is needed compares digests
 //! ([`ClientSecret::digest`]), so no code path compares secret text directly.
+//!
+//! Each also wipes its memory when dropped (`zeroize`), so a secret does not linger in freed
+//! memory once the session lets go of it. A plain-`String` copy that some API needs (standard
+//! input, a keyring read, an IPC argument) is held in [`Zeroizing`] for the same reason. Only
+//! the client secret has a [`ClientSecret::hint`]: even four characters of a password are too
+//! many to show.
 
 use std::fmt;
+pub use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 /// Defines a secret newtype over `String`.
 macro_rules! secret_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone)]
+        #[derive(Clone, Zeroize, ZeroizeOnDrop)]
         pub struct $name(String);
 
         impl $name {
@@ -29,16 +36,6 @@ macro_rules! secret_type {
                 use sha2::Digest;
                 sha2::Sha256::digest(self.0.as_bytes()).into()
             }
-            /// A hint safe to show: the last four characters, as `…Q8~x`.
-            pub fn hint(&self) -> String {
-                let count = self.0.chars().count();
-                let tail: String = self.0.chars().skip(count.saturating_sub(4)).collect();
-                if count <= 8 {
-                    "…".to_string()
-                } else {
-                    format!("…{tail}")
-                }
-            }
         }
 
         impl fmt::Debug for $name {
@@ -53,6 +50,20 @@ secret_type!(
     /// An app registration's client secret value.
     ClientSecret
 );
+impl ClientSecret {
+    /// A hint safe to show: the last four characters, as `…Q8~x`. Client secrets are long
+    /// random values, so four characters tell two apart without helping anyone guess one.
+    pub fn hint(&self) -> String {
+        let count = self.0.chars().count();
+        let tail: String = self.0.chars().skip(count.saturating_sub(4)).collect();
+        if count <= 8 {
+            "…".to_string()
+        } else {
+            format!("…{tail}")
+        }
+    }
+}
+
 secret_type!(
     /// A user's password.
     Password
@@ -81,8 +92,19 @@ mod tests {
         assert!(!shown.contains("Emb8Q"), "{shown}");
         assert!(!shown.contains("cdef"), "{shown}");
         assert_eq!(s.hint(), "…cdef");
-        assert_eq!(Password::new("short").hint(), "…");
+        assert_eq!(ClientSecret::new("short").hint(), "…");
         assert_eq!(s.digest(), ClientSecret::new(s.expose()).digest());
         assert_ne!(s.digest(), ClientSecret::new("Emb8Q~other").digest());
+    }
+
+    #[test]
+    fn zeroize_wipes_the_value() {
+        // What drop does (`ZeroizeOnDrop`), called by hand so the wiped value can be read.
+        let mut p = Password::new("correct horse battery staple");
+        p.zeroize();
+        assert_eq!(p.expose(), "");
+        let mut copy = Zeroizing::new(String::from("Emb8Q~copy"));
+        copy.zeroize();
+        assert!(copy.is_empty());
     }
 }

@@ -9,7 +9,7 @@
 //! do; the caller can then offer [`Vault::session_only`], which keeps secrets in memory for this
 //! run. Keyway never falls back to a file.
 
-use crate::secret::{CertificatePassword, ClientSecret, Password, RefreshToken};
+use crate::secret::{CertificatePassword, ClientSecret, Password, RefreshToken, Zeroizing};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -196,16 +196,16 @@ pub fn system_keyring_name() -> &'static str {
     }
 }
 
-/// Secrets kept in memory for this run only.
+/// Secrets kept in memory for this run only, wiped when replaced or removed.
 #[derive(Default)]
-pub struct SessionStore(Mutex<HashMap<String, String>>);
+pub struct SessionStore(Mutex<HashMap<String, Zeroizing<String>>>);
 
 impl SecretStore for SessionStore {
     fn set(&self, name: &str, value: &str) -> Result<(), VaultError> {
         self.0
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(name.into(), value.into());
+            .insert(name.into(), Zeroizing::new(value.into()));
         Ok(())
     }
     fn get(&self, name: &str) -> Result<Option<String>, VaultError> {
@@ -214,7 +214,7 @@ impl SecretStore for SessionStore {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .get(name)
-            .cloned())
+            .map(|v| v.to_string()))
     }
     fn delete(&self, name: &str) -> Result<(), VaultError> {
         self.0
@@ -311,9 +311,9 @@ impl Vault {
 
     /// How many parts a stored value has (0 when stored whole or absent).
     fn parts(&self, name: &str) -> Result<usize, VaultError> {
-        Ok(self
-            .store
-            .get(name)?
+        // A value stored whole is the secret itself: wiped once looked at.
+        let head = self.store.get(name)?.map(Zeroizing::new);
+        Ok(head
             .and_then(|v| v.strip_prefix(CHUNK_MARK).and_then(|n| n.parse().ok()))
             .unwrap_or(0))
     }
@@ -335,12 +335,18 @@ impl Vault {
         else {
             return Ok(Some(head));
         };
-        let mut value = String::new();
+        // Each part is wiped once copied, and the whole is allocated once, at its full size, so
+        // growing it leaves no stray copies of the first parts behind in freed memory.
+        let mut parts = Vec::with_capacity(count);
         for i in 1..=count {
             match self.store.get(&format!("{name}#{i}"))? {
-                Some(part) => value.push_str(&part),
+                Some(part) => parts.push(Zeroizing::new(part)),
                 None => return Ok(None),
             }
+        }
+        let mut value = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+        for part in &parts {
+            value.push_str(part);
         }
         Ok(Some(value))
     }

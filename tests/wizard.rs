@@ -245,3 +245,139 @@ async fn a_secrets_expiry_date_is_noted_and_shows_on_the_card() {
     keyway::wizard::set_secret_expiry(&store, "Sales embed", None).unwrap();
     assert_eq!(store.get("Sales embed").unwrap().secret_expires, None);
 }
+
+#[tokio::test]
+async fn no_character_of_a_password_comes_back() {
+    let session = Session::new(None).unwrap();
+    for kind in [Typed::Password, Typed::CertificatePassword] {
+        let shown = session
+            .remember(kind, "correct horse battery staple")
+            .unwrap();
+        assert_eq!(shown, "…", "{kind:?}");
+    }
+    // A client secret still shows its last four, to tell two apart.
+    assert_eq!(
+        session.remember(Typed::ClientSecret, SECRET).unwrap(),
+        "…cdef"
+    );
+}
+
+/// Signs in with the client secret typed earlier; the code of the failure, if any.
+async fn sign_in_code(session: &Session, custom: &keyway::Cloud) -> Result<(), String> {
+    session
+        .sign_in(draft(custom), |_| {}, |_: &str| Ok(()))
+        .await
+        .map(drop)
+        .map_err(|x| x.code)
+}
+
+#[tokio::test]
+async fn typed_secrets_are_dropped_after_saving_on_cancel_and_when_forgotten() {
+    let (cloud, custom, _) = common::emulator().await;
+    let session = session_for(&cloud, &custom);
+    let missing = Err("SECRET_MISSING".to_string());
+
+    // Saved: the secret is in the keyring, no longer in the session.
+    session.remember(Typed::ClientSecret, SECRET).unwrap();
+    assert_eq!(sign_in_code(&session, &custom).await, Ok(()));
+    let vault = Vault::session_only();
+    session
+        .save("Sales embed", false, None, &temp_store("drop"), || {
+            Ok(vault.clone())
+        })
+        .unwrap();
+    assert_eq!(sign_in_code(&session, &custom).await, missing);
+    assert!(vault
+        .load::<ClientSecret>(&key("Sales embed", &custom))
+        .unwrap()
+        .is_some());
+
+    // Cancelled: typed again to go on.
+    session.remember(Typed::ClientSecret, SECRET).unwrap();
+    session.cancel();
+    assert_eq!(sign_in_code(&session, &custom).await, missing);
+
+    // Forgotten (a new connection in the window): secrets, token and answers all go.
+    session.remember(Typed::ClientSecret, SECRET).unwrap();
+    assert_eq!(sign_in_code(&session, &custom).await, Ok(()));
+    session.forget();
+    assert_eq!(sign_in_code(&session, &custom).await, missing);
+    assert!(session.access_token().is_none());
+    let check = session.check(Plan::new(Goal::Embed), &|_| {}).await;
+    assert_eq!(check.unwrap_err().code, "NOT_SIGNED_IN");
+}
+
+#[tokio::test]
+async fn a_saved_sign_in_keeps_the_rotated_refresh_token() {
+    let (cloud, custom, _) = common::emulator().await;
+    let session = session_for(&cloud, &custom);
+    let mut d = draft(&custom);
+    d.client_id = "33333333-3333-4333-8333-333333333333".into();
+    d.method = Some(Method::DeviceCode);
+    d.goal = Some(Goal::Delegated);
+    let codes = Mutex::new(vec![]);
+    let http = cloud.http_url.clone();
+    let approve = async {
+        for _ in 0..100 {
+            let code = codes.lock().unwrap().first().cloned();
+            if let Some(code) = code {
+                reqwest::Client::new()
+                    .post(format!("{http}/_fakecloud/device/approve"))
+                    .json(&serde_json::json!({ "user_code": code, "upn": "ada@contoso.com" }))
+                    .send()
+                    .await
+                    .unwrap();
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    };
+    let on = |e: SignInEvent| {
+        if let SignInEvent::DeviceCode { info } = e {
+            codes.lock().unwrap().push(info.user_code);
+        }
+    };
+    let (signed, ()) = tokio::join!(session.sign_in(d, on, |_: &str| Ok(())), approve);
+    signed.unwrap();
+    let store = temp_store("rotate");
+    let vault = Vault::session_only();
+    session
+        .save("Me", false, None, &store, || Ok(vault.clone()))
+        .unwrap();
+    let kept = |v: &Vault| {
+        v.load::<RefreshToken>(&key("Me", &custom))
+            .unwrap()
+            .map(|t| t.digest())
+            .expect("a refresh token in the keyring")
+    };
+    let first = kept(&vault);
+
+    // Signing in again from the saved connection uses the refresh token (no device code), and
+    // the keyring then holds the new one fakecloud rotated to.
+    let profile = store.get("Me").unwrap();
+    let no_person =
+        |e: SignInEvent| panic!("the refresh token should have signed in silently: {e:?}");
+    for _ in 0..2 {
+        let before = kept(&vault);
+        let later = session_for(&cloud, &custom);
+        let s = later
+            .sign_in_saved(FromProfile::new(&profile, &vault), no_person, |_: &str| {
+                Ok(())
+            })
+            .await
+            .unwrap();
+        assert_eq!(s.who, "ada@contoso.com");
+        let after = kept(&vault);
+        assert_ne!(
+            after, before,
+            "the rotated refresh token replaced the old one"
+        );
+        assert_ne!(after, first);
+        let issued = later.token().unwrap().refresh_token.unwrap();
+        assert_eq!(
+            after,
+            issued.digest(),
+            "the one just issued is the one kept"
+        );
+    }
+}

@@ -7,6 +7,7 @@ use keyway::cloud::{CloudId, CustomEndpoints};
 use keyway::diagnose::{Context, Explanation, Page};
 use keyway::powerbi::ladder::{Event, Outcome, Plan};
 use keyway::profile::ProfileStore;
+use keyway::secret::Zeroizing;
 use keyway::validate::FieldProblem;
 use keyway::vault::Vault;
 use keyway::wizard::{
@@ -103,13 +104,15 @@ pub fn validate_draft(draft: Draft) -> Vec<FieldProblem> {
     draft.problems()
 }
 
-/// Takes a secret typed once; only its masked hint comes back.
+/// Takes a secret typed once; only its masked hint comes back (`…` for a password).
 #[tauri::command]
 pub fn remember_secret(
     state: State<'_, AppState>,
     kind: Typed,
     value: String,
 ) -> Result<String, FieldProblem> {
+    // The IPC copy is wiped once the session holds its own.
+    let value = Zeroizing::new(value);
     state.session.remember(kind, &value)
 }
 
@@ -147,10 +150,17 @@ pub async fn sign_in_saved(
         .await
 }
 
-/// Stops a sign-in that waits for the person.
+/// Stops a sign-in that waits for the person (and drops the secrets typed for it).
 #[tauri::command]
 pub fn cancel_sign_in(state: State<'_, AppState>) {
     state.session.cancel();
+}
+
+/// Forgets the secrets, token and answers of the connection in progress: the window starts a
+/// new one or opens a saved one.
+#[tauri::command]
+pub fn forget_session(state: State<'_, AppState>) {
+    state.session.forget();
 }
 
 /// Runs the checks for the goal, streaming each item.

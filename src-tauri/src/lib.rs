@@ -7,6 +7,8 @@ mod commands;
 
 /// Starts the desktop app.
 pub fn run() {
+    // Without a writable log folder the window still opens: the log is for support only.
+    let _ = keyway::log::init();
     #[allow(clippy::expect_used)] // Nothing useful can happen if the window cannot start.
     let state = commands::AppState::new().expect("Keyway could not prepare its HTTP client");
     #[allow(clippy::expect_used)]
@@ -23,6 +25,7 @@ pub fn run() {
             commands::sign_in,
             commands::sign_in_saved,
             commands::cancel_sign_in,
+            commands::forget_session,
             commands::run_checks,
             commands::save_connection,
             commands::snippets,

@@ -138,7 +138,10 @@ impl ClientCertificate {
                 })?;
             (cert, key)
         } else {
-            let pw = password.map(|p| p.expose().to_string()).unwrap_or_default();
+            // p12-keystore wants a `&str`; the copy is wiped when this block ends.
+            let pw = crate::secret::Zeroizing::new(
+                password.map(|p| p.expose().to_string()).unwrap_or_default(),
+            );
             let store = p12_keystore::KeyStore::from_pkcs12(
                 &bytes,
                 &pw,

@@ -168,7 +168,8 @@ impl SignIn<'_> {
             user_code: details.user_code().secret().to_string(),
             verification_uri: details.verification_uri().to_string(),
             expires_in: expires_in.as_secs(),
-            message: details.extra_fields().message.clone(),
+            // Entra's own sentence, printed as it is: cleaned of control characters first.
+            message: crate::text::clean_opt(details.extra_fields().message.clone()),
         });
         let poll = client.exchange_device_access_token(&details).request_async(
             &http,

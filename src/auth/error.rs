@@ -3,6 +3,7 @@
 //! Entra's error body (RFC 6749 §5.2 plus Microsoft's fields) is kept whole: the AADSTS number,
 //! the first line of the description, and the trace and correlation IDs a help desk needs.
 
+use crate::text::{clean_opt, clean_text};
 use crate::validate::FieldProblem;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -64,13 +65,16 @@ pub struct EntraError {
 
 impl EntraError {
     /// From the body, reading IDs from the description when the fields are missing (device-code
-    /// errors reach us as a standard OAuth error with only the description).
+    /// errors reach us as a standard OAuth error with only the description). Every text is
+    /// cleaned of control characters here, where it enters Keyway ([`crate::text`]).
     pub fn from_body(http_status: u16, body: &EntraErrorBody) -> Self {
         let description = body.error_description.clone().unwrap_or_default();
         let line = |prefix: &str| {
-            description
-                .split(['\r', '\n'])
-                .find_map(|l| l.trim().strip_prefix(prefix).map(|v| v.trim().to_string()))
+            clean_opt(
+                description
+                    .split(['\r', '\n'])
+                    .find_map(|l| l.trim().strip_prefix(prefix).map(|v| v.trim().to_string())),
+            )
         };
         let first = description
             .split(['\r', '\n'])
@@ -84,21 +88,19 @@ impl EntraError {
             .copied()
             .or_else(|| aadsts_in(&first));
         let message = match first.split_once(": ") {
-            Some((code, rest)) if code.starts_with("AADSTS") => rest.to_string(),
-            _ => first,
+            Some((code, rest)) if code.starts_with("AADSTS") => clean_text(rest),
+            _ => clean_text(&first),
         };
         EntraError {
             http_status,
-            error: body.error.clone(),
+            error: clean_text(&body.error),
             aadsts,
             message,
-            trace_id: body.trace_id.clone().or_else(|| line("Trace ID:")),
-            correlation_id: body
-                .correlation_id
-                .clone()
+            trace_id: clean_opt(body.trace_id.clone()).or_else(|| line("Trace ID:")),
+            correlation_id: clean_opt(body.correlation_id.clone())
                 .or_else(|| line("Correlation ID:")),
-            timestamp: body.timestamp.clone().or_else(|| line("Timestamp:")),
-            suberror: body.suberror.clone(),
+            timestamp: clean_opt(body.timestamp.clone()).or_else(|| line("Timestamp:")),
+            suberror: clean_opt(body.suberror.clone()),
             host: None,
         }
     }

@@ -63,7 +63,9 @@ impl Claims {
         let Ok(v) = serde_json::from_slice::<Value>(&bytes) else {
             return Claims::default();
         };
-        let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+        // Names come from the directory as typed there: cleaned before they are printed.
+        let s =
+            |k: &str| crate::text::clean_opt(v.get(k).and_then(Value::as_str).map(str::to_string));
         // `idtyp` (an optional claim) says it outright; without it, a token with no delegated
         // scopes and no user name is an app's.
         let app_only = match v.get("idtyp").and_then(Value::as_str) {
@@ -91,7 +93,7 @@ impl Claims {
                 .and_then(Value::as_array)
                 .map(|a| {
                     a.iter()
-                        .filter_map(|r| r.as_str().map(str::to_string))
+                        .filter_map(|r| crate::text::clean_opt(r.as_str().map(str::to_string)))
                         .collect()
                 })
                 .unwrap_or_default(),

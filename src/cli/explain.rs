@@ -1,10 +1,9 @@
 //! `keyway explain`: any error someone pastes, explained.
 
-use super::{to_json, Failure, Outcome};
+use super::{read_stdin_bytes, to_json, Failure, Outcome};
 use clap::Args;
 use keyway::diagnose::{explain_text, Context};
 use std::path::PathBuf;
-use tokio::io::AsyncReadExt;
 
 /// What `keyway explain` reads.
 #[derive(Debug, Args)]
@@ -26,14 +25,7 @@ pub async fn run(args: ExplainArgs) -> Outcome {
             let e = std::io::Error::new(e.kind(), format!("{}: {e}", path.display()));
             unreadable("FILE_UNREADABLE", e)
         })?,
-        _ => {
-            let mut buf = vec![];
-            tokio::io::stdin()
-                .read_to_end(&mut buf)
-                .await
-                .map_err(|e| unreadable("STDIN_UNREADABLE", e))?;
-            buf
-        }
+        _ => read_stdin_bytes("error text").await?.to_vec(),
     };
     let text = String::from_utf8_lossy(&bytes);
     if text.trim().is_empty() {

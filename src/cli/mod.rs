@@ -13,6 +13,7 @@ pub mod token;
 use clap::{Args, Parser, Subcommand};
 use keyway::cloud::{CloudId, CustomEndpoints};
 use keyway::diagnose::Explanation;
+use keyway::secret::Zeroizing;
 use keyway::wizard::{Session, SignInEvent};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -182,11 +183,18 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
-/// Reads a secret (or a file's text) from standard input, without the final line break.
-pub async fn read_stdin(what: &str) -> Result<String, Failure> {
-    let mut text = String::new();
+/// The most Keyway reads from standard input: a secret, a password or a pasted error is a few
+/// kilobytes at most, and an endless pipe must not fill the memory.
+pub const STDIN_LIMIT: usize = 64 * 1024;
+
+/// Reads standard input whole, refusing more than [`STDIN_LIMIT`] bytes; reads no further than
+/// one byte past it. The buffer is wiped when dropped (it may hold a secret), and allocated once
+/// at its full size so no partial copy is left behind in freed memory.
+pub async fn read_stdin_bytes(what: &str) -> Result<Zeroizing<Vec<u8>>, Failure> {
+    let mut buf = Zeroizing::new(Vec::with_capacity(STDIN_LIMIT + 1));
     tokio::io::stdin()
-        .read_to_string(&mut text)
+        .take(STDIN_LIMIT as u64 + 1)
+        .read_to_end(&mut buf)
         .await
         .map_err(|e| {
             Failure::usage_text(
@@ -195,7 +203,35 @@ pub async fn read_stdin(what: &str) -> Result<String, Failure> {
                 format!("The {what} could not be read from standard input: {e}"),
             )
         })?;
-    let value = text.trim_end_matches(['\r', '\n']).to_string();
+    if buf.len() > STDIN_LIMIT {
+        return Err(Failure::usage(Explanation::new(
+            "STDIN_TOO_LARGE",
+            "Too much arrived on standard input",
+            format!(
+                "More than {} KiB arrived on standard input; a {what} is far shorter, so Keyway \
+                 stopped reading.",
+                STDIN_LIMIT / 1024
+            ),
+            vec![format!(
+                "Pipe in only the {what}, e.g. `keyway token ... < secret.txt`, not a whole \
+                 file or a stream."
+            )],
+        )));
+    }
+    Ok(buf)
+}
+
+/// Reads a secret (or a file's text) from standard input, without the final line break.
+pub async fn read_stdin(what: &str) -> Result<Zeroizing<String>, Failure> {
+    let bytes = read_stdin_bytes(what).await?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| {
+        Failure::usage_text(
+            "STDIN_UNREADABLE",
+            "Standard input could not be read",
+            format!("The {what} on standard input is not UTF-8 text."),
+        )
+    })?;
+    let value = Zeroizing::new(text.trim_end_matches(['\r', '\n']).to_string());
     if value.is_empty() {
         return Err(Failure::usage_text(
             "STDIN_EMPTY",

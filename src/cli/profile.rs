@@ -289,7 +289,10 @@ async fn expiry(store: &ProfileStore, a: ExpiryArgs) -> Outcome {
         (None, true) => {
             let profile = store.get(&a.name)?;
             let password = match &a.username {
-                Some(u) => Some((u.as_str(), Password::new(read_stdin("password").await?))),
+                Some(u) => Some((
+                    u.as_str(),
+                    Password::new(read_stdin("password").await?.as_str()),
+                )),
                 None => None,
             };
             let who = GraphSignIn {

@@ -10,6 +10,7 @@ mod from;
 pub mod pages;
 
 use crate::auth::error::{aadsts_in, AuthError, EntraError};
+pub use crate::text::{clean_opt, clean_text};
 use catalogue::Entry;
 pub use pages::{Context, Page};
 use serde::Serialize;
@@ -237,13 +238,16 @@ pub fn explain_text(text: &str, ctx: &Context) -> Explanation {
 /// Explains an HTTP answer (or a bare body or message).
 pub fn explain_answer(answer: &Answer, ctx: &Context) -> Explanation {
     let json: Value = serde_json::from_str(&answer.body).unwrap_or(Value::Null);
-    let s = |v: &Value| v.as_str().map(str::to_string).filter(|s| !s.is_empty());
-    let description = s(&json["error_description"]);
+    // Everything the service said is cleaned of control characters as it is read (a terminal
+    // would act on them); the description stays raw only until its lines are split.
+    let s = |v: &Value| clean_opt(v.as_str().map(str::to_string));
+    let description = v_str(&json["error_description"]);
     let line = |prefix: &str| {
         let text = description.as_deref().unwrap_or(&answer.body);
-        text.split(['\r', '\n'])
-            .find_map(|l| l.trim().strip_prefix(prefix).map(|v| v.trim().to_string()))
-            .filter(|v| !v.is_empty())
+        clean_opt(
+            text.split(['\r', '\n'])
+                .find_map(|l| l.trim().strip_prefix(prefix).map(|v| v.trim().to_string())),
+        )
     };
 
     // An Entra number wins: it is the most specific thing anyone says.
@@ -254,19 +258,21 @@ pub fn explain_answer(answer: &Answer, ctx: &Context) -> Explanation {
         .and_then(|n| u32::try_from(n).ok())
         .or_else(|| description.as_deref().and_then(aadsts_in))
         .or_else(|| aadsts_in(&answer.body));
-    let error_info = answer.header("X-PowerBI-Error-Info").map(str::to_string);
+    let error_info = clean_opt(answer.header("X-PowerBI-Error-Info").map(str::to_string));
     let pbi_code = s(&json["error"]["code"]).or_else(|| s(&json["error"]["pbi.error"]["code"]));
     let fabric_code = s(&json["errorCode"]);
     let entra_error = s(&json["error"]);
 
     let first_line = |text: &str| {
-        text.split(['\r', '\n'])
-            .map(str::trim)
-            .find(|l| !l.is_empty())
-            .map(|l| match l.split_once(": ") {
-                Some((code, rest)) if code.starts_with("AADSTS") => rest.to_string(),
-                _ => l.to_string(),
-            })
+        clean_opt(
+            text.split(['\r', '\n'])
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .map(|l| match l.split_once(": ") {
+                    Some((code, rest)) if code.starts_with("AADSTS") => rest.to_string(),
+                    _ => l.to_string(),
+                }),
+        )
     };
     let message = description
         .as_deref()
@@ -328,17 +334,24 @@ pub fn explain_answer(answer: &Answer, ctx: &Context) -> Explanation {
         .or_else(|| line("Correlation ID:"))
         .or_else(|| s(&json["error"]["innerError"]["client-request-id"]));
     x.timestamp = s(&json["timestamp"]).or_else(|| line("Timestamp:"));
-    x.request_id = answer
-        .header("RequestId")
-        .or_else(|| answer.header("x-ms-request-id"))
-        .or_else(|| answer.header("request-id"))
-        .map(str::to_string)
-        .or_else(|| s(&json["requestId"]))
-        .or_else(|| s(&json["error"]["innerError"]["request-id"]));
+    x.request_id = clean_opt(
+        answer
+            .header("RequestId")
+            .or_else(|| answer.header("x-ms-request-id"))
+            .or_else(|| answer.header("request-id"))
+            .map(str::to_string),
+    )
+    .or_else(|| s(&json["requestId"]))
+    .or_else(|| s(&json["error"]["innerError"]["request-id"]));
     x.retry_after = answer
         .header("Retry-After")
         .and_then(|v| crate::retry::retry_after_seconds(v, std::time::SystemTime::now()));
     x
+}
+
+/// A JSON string as it came, when there is one.
+fn v_str(v: &Value) -> Option<String> {
+    v.as_str().map(str::to_string).filter(|s| !s.is_empty())
 }
 
 /// A code Keyway has no entry for, explained by its HTTP status when that is known.
@@ -388,7 +401,8 @@ pub fn explain_auth_error(error: &AuthError, ctx: &Context) -> Explanation {
                 Some(entry) => Explanation::from_entry(entry, ctx, None),
                 None => Explanation::unknown(code, None, ctx, None),
             };
-            x.message = Some(other.to_string());
+            // An unexpected answer's body and a declined sign-in's reason are the server's words.
+            x.message = Some(clean_text(&other.to_string()));
             if let AuthError::Unexpected { status, .. } = other {
                 x.http_status = Some(*status);
             }

@@ -7,7 +7,7 @@ pub use path::ApiPath;
 
 use crate::auth::error::AuthError;
 use crate::cloud::Cloud;
-use crate::diagnose::{self, Answer, Context, Explanation};
+use crate::diagnose::{self, clean_opt, Answer, Context, Explanation};
 use crate::retry::{self, OnWait, RetryPolicy};
 use crate::secret::AccessToken;
 use serde::Serialize;
@@ -116,12 +116,14 @@ impl Probe {
             }
             (None, None) => None,
         };
+        // The server's words, cleaned of control characters before anyone prints them.
+        let header = |name| clean_opt(self.header(name).map(str::to_string));
         Evidence {
             request: self.request.clone(),
             http_status: self.status(),
-            code,
-            request_id: self.header("RequestId").map(str::to_string),
-            error_info: self.header("X-PowerBI-Error-Info").map(str::to_string),
+            code: clean_opt(code),
+            request_id: header("RequestId"),
+            error_info: header("X-PowerBI-Error-Info"),
         }
     }
 }

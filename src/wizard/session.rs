@@ -1,6 +1,10 @@
 //! One person's run through the wizard (or one `keyway` command): the secret typed once, the
 //! sign-in, the token, the checks and saving. The desktop window and the CLI call the same
 //! methods, so each sign-in rule exists once.
+//!
+//! Typed secrets live here only as long as they are needed: a successful save, a cancel and
+//! [`Session::forget`] drop them, and dropping a secret wipes its memory. What happens is
+//! logged ([`crate::log`]) with codes, hosts and masked IDs, never a secret.
 
 use super::{Draft, Saved, SignInEvent, TokenSummary, Typed};
 use crate::auth::{AssertionAlg, AuthError, ClientCertificate, EndpointVersion, SignIn, Token};
@@ -11,14 +15,27 @@ use crate::goal::Method;
 use crate::powerbi::ladder::{self, Event, Outcome, Plan, Status};
 use crate::powerbi::Api;
 use crate::profile::{LastCheck, Profile, ProfileStore};
+use crate::report::mask;
 use crate::retry::{RetryPolicy, Waiting};
-use crate::secret::{CertificatePassword, ClientSecret, Password, RefreshToken};
+use crate::secret::{CertificatePassword, ClientSecret, Password, RefreshToken, Zeroizing};
 use crate::validate::{self, FieldProblem, TenantUse};
 use crate::vault::{Kept, SecretKind, Vault, VaultError};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_util::sync::CancellationToken;
+
+/// What [`Session::remember`] gives for a password: that one is kept, and no character of it.
+const KEPT: &str = "…";
+
+/// Notes each check's result in the log: its ID, status and code.
+fn log_outcome(outcome: &Outcome) {
+    for i in &outcome.items {
+        let code = i.problem.as_ref().map(|p| p.code.as_str());
+        tracing::info!(item = i.id, status = ?i.status, code, "check");
+    }
+    tracing::info!(ok = outcome.ok, "checks finished");
+}
 
 /// How long a browser sign-in waits for the person.
 const BROWSER_WAIT: Duration = Duration::from_secs(300);
@@ -36,6 +53,43 @@ pub(super) struct Inner {
     pub(super) trusted_custom: Option<CustomEndpoints>,
     /// A preset's custom cloud, shown to the person and not yet confirmed.
     pub(super) pending_custom: Option<CustomEndpoints>,
+}
+
+impl Inner {
+    /// Drops the secrets the person typed (each wipes its memory as it goes).
+    fn drop_typed(&mut self) {
+        self.client_secret = None;
+        self.password = None;
+        self.certificate_password = None;
+    }
+}
+
+/// Notes a sign-in's start in the log: method, sign-in host, masked tenant and app.
+fn log_sign_in(how: &str, draft: &Draft, method: Option<Method>) {
+    let host = draft
+        .cloud()
+        .map(|c| crate::log::host(&c.authority_host))
+        .unwrap_or_default();
+    tracing::info!(
+        how,
+        method = method.map_or("none", Method::as_str),
+        host,
+        tenant = mask(&draft.tenant),
+        client_id = mask(&draft.client_id),
+        "sign-in started"
+    );
+}
+
+/// Notes a sign-in's end in the log: the code and HTTP status when it failed.
+fn log_signed_in<T>(result: &Result<T, Explanation>) {
+    match result {
+        Ok(_) => tracing::info!("sign-in succeeded"),
+        Err(x) => tracing::warn!(
+            code = x.code.as_str(),
+            http_status = x.http_status,
+            "sign-in failed"
+        ),
+    }
 }
 
 /// One person's run through the wizard.
@@ -209,7 +263,9 @@ impl Session {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Keeps a typed secret in memory for this session; returns the hint the UI may show.
+    /// Keeps a typed secret in memory for this session; returns what the UI may show of it: the
+    /// last characters of a client secret (`…cdef`), and only `…` for a password or a
+    /// certificate password, of which no character is ever shown.
     pub fn remember(&self, kind: Typed, value: &str) -> Result<String, FieldProblem> {
         let mut inner = self.lock();
         match kind {
@@ -227,25 +283,43 @@ impl Session {
                         message: "Type the password.".into(),
                     });
                 }
-                let p = Password::new(value);
-                let hint = p.hint();
-                inner.password = Some(p);
-                Ok(hint)
+                inner.password = Some(Password::new(value));
+                Ok(KEPT.into())
             }
             Typed::CertificatePassword => {
-                let p = CertificatePassword::new(value);
-                let hint = p.hint();
-                inner.certificate_password = Some(p);
-                Ok(hint)
+                inner.certificate_password = Some(CertificatePassword::new(value));
+                Ok(KEPT.into())
             }
         }
     }
 
-    /// Stops a sign-in that is waiting for the person.
+    /// Stops a sign-in that is waiting for the person, and drops the secrets they typed: they
+    /// type them again when they start over.
     pub fn cancel(&self) {
-        if let Some(c) = self.lock().cancel.take() {
+        let mut inner = self.lock();
+        if let Some(c) = inner.cancel.take() {
             c.cancel();
         }
+        inner.drop_typed();
+    }
+
+    /// Forgets everything this run kept but the trusted custom cloud: typed secrets, token,
+    /// answers, last check and an unconfirmed preset cloud. The window calls it when a new
+    /// connection is started or a saved one opened, so nothing of the previous one stays in
+    /// memory.
+    pub fn forget(&self) {
+        let mut inner = self.lock();
+        if let Some(c) = inner.cancel.take() {
+            c.cancel();
+        }
+        // The custom cloud the person typed or confirmed stays theirs: it is not a secret, and
+        // Settings would otherwise have to be filled in again.
+        let trusted_custom = inner.trusted_custom.take();
+        *inner = Inner {
+            trusted_custom,
+            ..Inner::default()
+        };
+        tracing::info!("session forgotten");
     }
 
     /// The sign-in for a draft: tenant and client ID checked, scopes and endpoint version set.
@@ -276,7 +350,10 @@ impl Session {
         let hint = self.lock().client_secret.as_ref().map(ClientSecret::hint);
         let hint = hint.filter(|_| draft.method == Some(Method::ClientSecret));
         let draft = self.adopt(draft)?;
-        let token = self.sign_in_token(&draft, on, open).await?;
+        log_sign_in("typed", &draft, draft.method);
+        let token = self.sign_in_token(&draft, on, open).await;
+        log_signed_in(&token);
+        let token = token?;
         let summary = TokenSummary::of(&token, hint);
         self.keep(draft, token);
         Ok(summary)
@@ -381,7 +458,9 @@ impl Session {
         let mut draft = Draft::from_profile(profile);
         draft.v1 = from.v1;
         draft.rs256 = from.rs256;
+        log_sign_in("saved", &draft, Some(profile.method));
         let result = self.saved_token(&from, &draft, on, open).await;
+        log_signed_in(&result);
         if let Some(store) = from.record_in {
             // The sign-in's own result matters more than a failure to note it.
             let _ = store.record_check(&profile.name, last_check_of_sign_in(&result));
@@ -393,8 +472,13 @@ impl Session {
                 let (vault, name) = (from.vault.clone(), key);
                 let kind = SecretKind::RefreshToken;
                 // Best effort: the old refresh token still works if this one can't be kept.
-                let _ =
+                let kept =
                     tokio::task::spawn_blocking(move || vault.save(&name, kind, rt.expose())).await;
+                match kept {
+                    Ok(Ok(())) => tracing::info!("rotated refresh token kept"),
+                    Ok(Err(e)) => tracing::warn!(code = e.code, "rotated refresh token not kept"),
+                    Err(_) => tracing::warn!("rotated refresh token not kept"),
+                }
             }
         }
         let hint = self.lock().client_secret.as_ref().map(ClientSecret::hint);
@@ -488,7 +572,9 @@ impl Session {
         let api =
             Api::new(&self.http, &cloud, token.access_token.clone()).with_retry(self.retry.clone());
         let ctx = Context::new(&cloud, &draft.tenant, &draft.client_id);
+        tracing::info!(goal = %plan.goal, "checks started");
         let outcome = ladder::run(api, ctx, plan, token.claims.clone(), on).await;
+        log_outcome(&outcome);
         self.lock().last_check = Some(last_check_of(&outcome));
         Ok(outcome)
     }
@@ -497,6 +583,7 @@ impl Session {
     pub fn check_without_token(&self, draft: &Draft, plan: &Plan, problem: Explanation) -> Outcome {
         let app_only = draft.tenant_use() == TenantUse::App;
         let outcome = ladder::sign_in_failed(problem, plan, app_only);
+        log_outcome(&outcome);
         debug_assert!(outcome.items.iter().all(|i| i.status != Status::Pass));
         self.lock().last_check = Some(last_check_of(&outcome));
         outcome
@@ -628,10 +715,11 @@ impl Session {
             ClientCertificate::load(path, key, inner.certificate_password.as_ref(), now())?;
         }
         let method = draft.method()?;
-        let mut secrets: Vec<(SecretKind, String)> = vec![];
+        // Copies for the keyring, wiped when this returns.
+        let mut secrets: Vec<(SecretKind, Zeroizing<String>)> = vec![];
         let mut keep = |kind, value: Option<&str>| {
             if let Some(v) = value {
-                secrets.push((kind, v.to_string()));
+                secrets.push((kind, Zeroizing::new(v.to_string())));
             }
         };
         match method {
@@ -710,6 +798,14 @@ impl Session {
             last_check,
         };
         store.put(profile, replace)?;
+        // Saved: the typed secrets are in the keyring now and need not stay in memory.
+        self.lock().drop_typed();
+        tracing::info!(
+            method = method.as_str(),
+            secrets = secrets.len(),
+            client_id = mask(&draft.client_id),
+            "connection saved"
+        );
         Ok(Saved {
             name: name.to_string(),
             secret_location: vault.as_ref().map(Vault::place),

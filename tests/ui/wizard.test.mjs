@@ -10,7 +10,7 @@ import path from 'node:path';
 import { launch, openUi, axe, coreAppInfo, ARTIFACTS } from '../support/ui-harness.mjs';
 import {
   startFakecloud, coreCheck, coreExplain, coreTokenSummary, coreProfilesNotice, CONTOSO, FABRIKAM,
-  EMBED, FABRIKAM_APP,
+  EMBED, FABRIKAM_APP, DESKTOP,
 } from '../support/core.mjs';
 import { execFileSync } from 'node:child_process';
 import { KEYWAY } from '../support/core.mjs';
@@ -74,7 +74,7 @@ function responses(extra = {}) {
     save_connection: saved, snippets, copy_access_token: 'eyJ0eXAi.fake.token',
     support_report: '/home/someone/Downloads/keyway-report-Sales-embed.html',
     portal_link: 'https://portal.azure.com/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/Overview/appId/1111',
-    open_link: null, cancel_sign_in: null,
+    open_link: null, cancel_sign_in: null, forget_session: null,
     ...extra,
   };
 }
@@ -271,6 +271,36 @@ test('each field is checked as typed, a pasted Secret ID is recognised, and Back
   await at(page, 'details');
   assert.equal(await page.inputValue('#tenant'), CONTOSO);
   assert.equal(await page.inputValue('#client-id'), '1111-not-a-guid');
+  await context.close();
+});
+
+test('a new connection makes the engine forget the last, and no character of a password shows', async () => {
+  // The core answers a password with '…' only (tests/wizard.rs checks that answer).
+  const { page, context, problems } = await openUi(browser, { responses: responses({ remember_secret: '…' }) });
+  await at(page, 'home');
+  await page.click('#new-connection');
+  await at(page, 'start');
+  assert.equal((await calls(page, 'forget_session')).length, 1);
+  await page.check('input[value="embed"]');
+  await page.click('#continue');
+  await at(page, 'method');
+  await page.check('input[value="password"]');
+  await page.click('#continue');
+  await at(page, 'details');
+  await page.fill('#tenant', CONTOSO);
+  await page.fill('#client-id', DESKTOP.client);
+  await page.fill('#username', 'ada@contoso.com');
+  await page.fill('#password', 'Correct-Horse-42');
+  await page.click('#continue');
+  await at(page, 'signin');
+  assert.deepEqual((await calls(page, 'remember_secret')).map((c) => c.args.kind), ['password']);
+  await page.click('#back');
+  await at(page, 'details');
+  const kept = await page.locator('#password-kept').textContent();
+  assert.equal(kept, 'Password kept for this session. Type a new one to replace it.');
+  assert.equal((await calls(page, 'cancel_sign_in')).length, 0, 'nothing was waiting to cancel');
+  await noViolations(page, 'details with a kept password');
+  assert.deepEqual(problems, []);
   await context.close();
 });
 

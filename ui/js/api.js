@@ -67,6 +67,8 @@ export const rememberSecret = (kind, value) => call('remember_secret', { kind, v
 export const signIn = (draft, onEvent) => call('sign_in', { draft: clean(draft), events: channel(onEvent) });
 export const signInSaved = (name, onEvent) => call('sign_in_saved', { name, events: channel(onEvent) });
 export const cancelSignIn = () => call('cancel_sign_in');
+// Drops the typed secrets, token and answers the engine holds for the connection in progress.
+export const forgetSession = () => call('forget_session');
 export const runChecks = ({ goal, workspace, allowChanges }, onEvent) =>
   call('run_checks', { goal, workspace: workspace || null, allowChanges, events: channel(onEvent) });
 export const saveConnection = ({ name, replace, secretExpires }) =>

@@ -385,7 +385,8 @@ impl Run {
         evidence: &[&Probe],
     ) -> Item {
         Item {
-            summary: summary.into(),
+            // Summaries name workspaces, reports and datasets as the service sent them.
+            summary: crate::text::clean_text(&summary.into()),
             evidence: evidence.iter().map(|p| p.evidence()).collect(),
             ..self.item(id)
         }
@@ -394,7 +395,7 @@ impl Run {
     pub(super) fn skip(&self, id: &'static str, why: impl Into<String>) -> Item {
         Item {
             status: Status::Skipped,
-            summary: why.into(),
+            summary: crate::text::clean_text(&why.into()),
             ..self.item(id)
         }
     }

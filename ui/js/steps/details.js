@@ -162,10 +162,18 @@ export function render(ctx) {
         if (input.value && e.relatedTarget?.id !== 'continue') secretNow(name);
       });
     }
-    const kept = f.secret ? h('p', { class: 'hint kept', id: `${f.input}-kept` },
-      state.hints[f.hintKey]
-        ? `Keyway keeps the value ending ${state.hints[f.hintKey]} for this session. Type a new one to replace it.`
-        : '') : null;
+    // Only a client secret shows its last characters; of a password, not one character is shown.
+    const keptText = () => {
+      const hint = state.hints[f.hintKey];
+      if (!hint) return '';
+      const replace = 'Type a new one to replace it.';
+      if (f.hintKey === 'clientSecret') {
+        return `Keyway keeps the value ending ${hint} for this session. ${replace}`;
+      }
+      return `${f.label.replace(/ \(.*\)$/, '')} kept for this session. ${replace}`;
+    };
+    const kept = f.secret
+      ? h('p', { class: 'hint kept', id: `${f.input}-kept` }, keptText()) : null;
     const reveal = f.secret ? h('button', {
       type: 'button', class: 'link small', 'aria-controls': f.input, 'aria-pressed': 'false',
       onclick: (e) => {

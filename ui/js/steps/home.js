@@ -1,6 +1,6 @@
 // Home: the saved connections with their state at a glance, and the way to add one.
 
-import { listProfiles, openProfile, deleteProfile } from '../api.js';
+import { listProfiles, openProfile, deleteProfile, forgetSession } from '../api.js';
 import { h, heading, announce, problemBox, writeReport } from '../dom.js';
 
 export const id = 'home';
@@ -15,6 +15,8 @@ function card(p, ctx, list) {
   const checkAgain = async () => {
     try {
       const draft = await openProfile(p.name);
+      // Nothing typed for an earlier connection stays in the engine's memory.
+      await forgetSession().catch(() => {});
       Object.assign(ctx.state.draft, draft);
       ctx.state.savedName = p.name;
       ctx.state.hints = {};
@@ -92,7 +94,10 @@ export function render(ctx) {
   const list = h('ul', { class: 'cards', id: 'profiles', 'aria-labelledby': 'step-title' },
     h('li', { class: 'loading' }, 'Loading your connections…'));
   const start = () => {
+    // A new connection: the engine drops whatever the last one typed, and so does the window.
+    forgetSession().catch(() => {});
     ctx.state.savedName = null;
+    ctx.state.hints = {};
     ctx.go('start');
   };
   const problem = h('div');

@@ -92,8 +92,10 @@ export function render(ctx) {
     }
   };
 
+  // Cancelling drops the secrets typed for this sign-in in the engine: they are typed again.
+  const cancelled = () => { state.hints = {}; return cancelSignIn(); };
   const cancel = h('button', { type: 'button', class: 'secondary', id: 'cancel', hidden: true,
-    onclick: () => cancelSignIn() }, 'Cancel');
+    onclick: () => cancelled() }, 'Cancel');
   const start = async () => {
     if (running) return;
     running = true;
@@ -134,6 +136,10 @@ export function render(ctx) {
     warning,
     status,
     area,
-    actions(backButton(() => { cancelSignIn().catch(() => {}); state.savedName ? ctx.go('home') : back(); }), cancel, go),
+    // Back stops a sign-in still waiting; when none is, the typed secrets stay for the next try.
+    actions(backButton(() => {
+      if (running) cancelled().catch(() => {});
+      state.savedName ? ctx.go('home') : back();
+    }), cancel, go),
   ];
 }

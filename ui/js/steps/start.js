@@ -1,7 +1,7 @@
 // Step 1: what the person wants to do, and which Microsoft cloud their organisation uses.
 
 import { h, problemBox } from '../dom.js';
-import { readPreset } from '../api.js';
+import { readPreset, forgetSession } from '../api.js';
 
 export const id = 'start';
 export const title = 'Your goal';
@@ -16,6 +16,8 @@ function presetPicker(ctx, problemSlot) {
     if (!file) return;
     problemSlot.replaceChildren();
     try {
+      // A new connection starts here: nothing typed for the last one stays in memory.
+      await forgetSession().catch(() => {});
       const read = await readPreset(await file.text());
       ctx.state.hints = {};
       if (read.customHosts.length) {
