@@ -2,6 +2,8 @@
 //! property checks the `cargo fuzz` targets run (`keyway::fuzzing`), on stable: a crash found
 //! once and added to the corpus stays fixed.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic is the failure report.
+
 use std::path::PathBuf;
 
 /// Runs `check` on every file of one target's corpus; fails naming the file that panicked.
