@@ -7,6 +7,8 @@ pub mod auth;
 pub mod clock;
 pub mod cloud;
 pub mod diagnose;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod goal;
 pub mod graph;
 pub mod http;

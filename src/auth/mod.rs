@@ -7,6 +7,7 @@
 //! PKCE, `state` and polling, with Entra's quirks kept in Keyway's own types.
 
 pub mod browser;
+pub mod callback;
 pub mod certificate;
 pub mod device;
 pub mod error;

@@ -145,7 +145,7 @@ pub fn parse_token_response(status: u16, body: &[u8], now: i64) -> Result<Token,
         let claims = Claims::decode(&ok.access_token);
         let expires_on = ok
             .expires_on
-            .or_else(|| ok.expires_in.map(|s| now + s))
+            .or_else(|| ok.expires_in.map(|s| now.saturating_add(s)))
             .or(claims.expires_on)
             .unwrap_or(now);
         return Ok(Token {
@@ -231,6 +231,18 @@ mod tests {
             "cHAiLCJzY3AiOiJ4In0.",
         );
         assert!(Claims::decode(app).app_only);
+    }
+
+    #[test]
+    fn an_absurd_lifetime_is_read_without_overflow() {
+        // `expires_in` is the server's number (RFC 6749 §5.1); one near i64::MAX once overflowed
+        // `now + expires_in` (a panic in debug builds; seen writing the token_response fuzzer).
+        let body = r#"{"access_token":"x","expires_in":9223372036854775807}"#;
+        let t = parse_token_response(200, body.as_bytes(), 1_700_000_000).unwrap();
+        assert_eq!(t.expires_on, i64::MAX);
+        let body = r#"{"access_token":"x","expires_in":-9223372036854775808}"#;
+        let t = parse_token_response(200, body.as_bytes(), -1).unwrap();
+        assert_eq!(t.expires_on, i64::MIN);
     }
 
     #[test]
