@@ -53,9 +53,9 @@ say "The real app window under Xvfb, over WebDriver"
 window_status=0
 scripts/headless-session.sh node --test --test-concurrency=1 tests/e2e/ || window_status=$?
 
-say "The real keyring (Secret Service) and the profile life cycle, in a desktop session"
+say "The real keyring (Secret Service), the profile life cycle and the fault matrix, in a desktop session"
 keyring_status=0
-scripts/headless-session.sh env KEYWAY_TEST_SECRET_SERVICE=1 cargo test --workspace --locked --test keyring || keyring_status=$?
+scripts/headless-session.sh env KEYWAY_TEST_SECRET_SERVICE=1 cargo test --workspace --locked --test keyring --test faults || keyring_status=$?
 
 say "The Windows check (cargo check --target x86_64-pc-windows-gnu)"
 windows_status=0

@@ -12,8 +12,6 @@ pub const CA_CERT_ENV: &str = "KEYWAY_CA_CERT";
 
 /// How long to wait for a connection.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long one request may take in all.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Why the HTTP client could not be set up.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -72,7 +70,7 @@ pub fn extra_ca(explicit: Option<&Path>) -> Result<Option<Vec<u8>>, ClientError>
 pub fn client(extra_ca_pem: Option<&[u8]>) -> Result<reqwest::Client, ClientError> {
     let mut builder = reqwest::Client::builder()
         .connect_timeout(CONNECT_TIMEOUT)
-        .timeout(REQUEST_TIMEOUT)
+        .timeout(crate::limits::request_timeout())
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("Keyway/", env!("CARGO_PKG_VERSION")));
     if let Some(pem) = extra_ca_pem {

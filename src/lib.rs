@@ -12,6 +12,7 @@ pub mod fuzzing;
 pub mod goal;
 pub mod graph;
 pub mod http;
+pub mod limits;
 pub mod log;
 pub mod powerbi;
 pub mod profile;

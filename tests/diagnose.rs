@@ -513,6 +513,10 @@ fn engine_errors() -> Vec<AuthError> {
              this computer does not trust.",
         ),
         t(
+            TransportKind::Closed,
+            "The connection to login.microsoftonline.com closed before the whole answer came.",
+        ),
+        t(
             TransportKind::Other,
             "The request failed: connection reset.",
         ),
@@ -526,6 +530,7 @@ fn engine_errors() -> Vec<AuthError> {
         AuthError::Cancelled,
         AuthError::StateMismatch,
         AuthError::Browser("No browser could be started.".into()),
+        AuthError::PortInUse(8400),
     ]
 }
 

@@ -115,12 +115,14 @@ impl SignIn<'_> {
         timeout: Duration,
         cancel: CancellationToken,
     ) -> Result<Token, AuthError> {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        let wanted = crate::limits::loopback_port();
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", wanted))
             .await
-            .map_err(|e| {
-                AuthError::Browser(format!(
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::AddrInUse => AuthError::PortInUse(wanted),
+                _ => AuthError::Browser(format!(
                     "Keyway could not listen for the browser's answer on this computer ({e})."
-                ))
+                )),
             })?;
         let port = listener
             .local_addr()

@@ -61,6 +61,9 @@ pub struct EntraError {
     /// when a custom cloud or a proxy did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
+    /// Seconds the service asked to wait (`Retry-After`), when it was longer than Keyway waits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
 }
 
 impl EntraError {
@@ -102,6 +105,7 @@ impl EntraError {
             timestamp: clean_opt(body.timestamp.clone()).or_else(|| line("Timestamp:")),
             suberror: clean_opt(body.suberror.clone()),
             host: None,
+            retry_after: None,
         }
     }
 }
@@ -153,6 +157,8 @@ pub enum TransportKind {
     /// The server's certificate comes from an authority this computer does not trust: a company
     /// proxy's own authority, most often.
     TlsUnknownIssuer,
+    /// The connection closed before the whole answer came (reset, or cut off half-way).
+    Closed,
     /// Anything else on the way.
     Other,
 }
@@ -203,6 +209,9 @@ pub enum AuthError {
     /// The browser could not be opened, or a URL was not on the allowlist.
     #[error("{0}")]
     Browser(String),
+    /// The loopback port set for the browser's answer (`KEYWAY_LOOPBACK_PORT`) is taken.
+    #[error("Another program is using port {0} on this computer, where the browser's answer must arrive.")]
+    PortInUse(u16),
 }
 
 impl AuthError {
@@ -228,6 +237,7 @@ impl AuthError {
             AuthError::Cancelled => "SIGN_IN_CANCELLED".into(),
             AuthError::StateMismatch => "STATE_MISMATCH".into(),
             AuthError::Browser(_) => "BROWSER_FAILED".into(),
+            AuthError::PortInUse(_) => "LOOPBACK_PORT_IN_USE".into(),
         }
     }
 
@@ -287,6 +297,18 @@ impl AuthError {
                     "The name {host} could not be found. Check the network, or the cloud you \
                      chose."
                 ),
+            )
+        } else if err.is_body()
+            || err.is_decode()
+            || lower.contains("close_notify")
+            || lower.contains("connection reset")
+            || lower.contains("connection closed")
+            || lower.contains("unexpected eof")
+            || lower.contains("incomplete message")
+        {
+            (
+                TransportKind::Closed,
+                format!("The connection to {host} closed before the whole answer came."),
             )
         } else if lower.contains("certificate")
             || lower.contains("tls")

@@ -173,11 +173,25 @@ impl<'a> SignIn<'a> {
             .await
             .map_err(|e| AuthError::transport(&e, &url))?;
         let status = res.status().as_u16();
+        // Still there when the answer is 429 or 503: the wait was longer than Keyway's limit.
+        let retry_after = res
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| retry::retry_after_seconds(v, std::time::SystemTime::now()));
         let body = res
             .bytes()
             .await
             .map_err(|e| AuthError::transport(&e, &url))?;
-        token::parse_token_response(status, &body, now()).map_err(|e| e.from_host(&url))
+        token::parse_token_response(status, &body, now())
+            .map_err(|e| e.from_host(&url))
+            .map_err(|e| match e {
+                AuthError::Entra(mut entra) => {
+                    entra.retry_after = retry_after;
+                    AuthError::Entra(entra)
+                }
+                other => other,
+            })
     }
 
     /// An app signs in as itself with a client secret (client credentials).

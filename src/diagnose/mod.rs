@@ -430,6 +430,16 @@ pub fn explain_entra(e: &EntraError, ctx: &Context) -> Explanation {
         x.link = Page::ErrorLookup.url(ctx, e.aadsts);
     }
     x.message = Some(e.message.clone());
+    if let Some(secs) = e.retry_after {
+        x.retry_after = Some(secs);
+        x.fix.insert(
+            0,
+            format!(
+                "The service asked to wait {secs} s, longer than Keyway waits on its own: \
+                 try again after that."
+            ),
+        );
+    }
     x.service = e.host.clone();
     x.http_status = Some(e.http_status);
     x.trace_id = e.trace_id.clone();

@@ -13,13 +13,21 @@ use crate::secret::AccessToken;
 use serde::Serialize;
 use serde_json::Value;
 
-/// A signed-in caller of the Power BI and Fabric APIs.
+/// Asks whoever signed in for a new access token (`None`: none can be had without a person).
+pub type RenewRequest = tokio::sync::oneshot::Sender<Option<AccessToken>>;
+
+/// A signed-in caller of the Power BI and Fabric APIs. Clones share the token: when Power BI
+/// says it has expired (403 `TokenExpired`) in the middle of the checks, one new token is asked
+/// for, every call goes on with it, and the call that hit the expiry is sent once more.
 #[derive(Clone)]
 pub struct Api {
     http: reqwest::Client,
     powerbi: String,
     fabric: Option<String>,
-    token: AccessToken,
+    /// The token, with a generation that counts renewals.
+    token: std::sync::Arc<std::sync::Mutex<(u64, AccessToken)>>,
+    renewing: std::sync::Arc<tokio::sync::Mutex<()>>,
+    renew: Option<tokio::sync::mpsc::Sender<RenewRequest>>,
     retry: RetryPolicy,
 }
 
@@ -84,6 +92,14 @@ impl Probe {
         self.answer.as_ref().and_then(|a| a.header(name))
     }
 
+    /// Power BI said the access token has expired (403 `TokenExpired`; Power BI uses 403 here,
+    /// not 401).
+    pub fn token_expired(&self) -> bool {
+        self.status() == Some(403)
+            && (self.json()["error"]["code"] == "TokenExpired"
+                || self.header("X-PowerBI-Error-Info") == Some("TokenExpired"))
+    }
+
     /// Power BI refused because of the service-principal tenant switch.
     pub fn refused_by_switch(&self) -> bool {
         self.status() == Some(401)
@@ -138,9 +154,44 @@ impl Api {
                 .fabric_api
                 .as_ref()
                 .map(|f| f.trim_end_matches('/').to_string()),
-            token,
+            token: std::sync::Arc::new(std::sync::Mutex::new((0, token))),
+            renewing: std::sync::Arc::default(),
+            renew: None,
             retry: RetryPolicy::default(),
         }
+    }
+
+    /// The same caller, asking `renew` for a new token when Power BI says it has expired.
+    pub fn renewing_with(mut self, renew: tokio::sync::mpsc::Sender<RenewRequest>) -> Api {
+        self.renew = Some(renew);
+        self
+    }
+
+    fn current_token(&self) -> (u64, AccessToken) {
+        self.token.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Replaces the token that expired (generation `stale`), unless another call already did.
+    /// Whether there is a newer token to try.
+    async fn renew_token(&self, stale: u64) -> bool {
+        let Some(renew) = &self.renew else {
+            return false;
+        };
+        let _one_at_a_time = self.renewing.lock().await;
+        if self.current_token().0 != stale {
+            return true;
+        }
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        if renew.send(reply).await.is_err() {
+            return false;
+        }
+        let Ok(Some(fresh)) = answer.await else {
+            return false;
+        };
+        tracing::info!("access token renewed after Power BI said it had expired");
+        let mut token = self.token.lock().unwrap_or_else(|e| e.into_inner());
+        *token = (stale + 1, fresh);
+        true
     }
 
     /// The same caller, waiting out 429 and 503 by this policy (tests inject their sleep).
@@ -223,13 +274,37 @@ impl Api {
         repeat: bool,
         what: &str,
     ) -> Probe {
+        let (generation, token) = self.current_token();
+        let probe = self
+            .send(&method, url, shown, body.as_ref(), repeat, what, &token)
+            .await;
+        if probe.token_expired() && self.renew_token(generation).await {
+            let (_, token) = self.current_token();
+            return self
+                .send(&method, url, shown, body.as_ref(), repeat, what, &token)
+                .await;
+        }
+        probe
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn send(
+        &self,
+        method: &reqwest::Method,
+        url: &str,
+        shown: &str,
+        body: Option<&Value>,
+        repeat: bool,
+        what: &str,
+        token: &AccessToken,
+    ) -> Probe {
         let request = format!("{method} {shown}");
         let build = || {
             let req = self
                 .http
                 .request(method.clone(), url)
-                .bearer_auth(self.token.expose());
-            match &body {
+                .bearer_auth(token.expose());
+            match body {
                 Some(b) => req.json(b),
                 None => req,
             }

@@ -8,6 +8,7 @@
 //! `validate`, `secret`, `clock`).
 
 mod cards;
+mod record;
 mod session;
 mod trust;
 
@@ -15,7 +16,8 @@ pub use cards::{
     check_date, delete_connection, profile_cards, saved_profiles, set_secret_expiry, ProfileCard,
     EXPIRING_WITHIN_DAYS,
 };
-pub use session::{last_check_of, secret_key, FromProfile, GraphSignIn, Session};
+pub use record::{last_check_of, says_something_about_the_connection};
+pub use session::{secret_key, FromProfile, GraphSignIn, Session};
 pub use trust::{custom_hosts, import_preset, PresetRead};
 
 use crate::auth::device::DeviceCodeInfo;

@@ -6,6 +6,8 @@
 //! [`Session::forget`] drop them, and dropping a secret wipes its memory. What happens is
 //! logged ([`crate::log`]) with codes, hosts and masked IDs, never a secret.
 
+use super::record::{last_check_of, says_something_about_the_connection};
+use super::record::{last_check_of_sign_in, log_outcome, log_sign_in, log_signed_in};
 use super::{Draft, Saved, SignInEvent, TokenSummary, Typed};
 use crate::auth::{AssertionAlg, AuthError, ClientCertificate, EndpointVersion, SignIn, Token};
 use crate::clock::now;
@@ -13,32 +15,21 @@ use crate::cloud::{Cloud, CloudId, CustomEndpoints};
 use crate::diagnose::{self, Context, Explanation};
 use crate::goal::Method;
 use crate::powerbi::ladder::{self, Event, Outcome, Plan, Status};
-use crate::powerbi::Api;
+use crate::powerbi::{Api, RenewRequest};
 use crate::profile::{LastCheck, Profile, ProfileStore};
 use crate::report::mask;
 use crate::retry::{RetryPolicy, Waiting};
-use crate::secret::{CertificatePassword, ClientSecret, Password, RefreshToken, Zeroizing};
+use crate::secret::{
+    AccessToken, CertificatePassword, ClientSecret, Password, RefreshToken, Zeroizing,
+};
 use crate::validate::{self, FieldProblem, TenantUse};
 use crate::vault::{Kept, SecretKind, Vault, VaultError};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_util::sync::CancellationToken;
 
 /// What [`Session::remember`] gives for a password: that one is kept, and no character of it.
 const KEPT: &str = "…";
-
-/// Notes each check's result in the log: its ID, status and code.
-fn log_outcome(outcome: &Outcome) {
-    for i in &outcome.items {
-        let code = i.problem.as_ref().map(|p| p.code.as_str());
-        tracing::info!(item = i.id, status = ?i.status, code, "check");
-    }
-    tracing::info!(ok = outcome.ok, "checks finished");
-}
-
-/// How long a browser sign-in waits for the person.
-const BROWSER_WAIT: Duration = Duration::from_secs(300);
 
 #[derive(Default)]
 pub(super) struct Inner {
@@ -61,34 +52,6 @@ impl Inner {
         self.client_secret = None;
         self.password = None;
         self.certificate_password = None;
-    }
-}
-
-/// Notes a sign-in's start in the log: method, sign-in host, masked tenant and app.
-fn log_sign_in(how: &str, draft: &Draft, method: Option<Method>) {
-    let host = draft
-        .cloud()
-        .map(|c| crate::log::host(&c.authority_host))
-        .unwrap_or_default();
-    tracing::info!(
-        how,
-        method = method.map_or("none", Method::as_str),
-        host,
-        tenant = mask(&draft.tenant),
-        client_id = mask(&draft.client_id),
-        "sign-in started"
-    );
-}
-
-/// Notes a sign-in's end in the log: the code and HTTP status when it failed.
-fn log_signed_in<T>(result: &Result<T, Explanation>) {
-    match result {
-        Ok(_) => tracing::info!("sign-in succeeded"),
-        Err(x) => tracing::warn!(
-            code = x.code.as_str(),
-            http_status = x.http_status,
-            "sign-in failed"
-        ),
     }
 }
 
@@ -194,52 +157,6 @@ async fn load_kept<S: Kept + Send + 'static>(
         found => Ok(found),
     })
     .await
-}
-
-/// The ladder's result in a profile's "last check" form.
-pub fn last_check_of(outcome: &Outcome) -> LastCheck {
-    let first = outcome.first_problem();
-    let problem = first.and_then(|i| i.problem.as_ref());
-    LastCheck {
-        at: now(),
-        ok: outcome.ok,
-        code: problem.map(|p| p.code.clone()),
-        summary: match first {
-            Some(i) => format!("{}: {}", i.title, i.summary),
-            None => "Every check passed.".into(),
-        },
-        ..last_check_from(problem)
-    }
-}
-
-/// A sign-in's result in a profile's "last check" form.
-fn last_check_of_sign_in(result: &Result<Token, Explanation>) -> LastCheck {
-    match result {
-        Ok(t) => LastCheck {
-            ok: true,
-            summary: format!("Signed in; token valid until {}.", t.expires_on),
-            http_status: Some(200),
-            ..last_check_from(None)
-        },
-        Err(x) => LastCheck {
-            code: Some(x.code.clone()),
-            summary: x.message.clone().unwrap_or_else(|| x.title.clone()),
-            ..last_check_from(Some(x))
-        },
-    }
-}
-
-fn last_check_from(problem: Option<&Explanation>) -> LastCheck {
-    LastCheck {
-        at: now(),
-        ok: false,
-        code: None,
-        summary: String::new(),
-        http_status: problem.and_then(|p| p.http_status),
-        trace_id: problem.and_then(|p| p.trace_id.clone()),
-        correlation_id: problem.and_then(|p| p.correlation_id.clone()),
-        timestamp: problem.and_then(|p| p.timestamp.clone()),
-    }
 }
 
 impl Session {
@@ -432,7 +349,9 @@ impl Session {
                         });
                         r
                     };
-                    signin.browser(opened, BROWSER_WAIT, cancel).await
+                    signin
+                        .browser(opened, crate::limits::browser_wait(), cancel)
+                        .await
                 }
             };
             Ok::<_, Explanation>(signed_in)
@@ -462,8 +381,15 @@ impl Session {
         let result = self.saved_token(&from, &draft, on, open).await;
         log_signed_in(&result);
         if let Some(store) = from.record_in {
-            // The sign-in's own result matters more than a failure to note it.
-            let _ = store.record_check(&profile.name, last_check_of_sign_in(&result));
+            // Only a result about the connection itself replaces its last check; the sign-in's
+            // own result matters more than a failure to note it.
+            let telling = match &result {
+                Ok(_) => true,
+                Err(x) => says_something_about_the_connection(&x.code),
+            };
+            if telling {
+                let _ = store.record_check(&profile.name, last_check_of_sign_in(&result));
+            }
         }
         let token = result?;
         if matches!(profile.method, Method::Browser | Method::DeviceCode) {
@@ -569,14 +495,51 @@ impl Session {
             None | Some("") => None,
             Some(w) => Some(validate::workspace_id(w)?),
         };
-        let api =
-            Api::new(&self.http, &cloud, token.access_token.clone()).with_retry(self.retry.clone());
+        let (renew, mut asked) = tokio::sync::mpsc::channel::<RenewRequest>(1);
+        let api = Api::new(&self.http, &cloud, token.access_token.clone())
+            .with_retry(self.retry.clone())
+            .renewing_with(renew);
         let ctx = Context::new(&cloud, &draft.tenant, &draft.client_id);
         tracing::info!(goal = %plan.goal, "checks started");
-        let outcome = ladder::run(api, ctx, plan, token.claims.clone(), on).await;
+        let checks = ladder::run(api, ctx, plan, token.claims.clone(), on);
+        // Power BI may say the token expired half-way: it is renewed once, without a person
+        // (refresh token, or the secret this session holds), and the checks go on.
+        let renewals = async {
+            let mut renewed = false;
+            while let Some(reply) = asked.recv().await {
+                let fresh = if renewed {
+                    None
+                } else {
+                    renewed = true;
+                    self.renew(&draft).await
+                };
+                let _ = reply.send(fresh);
+            }
+        };
+        let (outcome, ()) = tokio::join!(checks, renewals);
         log_outcome(&outcome);
         self.lock().last_check = Some(last_check_of(&outcome));
         Ok(outcome)
+    }
+
+    /// A new access token without asking the person: the refresh token, else the secret,
+    /// certificate or password this session holds. Kept as the session's token.
+    async fn renew(&self, draft: &Draft) -> Option<AccessToken> {
+        let refresh = self.token().and_then(|t| t.refresh_token);
+        let token = match (refresh, draft.method) {
+            (Some(rt), _) => {
+                let cloud = self.cloud(draft.cloud).ok()?;
+                self.signin(draft, &cloud).ok()?.refresh(&rt).await.ok()?
+            }
+            (None, Some(Method::ClientSecret | Method::Certificate | Method::Password)) => {
+                let no_person = |_: &str| Err(std::io::Error::other("no person to ask"));
+                self.sign_in_token(draft, |_| {}, no_person).await.ok()?
+            }
+            _ => return None,
+        };
+        let access = token.access_token.clone();
+        self.lock().token = Some(token);
+        Some(access)
     }
 
     /// The ladder when signing in failed: the token rung explains why, the rest wait for it.
@@ -835,21 +798,5 @@ mod tests {
                     .await
             });
         }
-    }
-
-    #[test]
-    fn a_failed_sign_in_is_recorded_with_its_ids() {
-        let mut x = Explanation::new("AADSTS7000215", "Wrong secret", "c", vec![]);
-        x.message = Some("Invalid client secret provided.".into());
-        x.http_status = Some(401);
-        x.trace_id = Some("t".into());
-        let c = last_check_of_sign_in(&Err(x));
-        assert!(!c.ok);
-        assert_eq!(c.code.as_deref(), Some("AADSTS7000215"));
-        assert_eq!(c.summary, "Invalid client secret provided.");
-        assert_eq!(
-            (c.http_status, c.trace_id.as_deref()),
-            (Some(401), Some("t"))
-        );
     }
 }

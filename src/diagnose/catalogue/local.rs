@@ -76,6 +76,18 @@ pub static LOCAL: &[Entry] = &[
         None,
     ),
     e(
+        "TRANSPORT_CLOSED",
+        "The connection closed half-way",
+        "The service, or something between it and this computer, closed the connection before \
+         the whole answer came: an unsteady network, a proxy or a firewall.",
+        &[
+            "Try again in a moment.",
+            "If it keeps happening, ask your IT team whether a proxy or firewall cuts these \
+             connections.",
+        ],
+        None,
+    ),
+    e(
         "TRANSPORT_OTHER",
         "The connection failed",
         "The request could not be completed for a network reason.",
@@ -141,6 +153,18 @@ pub static LOCAL: &[Entry] = &[
         &[
             "Choose \"Sign in with a code on another device\" instead.",
             "Or set a default web browser for this computer.",
+        ],
+        None,
+    ),
+    e(
+        "LOOPBACK_PORT_IN_USE",
+        "The port for the browser's answer is taken",
+        "After you sign in, the browser hands the answer back to Keyway on a port of this \
+         computer. The port set with KEYWAY_LOOPBACK_PORT is in use by another program.",
+        &[
+            "Close the program that uses that port, or choose another port in \
+             KEYWAY_LOOPBACK_PORT (or unset it: Keyway then picks a free port itself).",
+            "Then sign in again.",
         ],
         None,
     ),

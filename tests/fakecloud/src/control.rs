@@ -26,6 +26,7 @@ pub fn routes() -> Router<Shared> {
         )
         .route("/_fakecloud/requests", get(requests).delete(clear_requests))
         .route("/_fakecloud/latency", post(set_latency))
+        .route("/_fakecloud/clock", post(set_clock))
         .route("/_fakecloud/faults", post(add_fault).delete(clear_faults))
         .route(
             "/_fakecloud/tenants/{tenant}/apps/{client_id}/certificates",
@@ -193,6 +194,24 @@ async fn fault_response(fault: &Fault, path: &str) -> Option<Response> {
             tokio::time::sleep(Duration::from_millis(fault.ms.unwrap_or(60_000))).await;
             return None;
         }
+        // nginx's default 502 page (src/http/ngx_http_special_response.c), what a reverse proxy
+        // in front of a service answers when the service is down.
+        FaultKind::Html => Response::builder()
+            .status(StatusCode::BAD_GATEWAY)
+            .header(header::CONTENT_TYPE, "text/html")
+            .body(Body::from(
+                "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n\
+                 <center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n\
+                 </body>\r\n</html>\r\n",
+            ))
+            .ok()?,
+        // The body Power BI sends (shared/reference/entra-powerbi-facts.json, TokenExpired).
+        FaultKind::TokenExpired => (
+            StatusCode::FORBIDDEN,
+            Json(json!({ "error": { "code": "TokenExpired",
+                "message": "Access token has expired, resubmit with a new access token" } })),
+        )
+            .into_response(),
         FaultKind::Malformed => Response::builder()
             .status(StatusCode::OK)
             .header(header::CONTENT_TYPE, "application/json")
@@ -219,6 +238,19 @@ async fn fault_response(fault: &Fault, path: &str) -> Option<Response> {
                 .ok()?
         }
     })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Clock {
+    offset_seconds: i64,
+}
+
+async fn set_clock(State(state): State<Shared>, Json(c): Json<Clock>) -> Json<Value> {
+    if let Ok(mut o) = state.clock_offset.write() {
+        *o = c.offset_seconds;
+    }
+    Json(json!({ "ok": true, "offsetSeconds": c.offset_seconds }))
 }
 
 #[derive(Deserialize)]

@@ -371,7 +371,7 @@ fn issue(
         .client_id
         .clone()
         .ok_or_else(|| aadsts::missing_param("client_id"))?;
-    let now = OffsetDateTime::now_utc();
+    let now = state.now();
     let ctx = ClientContext {
         state,
         auth: &auth,

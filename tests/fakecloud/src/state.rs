@@ -34,6 +34,9 @@ pub struct State {
     pub log: Mutex<Vec<LoggedRequest>>,
     /// Added delay before every answer.
     pub latency: RwLock<Duration>,
+    /// Seconds the token endpoint's clock is ahead of this computer's (negative: behind), for
+    /// clock skew on client assertions and device codes that run out.
+    pub clock_offset: RwLock<i64>,
 }
 
 /// The handle routes receive.
@@ -55,7 +58,14 @@ impl State {
             faults: Mutex::new(Vec::new()),
             log: Mutex::new(Vec::new()),
             latency: RwLock::new(Duration::ZERO),
+            clock_offset: RwLock::new(0),
         }))
+    }
+
+    /// The token endpoint's time: this computer's, moved by the clock offset.
+    pub fn now(&self) -> time::OffsetDateTime {
+        let offset = self.clock_offset.read().map(|o| *o).unwrap_or_default();
+        time::OffsetDateTime::now_utc() + time::Duration::seconds(offset)
     }
 
     /// Appends to the request log.
@@ -212,6 +222,11 @@ pub enum FaultKind {
     Malformed,
     /// The connection closes before any body arrives.
     Reset,
+    /// 502 with an HTML page, as a proxy in front of the service sends (nginx's own page).
+    Html,
+    /// Power BI's 403 `TokenExpired`, as if the access token ran out between two calls.
+    #[serde(rename = "token-expired")]
+    TokenExpired,
 }
 
 /// A fault on the requests whose path starts with `path`.
