@@ -246,11 +246,11 @@ async fn a_503_on_the_token_endpoint_is_waited_out_and_announced() {
     let events = events.into_inner().unwrap();
     assert!(
         matches!(events.as_slice(), [SignInEvent::Waiting { wait }]
-            if wait.seconds == 1 && wait.what == "Microsoft's sign-in service"),
+            if wait.seconds == 1 && wait.what == "The sign-in service at 127.0.0.1"),
         "{events:?}"
     );
     assert_eq!(
         serde_json::to_value(&events[0]).unwrap(),
-        json!({ "event": "waiting", "seconds": 1, "what": "Microsoft's sign-in service" })
+        json!({ "event": "waiting", "seconds": 1, "what": "The sign-in service at 127.0.0.1" })
     );
 }

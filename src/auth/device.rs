@@ -55,7 +55,8 @@ pub(crate) async fn send(
             .headers(parts.headers.clone())
             .body(body.clone())
     };
-    let res = crate::retry::send(&retry, super::SIGN_IN_SERVICE, || build().send()).await?;
+    let what = super::sign_in_service(&parts.uri.to_string());
+    let res = crate::retry::send(&retry, &what, || build().send()).await?;
     let status = res.status();
     let mut out = oauth2::HttpResponse::new(res.bytes().await?.to_vec());
     *out.status_mut() = status;

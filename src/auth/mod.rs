@@ -62,8 +62,24 @@ pub struct SignIn<'a> {
     pub retry: RetryPolicy,
 }
 
-/// Who a token request's waits are announced as.
-pub(crate) const SIGN_IN_SERVICE: &str = "Microsoft's sign-in service";
+/// Who asked Keyway to wait, in words: "Microsoft's sign-in service" for a built-in cloud's
+/// host, otherwise that service named by its host, since it is not Microsoft's.
+pub(crate) fn sign_in_service(url: &str) -> String {
+    let host = reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_default();
+    let microsoft = crate::cloud::CloudId::BUILT_IN
+        .iter()
+        .filter_map(|id| Cloud::builtin(*id))
+        .filter_map(|c| reqwest::Url::parse(&c.authority_host).ok())
+        .any(|u| u.host_str() == Some(host.as_str()));
+    if microsoft {
+        "Microsoft's sign-in service".into()
+    } else {
+        format!("The sign-in service at {host}")
+    }
+}
 
 /// The loopback redirect address: `http://{host}:{random port}{path}`. Entra's desktop apps
 /// usually register `http://localhost`; RFC 8252 prefers `127.0.0.1`. Keyway always listens on
@@ -169,7 +185,7 @@ impl<'a> SignIn<'a> {
             }
             .form(form)
         };
-        let res = retry::send(&self.retry, SIGN_IN_SERVICE, || build().send())
+        let res = retry::send(&self.retry, &sign_in_service(&url), || build().send())
             .await
             .map_err(|e| AuthError::transport(&e, &url))?;
         let status = res.status().as_u16();
@@ -309,4 +325,20 @@ fn basic_auth(id: &str, secret: &str) -> String {
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(pair)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_microsofts_hosts_are_called_microsofts() {
+        let name = super::sign_in_service;
+        assert_eq!(
+            name("https://login.microsoftonline.us/t/oauth2/v2.0/token"),
+            "Microsoft's sign-in service"
+        );
+        assert_eq!(
+            name("https://login.microsoftonline.com.evil.example/t/oauth2/v2.0/token"),
+            "The sign-in service at login.microsoftonline.com.evil.example"
+        );
+    }
 }

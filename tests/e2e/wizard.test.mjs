@@ -210,3 +210,54 @@ test('a tenant whose switch is off: the check fails with the right explanation',
   await app.driver.executeScript(() => document.getElementById('check-tenant-switch').scrollIntoView());
   await screenshot('checks-switch-off');
 });
+
+// Three rows of the fault matrix (tests/faults.rs) in the real window, on the saved connection.
+async function fault(body) {
+  const res = await fetch(`${fc.http}/_fakecloud/faults`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  assert.equal(res.status, 200, await res.text());
+}
+const keyring = () => execFileSync('secret-tool', ['search', '--all', 'service', 'keyway'], { encoding: 'utf8' });
+const TOKEN_PATH = `/${CONTOSO}/oauth2`;
+
+async function checkAgain() {
+  await click('#open-home');
+  await at('home');
+  await click('.card-actions button:nth-child(1)');
+  await at('signin');
+}
+
+test('faults in the window: a busy sign-in service, a wait, a token that expires half-way', async () => {
+  const profiles = path.join(config, 'profiles.json');
+  const before = [await readFile(profiles), keyring()];
+
+  // 500 from the sign-in service: explained, nothing saved changes, and "Try again" works.
+  await checkAgain();
+  await fault({ path: TOKEN_PATH, kind: '500', times: 1 });
+  await click('#get-token');
+  const problem = await find('#signin-problem', 30000);
+  assert.match(await problem.getText(), /The sign-in service is busy/);
+  assert.match(await problem.getText(), /OAUTH_TEMPORARILY_UNAVAILABLE/);
+  await screenshot('fault-busy');
+  assert.deepEqual([await readFile(profiles), keyring()], before, 'profiles.json and the keyring are unchanged');
+  await click('#get-token');
+  await at('token', 30000);
+
+  // 429 with Retry-After: the wait is shown, then the token arrives.
+  await checkAgain();
+  await fault({ path: TOKEN_PATH, kind: '429', times: 1, retry_after: 3 });
+  await click('#get-token');
+  await app.driver.wait(async () => /The sign-in service at 127\.0\.0\.1 asked Keyway to wait 3 s/.test(await text('#signin-status')), 10000);
+  await screenshot('fault-wait');
+  await at('token', 30000);
+
+  // Power BI's TokenExpired in the middle of the checks: a new token, and every check passes.
+  await fault({ path: '/v1.0/myorg/groups', kind: 'token-expired', times: 1 });
+  await click('#continue');
+  await at('checks');
+  await find('#verdict-text', 30000);
+  assert.equal(await text('#verdict-text'), 'Everything this goal needs is in place.');
+  assert.equal((await app.driver.findElements(css('.check[data-status="pass"]'))).length, 8);
+  assert.equal(keyring(), before[1], 'the keyring is unchanged');
+});
