@@ -22,6 +22,8 @@ fn main() {
             "read_preset",
             "trust_preset_cloud",
             "set_custom_cloud",
+            "company_ca",
+            "set_company_ca",
         ]),
     ))
     .expect("failed to run tauri-build");

@@ -47,15 +47,42 @@ impl ClientError {
     }
 }
 
-/// The one more certificate authority to trust, as PEM: the file given (`--ca-cert`), else the
-/// one `KEYWAY_CA_CERT` names, else none. The desktop app and the CLI both read it here.
+/// The file in Keyway's configuration folder holding the company's certificate authority, as
+/// trusted in Settings.
+pub const COMPANY_CA_FILE: &str = "company-ca.pem";
+
+/// Where the one more certificate authority comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CaSource {
+    /// `--ca-cert FILE`.
+    Option,
+    /// `KEYWAY_CA_CERT`.
+    Environment,
+    /// Trusted in Settings ([`COMPANY_CA_FILE`]).
+    Settings,
+}
+
+/// Which file holds the one more certificate authority to trust: the one given (`--ca-cert`),
+/// else the one `KEYWAY_CA_CERT` names, else the one trusted in Settings, if any.
+pub fn extra_ca_file(explicit: Option<&Path>) -> Option<(std::path::PathBuf, CaSource)> {
+    if let Some(p) = explicit {
+        return Some((p.to_path_buf(), CaSource::Option));
+    }
+    match std::env::var_os(CA_CERT_ENV) {
+        Some(p) if !p.is_empty() => Some((p.into(), CaSource::Environment)),
+        _ => {
+            let saved = crate::profile::config_dir().join(COMPANY_CA_FILE);
+            saved.is_file().then_some((saved, CaSource::Settings))
+        }
+    }
+}
+
+/// The one more certificate authority to trust, as PEM ([`extra_ca_file`]). The desktop app and
+/// the CLI both read it here.
 pub fn extra_ca(explicit: Option<&Path>) -> Result<Option<Vec<u8>>, ClientError> {
-    let path = match explicit {
-        Some(p) => p.as_os_str().to_owned(),
-        None => match std::env::var_os(CA_CERT_ENV) {
-            Some(p) if !p.is_empty() => p,
-            _ => return Ok(None),
-        },
+    let Some((path, _)) = extra_ca_file(explicit) else {
+        return Ok(None);
     };
     std::fs::read(&path)
         .map(Some)

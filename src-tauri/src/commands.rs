@@ -11,7 +11,7 @@ use keyway::secret::Zeroizing;
 use keyway::validate::FieldProblem;
 use keyway::vault::Vault;
 use keyway::wizard::{
-    open_page, Draft, FromProfile, PresetRead, ProfileCard, Saved, Session, SignInEvent,
+    open_page, CompanyCa, Draft, FromProfile, PresetRead, ProfileCard, Saved, Session, SignInEvent,
     TokenSummary, Typed,
 };
 use keyway::Goal;
@@ -21,7 +21,8 @@ use tauri::State;
 
 /// Everything the window's commands share.
 pub struct AppState {
-    session: Arc<Session>,
+    /// Replaced whole when the trusted certificate authority changes (Settings).
+    session: std::sync::RwLock<Arc<Session>>,
     store: ProfileStore,
 }
 
@@ -31,9 +32,19 @@ impl AppState {
     pub fn new() -> Result<AppState, Explanation> {
         let ca = keyway::http::extra_ca(None)?;
         Ok(AppState {
-            session: Arc::new(Session::new(ca.as_deref())?),
+            session: std::sync::RwLock::new(Arc::new(Session::new(ca.as_deref())?)),
             store: ProfileStore::default_location(),
         })
+    }
+}
+
+impl AppState {
+    /// This window's session, as it is now.
+    fn session(&self) -> Arc<Session> {
+        self.session
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 }
 
@@ -73,7 +84,7 @@ pub fn open_profile(state: State<'_, AppState>, name: String) -> Answer<Draft> {
     let profile = state.store.get(&name)?;
     if let Some(custom) = &profile.custom {
         // A saved connection's cloud was typed or confirmed when it was saved.
-        state.session.trust_custom_cloud(custom.clone())?;
+        state.session().trust_custom_cloud(custom.clone())?;
     }
     Ok(Draft::from_profile(&profile))
 }
@@ -113,7 +124,7 @@ pub fn remember_secret(
 ) -> Result<String, FieldProblem> {
     // The IPC copy is wiped once the session holds its own.
     let value = Zeroizing::new(value);
-    state.session.remember(kind, &value)
+    state.session().remember(kind, &value)
 }
 
 /// Signs in with the answers so far, telling the window about device codes and the browser.
@@ -124,10 +135,10 @@ pub async fn sign_in(
     events: Channel<SignInEvent>,
 ) -> Answer<TokenSummary> {
     // The cloud is the session's: built in, or typed in Settings or confirmed from a preset.
-    let cloud = state.session.cloud(draft.cloud)?;
+    let cloud = state.session().cloud(draft.cloud)?;
     let open = move |url: &str| open_page(&cloud, url);
     state
-        .session
+        .session()
         .sign_in(draft, move |e| drop(events.send(e)), open)
         .await
 }
@@ -145,7 +156,7 @@ pub async fn sign_in_saved(
     let open = move |url: &str| open_page(&cloud, url);
     let from = FromProfile::new(&profile, &vault);
     state
-        .session
+        .session()
         .sign_in_saved(from, move |e| drop(events.send(e)), open)
         .await
 }
@@ -153,14 +164,14 @@ pub async fn sign_in_saved(
 /// Stops a sign-in that waits for the person (and drops the secrets typed for it).
 #[tauri::command]
 pub fn cancel_sign_in(state: State<'_, AppState>) {
-    state.session.cancel();
+    state.session().cancel();
 }
 
 /// Forgets the secrets, token and answers of the connection in progress: the window starts a
 /// new one or opens a saved one.
 #[tauri::command]
 pub fn forget_session(state: State<'_, AppState>) {
-    state.session.forget();
+    state.session().forget();
 }
 
 /// Runs the checks for the goal, streaming each item.
@@ -175,7 +186,7 @@ pub async fn run_checks(
     let mut plan = Plan::new(goal);
     plan.workspace = workspace.filter(|w| !w.trim().is_empty());
     plan.allow_changes = allow_changes;
-    state.session.check(plan, &|e| drop(events.send(e))).await
+    state.session().check(plan, &|e| drop(events.send(e))).await
 }
 
 /// Saves the connection: its secret to the keyring, the rest to the profile file.
@@ -188,7 +199,7 @@ pub async fn save_connection(
 ) -> Answer<Saved> {
     let expires = secret_expires.filter(|d| !d.trim().is_empty());
     // The keyring is reached by blocking calls; they run off the window's thread.
-    let (session, store) = (state.session.clone(), state.store.clone());
+    let (session, store) = (state.session(), state.store.clone());
     keyway::wizard::blocking(move || session.save(&name, replace, expires, &store, Vault::system))
         .await
 }
@@ -199,15 +210,15 @@ pub fn snippets(
     state: State<'_, AppState>,
     draft: Draft,
 ) -> Answer<Vec<keyway::snippets::Snippet>> {
-    let draft = state.session.adopt(draft)?;
-    let cloud = state.session.cloud(draft.cloud)?;
+    let draft = state.session().adopt(draft)?;
+    let cloud = state.session().cloud(draft.cloud)?;
     Ok(keyway::snippets::for_draft(&draft, &cloud))
 }
 
 /// The access token, only when the person asks to copy it.
 #[tauri::command]
 pub fn copy_access_token(state: State<'_, AppState>) -> Answer<String> {
-    state.session.access_token().ok_or_else(|| {
+    state.session().access_token().ok_or_else(|| {
         Explanation::new(
             "NOT_SIGNED_IN",
             "Sign in first",
@@ -241,7 +252,7 @@ pub fn support_report(state: State<'_, AppState>, name: String) -> Answer<String
 /// The web page where a field's value is found or a fix is made, for this cloud and app.
 #[tauri::command]
 pub fn portal_link(state: State<'_, AppState>, draft: Draft, page: Page) -> Answer<Option<String>> {
-    let cloud = state.session.cloud(draft.cloud)?;
+    let cloud = state.session().cloud(draft.cloud)?;
     let mut ctx = Context::new(&cloud, &draft.tenant, &draft.client_id);
     ctx.workspace = draft.workspace.clone();
     Ok(page.url(&ctx, None))
@@ -250,26 +261,43 @@ pub fn portal_link(state: State<'_, AppState>, draft: Draft, page: Page) -> Answ
 /// Opens a Microsoft page of the chosen cloud in the system browser (nothing else opens).
 #[tauri::command]
 pub fn open_link(state: State<'_, AppState>, cloud: CloudId, url: String) -> Answer<()> {
-    state.session.open_page(cloud, &url)
+    state.session().open_page(cloud, &url)
 }
 
 /// Reads a preset file's text (the window reads the file the person picked). A custom cloud in
 /// it comes back as its hosts, to be confirmed before anything is sent there.
 #[tauri::command]
 pub fn read_preset(state: State<'_, AppState>, text: String) -> Answer<PresetRead> {
-    state.session.read_preset(text.as_bytes())
+    state.session().read_preset(text.as_bytes())
 }
 
 /// The person confirmed the preset's custom cloud, after seeing each of its hosts.
 #[tauri::command]
 pub fn trust_preset_cloud(state: State<'_, AppState>) -> Answer<()> {
-    state.session.trust_preset_cloud()
+    state.session().trust_preset_cloud()
 }
 
 /// A custom cloud the person typed in Settings.
 #[tauri::command]
 pub fn set_custom_cloud(state: State<'_, AppState>, custom: CustomEndpoints) -> Answer<()> {
-    state.session.trust_custom_cloud(custom).map(drop)
+    state.session().trust_custom_cloud(custom).map(drop)
+}
+
+/// The certificate authority trusted besides the system's, for Settings.
+#[tauri::command]
+pub fn company_ca() -> Answer<CompanyCa> {
+    keyway::wizard::company_ca()
+}
+
+/// Trusts the company's certificate authority (the text of the file the person chose), or stops
+/// trusting it (`None`); calls from now on use a session that trusts it.
+#[tauri::command]
+pub fn set_company_ca(state: State<'_, AppState>, pem: Option<String>) -> Answer<CompanyCa> {
+    let pem = pem.map(Zeroizing::new);
+    let now = keyway::wizard::set_company_ca(pem.as_deref().map(String::as_str))?;
+    let fresh = Arc::new(state.session().with_current_ca()?);
+    *state.session.write().unwrap_or_else(|e| e.into_inner()) = fresh;
+    Ok(now)
 }
 
 #[cfg(test)]

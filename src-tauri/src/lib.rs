@@ -36,6 +36,8 @@ pub fn run() {
             commands::read_preset,
             commands::trust_preset_cloud,
             commands::set_custom_cloud,
+            commands::company_ca,
+            commands::set_company_ca,
         ])
         .run(tauri::generate_context!())
         .expect("Keyway could not start its window");

@@ -3,6 +3,7 @@
 //! (`keyway::wizard::Session` and friends); this module holds what they share: the arguments
 //! for where and how to sign in, reading standard input, and printing results and failures.
 
+pub mod ca;
 pub mod check;
 pub mod explain;
 pub mod profile;
@@ -53,6 +54,12 @@ enum Command {
     Status(JsonFlag),
     /// Write a support report (HTML, and JSON beside it) with no secret in it.
     Report(report::ReportArgs),
+    /// The company's certificate authority, for a network whose proxy inspects secure
+    /// connections: show, trust or forget it (the window's Settings does the same).
+    Ca {
+        #[command(subcommand)]
+        action: ca::CaAction,
+    },
 }
 
 /// `--json`.
@@ -153,6 +160,10 @@ pub async fn run(cli: Cli) -> ExitCode {
         }
         Command::Status(f) => (status::run(f.json), f.json),
         Command::Report(args) => (report::run(args), false),
+        Command::Ca { action } => {
+            let json = action.json();
+            (ca::run(action), json)
+        }
     };
     finish(result, json)
 }

@@ -11,7 +11,7 @@ use serde_json::Value;
 use std::path::PathBuf;
 
 mod store;
-pub use store::{config_dir, ProfileStore};
+pub use store::{config_dir, replace_config_file, ProfileStore};
 
 /// The version of the profiles file this Keyway writes.
 pub const SCHEMA: u32 = 1;

@@ -273,6 +273,27 @@ impl ProfileStore {
     }
 }
 
+/// Replaces a file in Keyway's configuration folder the way `profiles.json` is replaced: a
+/// private file (0600 in a 0700 folder on Unix) flushed to disk, renamed into place, the folder
+/// flushed. For small settings files written by one person at a time.
+pub fn replace_config_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, DIR_MODE);
+    builder.create(dir)?;
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".tmp-{}", std::process::id()));
+    let tmp = PathBuf::from(tmp);
+    let written = write_private(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written?;
+    sync_folder(dir)
+}
+
 /// Writes a new file only its owner may read (on Unix), flushed to disk before it is renamed
 /// into place: otherwise a power cut soon after can leave the renamed file empty.
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

@@ -170,7 +170,7 @@ pub fn delete_connection(
 /// secrets were bound to a host. Blocking (the keyring).
 pub(super) fn forget_secrets(profile: &Profile, vault: &Vault) -> Result<(), Explanation> {
     if let Ok(cloud) = Cloud::resolve(profile.cloud, profile.custom.as_ref()) {
-        vault.delete_profile(&super::session::secret_key(&profile.name, &cloud))?;
+        vault.delete_profile(&super::trust::secret_key(&profile.name, &cloud))?;
     }
     Ok(vault.delete_profile(&profile.name)?)
 }

@@ -8,6 +8,7 @@
 //! `validate`, `secret`, `clock`).
 
 mod cards;
+mod company_ca;
 mod record;
 mod session;
 mod trust;
@@ -16,8 +17,10 @@ pub use cards::{
     check_date, delete_connection, profile_cards, saved_profiles, set_secret_expiry, ProfileCard,
     EXPIRING_WITHIN_DAYS,
 };
+pub use company_ca::{company_ca, set_company_ca, CompanyCa};
 pub use record::{last_check_of, says_something_about_the_connection};
-pub use session::{secret_key, FromProfile, GraphSignIn, Session};
+pub use session::{FromProfile, GraphSignIn, Session};
+pub use trust::secret_key;
 pub use trust::{custom_hosts, import_preset, PresetRead};
 
 use crate::auth::device::DeviceCodeInfo;

@@ -8,6 +8,7 @@
 
 use super::record::{last_check_of, says_something_about_the_connection};
 use super::record::{last_check_of_sign_in, log_outcome, log_sign_in, log_signed_in};
+use super::trust::{load_kept, secret_key};
 use super::{Draft, Saved, SignInEvent, TokenSummary, Typed};
 use crate::auth::{AssertionAlg, AuthError, ClientCertificate, EndpointVersion, SignIn, Token};
 use crate::clock::now;
@@ -23,7 +24,7 @@ use crate::secret::{
     AccessToken, CertificatePassword, ClientSecret, Password, RefreshToken, Zeroizing,
 };
 use crate::validate::{self, FieldProblem, TenantUse};
-use crate::vault::{Kept, SecretKind, Vault, VaultError};
+use crate::vault::{SecretKind, Vault, VaultError};
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_util::sync::CancellationToken;
@@ -134,29 +135,6 @@ fn missing(what: &str) -> Explanation {
              standard input)."
         )],
     )
-}
-
-/// Where a connection's secrets live in the keyring: under its name AND the sign-in host they
-/// were saved for, so a secret is never read for (and sent to) another host — not after a
-/// preset replaced the connection, nor after its file was edited.
-pub fn secret_key(name: &str, cloud: &Cloud) -> String {
-    format!("{name}@{}", cloud.authority_host)
-}
-
-/// Reads one secret from the keyring off the async runtime (keyring calls block). Secrets saved
-/// before they were bound to a host are read only for a built-in cloud, whose hosts are fixed.
-async fn load_kept<S: Kept + Send + 'static>(
-    vault: &Vault,
-    name: &str,
-    cloud: &Cloud,
-) -> Result<Option<S>, Explanation> {
-    let (vault, key, legacy) = (vault.clone(), secret_key(name, cloud), name.to_string());
-    let builtin = cloud.id != CloudId::Custom;
-    super::blocking(move || match vault.load::<S>(&key)? {
-        None if builtin => Ok(vault.load::<S>(&legacy)?),
-        found => Ok(found),
-    })
-    .await
 }
 
 impl Session {

@@ -7,7 +7,7 @@ use super::{Draft, Session};
 use crate::cloud::{Cloud, CloudId, CustomEndpoints};
 use crate::diagnose::Explanation;
 use crate::profile::{Profile, ProfileStore};
-use crate::vault::{Vault, VaultError};
+use crate::vault::{Kept, Vault, VaultError};
 use serde::Serialize;
 
 /// A preset as read: its answers, and the hosts of its custom cloud that the person must
@@ -159,4 +159,27 @@ pub fn import_preset(
     }
     store.put(profile.clone(), replace)?;
     Ok(profile)
+}
+
+/// Where a connection's secrets live in the keyring: under its name AND the sign-in host they
+/// were saved for, so a secret is never read for (and sent to) another host — not after a
+/// preset replaced the connection, nor after its file was edited.
+pub fn secret_key(name: &str, cloud: &Cloud) -> String {
+    format!("{name}@{}", cloud.authority_host)
+}
+
+/// Reads one secret from the keyring off the async runtime (keyring calls block). Secrets saved
+/// before they were bound to a host are read only for a built-in cloud, whose hosts are fixed.
+pub(super) async fn load_kept<S: Kept + Send + 'static>(
+    vault: &Vault,
+    name: &str,
+    cloud: &Cloud,
+) -> Result<Option<S>, Explanation> {
+    let (vault, key, legacy) = (vault.clone(), secret_key(name, cloud), name.to_string());
+    let builtin = cloud.id != CloudId::Custom;
+    super::blocking(move || match vault.load::<S>(&key)? {
+        None if builtin => Ok(vault.load::<S>(&legacy)?),
+        found => Ok(found),
+    })
+    .await
 }

@@ -90,3 +90,19 @@ export async function coreProfilesNotice() {
   const fix = lines.filter((l) => /^ {2}\d+\. /.test(l)).map((l) => l.replace(/^ {2}\d+\. /, ''));
   return { code: head[2], title: head[1], cause, fix };
 }
+
+/**
+ * `keyway ca ARGS --json` in a fresh settings folder: what the core answers about the company
+ * certificate authority (`show`, `trust FILE`, `forget`), or its explanation when it refuses.
+ */
+export async function coreCa(...runs) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'keyway-ca-'));
+  const answers = runs.map((args) => {
+    const out = spawnSync(KEYWAY, ['ca', ...args, '--json'], { encoding: 'utf8',
+      env: { ...process.env, KEYWAY_CONFIG_DIR: dir, KEYWAY_CA_CERT: '' } });
+    const json = JSON.parse(out.stdout);
+    return out.status === 0 ? json : { __error: json.error };
+  });
+  await rm(dir, { recursive: true, force: true });
+  return answers;
+}

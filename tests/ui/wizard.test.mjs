@@ -4,12 +4,12 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, writeFile, mkdtemp } from 'node:fs/promises';
+import { mkdir, writeFile, mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { launch, openUi, axe, coreAppInfo, ARTIFACTS } from '../support/ui-harness.mjs';
 import {
-  startFakecloud, coreCheck, coreExplain, coreTokenSummary, coreProfilesNotice, CONTOSO, FABRIKAM,
+  startFakecloud, coreCheck, coreExplain, coreTokenSummary, coreProfilesNotice, coreCa, CONTOSO, FABRIKAM,
   EMBED, FABRIKAM_APP, DESKTOP,
 } from '../support/core.mjs';
 import { execFileSync } from 'node:child_process';
@@ -533,6 +533,37 @@ test('settings: secret expiry dates, and a custom cloud checked before it is use
   assert.deepEqual(set, ['login.example.com', 'https://login.example.com']);
   await page.click('#new-connection');
   assert.equal(await page.locator('#cloud').inputValue(), 'custom');
+  await context.close();
+});
+
+test('settings: the company certificate authority is checked by the engine, named, and can be forgotten', async () => {
+  const notCa = path.join(os.tmpdir(), `keyway-not-a-ca-${process.pid}.pem`);
+  await writeFile(notCa, '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n');
+  const [none, refused, trusted, forgotten] = await coreCa(['show'], ['trust', notCa], ['trust', fc.ca], ['forget']);
+  assert.equal(refused.__error.code, 'CA_CERT_INVALID');
+  const { page, context } = await openUi(browser, { responses: responses({
+    list_profiles: { cards: [], notice: null }, company_ca: none,
+    set_company_ca: { __sequence: [refused, trusted, forgotten] } }) });
+  await at(page, 'home');
+  await page.click('#open-settings');
+  await at(page, 'settings');
+  await page.getByText('None: Keyway trusts the same authorities as this computer.').waitFor();
+  assert.equal(await page.locator('#ca-remove').isHidden(), true);
+  await page.setInputFiles('#ca-file', { name: 'key.pem', mimeType: 'application/x-pem-file',
+    buffer: Buffer.from('-----BEGIN PRIVATE KEY-----') });
+  await page.locator('#ca-error').waitFor();
+  assert.match(await page.locator('#ca-error').textContent(), new RegExp(refused.__error.title));
+  await page.setInputFiles('#ca-file', { name: 'company.pem', mimeType: 'application/x-pem-file',
+    buffer: await readFile(fc.ca) });
+  await page.getByText(`Trusted here: ${trusted.names.join(', ')}.`).waitFor();
+  assert.equal(await page.locator('#ca-error').isHidden(), true);
+  const sent = (await calls(page, 'set_company_ca')).map((c) => c.args.pem?.slice(0, 27) ?? null);
+  assert.deepEqual(sent, ['-----BEGIN PRIVATE KEY-----', '-----BEGIN CERTIFICATE-----']);
+  await noViolations(page, 'settings with a company authority');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'settings-company-ca.png'), fullPage: true });
+  await page.click('#ca-remove');
+  await page.getByText('None: Keyway trusts the same authorities as this computer.').waitFor();
+  assert.equal((await calls(page, 'set_company_ca')).at(-1).args.pem, null);
   await context.close();
 });
 

@@ -83,3 +83,5 @@ export const openLink = (draft, url) => call('open_link', { cloud: draft.cloud, 
 export const readPreset = (text) => call('read_preset', { text });
 export const trustPresetCloud = () => call('trust_preset_cloud');
 export const setCustomCloud = (custom) => call('set_custom_cloud', { custom });
+export const companyCa = () => call('company_ca');
+export const setCompanyCa = (pem) => call('set_company_ca', { pem });

@@ -70,8 +70,9 @@ pub static LOCAL: &[Entry] = &[
          company's own authority is the usual cause.",
         &[
             "Ask your IT team for the company's certificate authority (CA) file, in PEM form.",
-            "Trust it in Keyway's Settings, or name it with the KEYWAY_CA_CERT environment \
-             variable (with the keyway command: --ca-cert FILE).",
+            "Trust it in Keyway's Settings, under \"Company certificate authority\" (with the \
+             keyway command: keyway ca trust FILE; for one run: --ca-cert FILE, or the \
+             KEYWAY_CA_CERT environment variable).",
         ],
         None,
     ),

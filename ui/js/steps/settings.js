@@ -2,7 +2,7 @@
 // -CustomEnvironment), for private clouds, proxies and the practice emulator.
 
 import { h, heading, actions, backButton, announce } from '../dom.js';
-import { listProfiles, setSecretExpiry, setCustomCloud } from '../api.js';
+import { listProfiles, setSecretExpiry, setCustomCloud, companyCa, setCompanyCa } from '../api.js';
 
 export const id = 'settings';
 export const title = 'Settings';
@@ -69,8 +69,60 @@ export function render(ctx) {
     heading('Settings'),
     h('p', { class: 'lead' }, 'Most people never need to change anything here.'),
     expiries(),
+    companyCaSection(),
     form,
   ];
+}
+
+const CA_SOURCES = {
+  settings: 'Trusted here',
+  environment: 'Set by the KEYWAY_CA_CERT environment variable',
+  option: 'Given with --ca-cert',
+};
+
+// A company network whose proxy opens secure connections with the company's own certificate
+// authority: the person picks the file their IT team gave them; the engine checks it.
+function companyCaSection() {
+  const status = h('p', { class: 'hint', id: 'ca-status', role: 'status' });
+  const error = h('p', { class: 'error', id: 'ca-error', role: 'alert', hidden: true });
+  const input = h('input', { type: 'file', id: 'ca-file', class: 'visually-hidden',
+    accept: '.pem,.crt,.cer,application/x-pem-file' });
+  const pick = h('label', { for: 'ca-file', class: 'button-like secondary small', tabindex: '0',
+    onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); input.click(); } } },
+  'Choose the certificate file…');
+  const remove = h('button', { type: 'button', class: 'secondary small', id: 'ca-remove', hidden: true,
+    onclick: () => change(null, 'Keyway no longer trusts that certificate authority.') }, 'Stop trusting it');
+  const show = (ca) => {
+    error.hidden = true;
+    const fromHere = ca.source === 'settings';
+    status.textContent = ca.source
+      ? `${CA_SOURCES[ca.source]}: ${ca.names.join(', ')}.`
+      : 'None: Keyway trusts the same authorities as this computer.';
+    remove.hidden = !fromHere;
+    // A script's KEYWAY_CA_CERT comes first; the window does not override it.
+    pick.hidden = ca.source === 'environment' || ca.source === 'option';
+  };
+  const change = async (pem, said) => {
+    try {
+      show(await setCompanyCa(pem));
+      announce(said ?? status.textContent);
+    } catch (e) {
+      error.textContent = `${e.title}. ${e.cause ?? ''}`.trim();
+      error.hidden = false;
+    }
+  };
+  input.addEventListener('change', async () => {
+    const file = input.files?.[0];
+    input.value = '';
+    if (file) await change(await file.text());
+  });
+  companyCa().then(show).catch((e) => { status.textContent = e.title; });
+  return h('section', { 'aria-labelledby': 'ca-title' },
+    h('h2', { id: 'ca-title' }, 'Company certificate authority'),
+    h('p', { class: 'hint', id: 'ca-hint' },
+      'Only if Keyway said a connection came “from an unknown authority”: your company’s network then checks secure connections with its own certificate. Ask your IT team for that certificate (a .pem or .crt file).'),
+    status, error,
+    h('p', { class: 'input-row' }, input, pick, remove));
 }
 
 // When each saved secret expires: Keyway shows "expiring" 30 days before, on the home screen.
