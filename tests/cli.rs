@@ -484,30 +484,7 @@ async fn browser_sign_in_without_a_browser_shows_the_address_and_waits() {
         panic!("no address on stderr");
     };
     // The person opens it in a browser elsewhere and signs in.
-    let http = reqwest::Client::builder()
-        .tls_certs_only([reqwest::Certificate::from_pem(cloud.ca_pem.as_bytes()).unwrap()])
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let page = http.get(&url).send().await.unwrap().text().await.unwrap();
-    let request = page
-        .split("name=\"request\" value=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap()
-        .to_string();
-    let res = http
-        .post(format!("{}/_signin/login", cloud.https_url))
-        .form(&[
-            ("request", request.as_str()),
-            ("login", "ada@contoso.com"),
-            ("passwd", "Correct-Horse-42"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let home = res.headers()["location"].to_str().unwrap().to_string();
-    let _ = reqwest::Client::new().get(home).send().await;
+    common::sign_in_in_browser(&cloud, &url).await;
     let out = tokio::task::spawn_blocking(move || child.wait_with_output())
         .await
         .unwrap()

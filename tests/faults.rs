@@ -475,11 +475,6 @@ async fn attempt(w: &World, action: Action, inject: &Inject) -> (i32, String, St
 
 /// The person's part, from the line Keyway showed them.
 async fn play_person(w: &World, action: Action, person: Person, line: &str) {
-    let http = reqwest::Client::builder()
-        .tls_certs_only([reqwest::Certificate::from_pem(w.cloud.ca_pem.as_bytes()).unwrap()])
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
     if action == Action::DeviceCode {
         let code = line
             .split("enter the code ")
@@ -517,25 +512,7 @@ async fn play_person(w: &World, action: Action, person: Person, line: &str) {
         let page = forged.text().await.unwrap();
         assert!(page.contains("not the one Keyway is waiting for"), "{page}");
     }
-    let page = http.get(url).send().await.unwrap().text().await.unwrap();
-    let request = page
-        .split("name=\"request\" value=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap()
-        .to_string();
-    let res = http
-        .post(format!("{}/_signin/login", w.cloud.https_url))
-        .form(&[
-            ("request", request.as_str()),
-            ("login", "ada@contoso.com"),
-            ("passwd", "Correct-Horse-42"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let home = res.headers()["location"].to_str().unwrap().to_string();
-    let _ = reqwest::Client::new().get(home).send().await;
+    common::sign_in_in_browser(&w.cloud, url.as_str()).await;
 }
 
 async fn world() -> World {

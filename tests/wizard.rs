@@ -173,22 +173,7 @@ async fn device_code_events_reach_the_window_and_the_refresh_token_is_kept() {
     d.method = Some(Method::DeviceCode);
     d.goal = Some(Goal::Delegated);
     let codes = Mutex::new(vec![]);
-    let http = cloud.http_url.clone();
-    let approve = async {
-        for _ in 0..100 {
-            let code = codes.lock().unwrap().first().cloned();
-            if let Some(code) = code {
-                reqwest::Client::new()
-                    .post(format!("{http}/_fakecloud/device/approve"))
-                    .json(&serde_json::json!({ "user_code": code, "upn": "ada@contoso.com" }))
-                    .send()
-                    .await
-                    .unwrap();
-                return;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-    };
+    let approve = common::approve_device_code(&cloud, &codes);
     let (signed, ()) = tokio::join!(
         session.sign_in(
             d,
@@ -316,22 +301,7 @@ async fn a_saved_sign_in_keeps_the_rotated_refresh_token() {
     d.method = Some(Method::DeviceCode);
     d.goal = Some(Goal::Delegated);
     let codes = Mutex::new(vec![]);
-    let http = cloud.http_url.clone();
-    let approve = async {
-        for _ in 0..100 {
-            let code = codes.lock().unwrap().first().cloned();
-            if let Some(code) = code {
-                reqwest::Client::new()
-                    .post(format!("{http}/_fakecloud/device/approve"))
-                    .json(&serde_json::json!({ "user_code": code, "upn": "ada@contoso.com" }))
-                    .send()
-                    .await
-                    .unwrap();
-                return;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-    };
+    let approve = common::approve_device_code(&cloud, &codes);
     let on = |e: SignInEvent| {
         if let SignInEvent::DeviceCode { info } = e {
             codes.lock().unwrap().push(info.user_code);

@@ -52,3 +52,52 @@ pub async fn emulator() -> (fakecloud::Running, keyway::cloud::Cloud, reqwest::C
     let http = keyway::http::client(Some(cloud.ca_pem.as_bytes())).unwrap();
     (cloud, custom, http)
 }
+
+/// The person in the browser: opens fakecloud's sign-in page at `url`, signs in as Ada, and
+/// follows the answer back to the app's loopback address.
+pub async fn sign_in_in_browser(cloud: &fakecloud::Running, url: &str) {
+    let http = reqwest::Client::builder()
+        .tls_certs_only([reqwest::Certificate::from_pem(cloud.ca_pem.as_bytes()).unwrap()])
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = http.get(url).send().await.unwrap().text().await.unwrap();
+    let request = page
+        .split("name=\"request\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_string();
+    let res = http
+        .post(format!("{}/_signin/login", cloud.https_url))
+        .form(&[
+            ("request", request.as_str()),
+            ("login", "ada@contoso.com"),
+            ("passwd", "Correct-Horse-42"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let home = res.headers()["location"].to_str().unwrap().to_string();
+    let _ = reqwest::Client::new().get(home).send().await;
+}
+
+/// The person on another device: approves the first device code that `codes` receives, as Ada.
+pub async fn approve_device_code(
+    cloud: &fakecloud::Running,
+    codes: &std::sync::Mutex<Vec<String>>,
+) {
+    for _ in 0..100 {
+        let code = codes.lock().unwrap().first().cloned();
+        if let Some(code) = code {
+            reqwest::Client::new()
+                .post(format!("{}/_fakecloud/device/approve", cloud.http_url))
+                .json(&serde_json::json!({ "user_code": code, "upn": "ada@contoso.com" }))
+                .send()
+                .await
+                .unwrap();
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
