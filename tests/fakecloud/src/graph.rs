@@ -65,7 +65,8 @@ pub fn routes() -> Router<Shared> {
             get(list_service_principals).post(create_service_principal),
         )
         .route("/v1.0/oauth2PermissionGrants", post(grant_consent))
-        .route("/v1.0/groups", post(create_group))
+        .route("/v1.0/groups", get(list_groups).post(create_group))
+        .route("/v1.0/groups/{id}/members", get(list_members))
         .route("/v1.0/groups/{id}/members/$ref", post(add_member))
 }
 
@@ -294,19 +295,130 @@ async fn list_applications(
     Query(q): Query<HashMap<String, String>>,
 ) -> Answer {
     let tenant = admin_tenant(&state, &headers, APP_READ)?;
-    let filter = q
-        .get("$filter")
-        .cloned()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let filter = q.get("$filter").map(String::as_str).unwrap_or_default();
     with_tenant(&state, tenant, |t| {
         let value: Vec<Value> = t
             .apps
             .iter()
-            .filter(|a| filter.is_empty() || filter.contains(&a.client_id.to_string()))
+            .filter(|a| {
+                matches_filter(
+                    filter,
+                    &[
+                        ("appId", a.client_id.to_string()),
+                        ("displayName", a.display_name.clone()),
+                    ],
+                )
+            })
             .map(application_json)
             .collect();
-        Ok(Json(json!({ "value": value })).into_response())
+        Ok(collection(&headers, "applications", value))
+    })
+}
+
+/// Whether an object passes a `$filter` of the form `PROPERTY eq 'VALUE'` (the one form these
+/// reads need); no filter passes everything. OData doubles a quote inside a literal.
+fn matches_filter(filter: &str, properties: &[(&str, String)]) -> bool {
+    let filter = filter.trim();
+    if filter.is_empty() {
+        return true;
+    }
+    let Some((property, literal)) = filter.split_once(" eq ") else {
+        return false;
+    };
+    let Some(value) = literal
+        .trim()
+        .strip_prefix('\'')
+        .and_then(|l| l.strip_suffix('\''))
+    else {
+        return false;
+    };
+    let value = value.replace("''", "'");
+    properties
+        .iter()
+        .any(|(p, v)| p.eq_ignore_ascii_case(property.trim()) && v.eq_ignore_ascii_case(&value))
+}
+
+/// A Graph collection, with the `@odata.context` Graph puts on every answer.
+fn collection(headers: &HeaderMap, set: &str, value: Vec<Value>) -> Response {
+    let context = format!(
+        "{}/v1.0/$metadata#{set}",
+        crate::entra::base_url(headers, "https")
+    );
+    Json(json!({ "@odata.context": context, "value": value })).into_response()
+}
+
+fn group_json(g: &Group) -> Value {
+    json!({ "id": g.object_id, "displayName": g.display_name, "securityEnabled": true,
+            "mailEnabled": false, "mailNickname": g.display_name.replace(' ', "") })
+}
+
+const GROUP_READ: &[&str] = &[
+    "Group.Read.All",
+    "Group.ReadWrite.All",
+    "GroupMember.Read.All",
+    "GroupMember.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+];
+
+async fn list_groups(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Answer {
+    let tenant = admin_tenant(&state, &headers, GROUP_READ)?;
+    let filter = q.get("$filter").map(String::as_str).unwrap_or_default();
+    with_tenant(&state, tenant, |t| {
+        let value = t
+            .groups
+            .iter()
+            .filter(|g| {
+                matches_filter(
+                    filter,
+                    &[
+                        ("displayName", g.display_name.clone()),
+                        ("id", g.object_id.to_string()),
+                    ],
+                )
+            })
+            .map(group_json)
+            .collect();
+        Ok(collection(&headers, "groups", value))
+    })
+}
+
+/// A group's members: users and service principals, each with its `@odata.type`.
+async fn list_members(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Answer {
+    let tenant = admin_tenant(&state, &headers, GROUP_READ)?;
+    with_tenant(&state, tenant, |t| {
+        let group = t
+            .groups
+            .iter()
+            .find(|g| g.object_id.to_string().eq_ignore_ascii_case(&id))
+            .ok_or_else(|| not_found(&id))?;
+        let value = group
+            .members
+            .iter()
+            .filter_map(|m| {
+                if let Some(u) = t.users.iter().find(|u| u.object_id == *m) {
+                    return Some(json!({ "@odata.type": "#microsoft.graph.user",
+                        "id": u.object_id, "userPrincipalName": u.upn }));
+                }
+                t.apps
+                    .iter()
+                    .find(|a| a.has_service_principal && a.service_principal_id == *m)
+                    .map(|a| {
+                        json!({ "@odata.type": "#microsoft.graph.servicePrincipal",
+                        "id": a.service_principal_id, "appId": a.client_id,
+                        "displayName": a.display_name })
+                    })
+            })
+            .collect();
+        Ok(collection(&headers, "directoryObjects", value))
     })
 }
 
@@ -412,10 +524,19 @@ async fn list_service_principals(
             .apps
             .iter()
             .filter(|a| a.has_service_principal)
-            .filter(|a| filter.is_empty() || filter.contains(&a.client_id.to_string()))
+            .filter(|a| {
+                matches_filter(
+                    &filter,
+                    &[
+                        ("appId", a.client_id.to_string()),
+                        ("id", a.service_principal_id.to_string()),
+                        ("displayName", a.display_name.clone()),
+                    ],
+                )
+            })
             .map(sp_json)
             .collect();
-        Ok(Json(json!({ "value": value })).into_response())
+        Ok(collection(&headers, "servicePrincipals", value))
     })
 }
 

@@ -58,9 +58,9 @@ pub struct TenantSettings {
     /// to use Power BI APIs").
     #[serde(default = "yes")]
     pub service_principals_enabled: bool,
-    /// The security group the switch above is limited to; none means the whole organisation.
+    /// The security groups the switch above is limited to; none means the whole organisation.
     #[serde(default)]
-    pub service_principals_group: Option<Uuid>,
+    pub service_principals_groups: Vec<Uuid>,
     /// "Service principals can access read-only admin APIs".
     #[serde(default)]
     pub service_principals_admin_apis: bool,
@@ -83,7 +83,7 @@ impl Default for TenantSettings {
     fn default() -> Self {
         TenantSettings {
             service_principals_enabled: true,
-            service_principals_group: None,
+            service_principals_groups: vec![],
             service_principals_admin_apis: false,
             service_principals_admin_apis_group: None,
             detailed_metadata: false,

@@ -219,3 +219,146 @@ async fn an_administrator_registers_an_app_that_then_reads_power_bi() {
     );
     cloud.stop();
 }
+
+/// What a second run of "set it up for me" reads before it changes anything: the app by its
+/// name, its service principal, the group by its name and its members, and the tenant setting,
+/// which a Fabric administrator then limits to that group.
+#[tokio::test]
+async fn a_re_run_reads_back_what_exists_and_the_setting_is_limited_to_the_group() {
+    let (cloud, http) = common::start_with(Scenario::contoso()).await;
+    let base = cloud.https_url.clone();
+    let admin = |scope: String| {
+        let (http, base) = (http.clone(), base.clone());
+        async move {
+            token(
+                &http,
+                &base,
+                &[
+                    ("grant_type", "password"),
+                    ("client_id", "04b07795-8ddb-461a-bbee-02f9e1bf7b46"),
+                    ("username", "ada@contoso.com"),
+                    ("password", "Correct-Horse-42"),
+                    ("scope", &scope),
+                ],
+            )
+            .await
+        }
+    };
+    let graph_token = admin(format!(
+        "{GRAPH}/Application.ReadWrite.All {GRAPH}/Group.ReadWrite.All"
+    ))
+    .await;
+    let get = |path: String| {
+        let (http, base, t) = (http.clone(), base.clone(), graph_token.clone());
+        async move {
+            let res = http
+                .get(format!("{base}/v1.0/{path}"))
+                .bearer_auth(t)
+                .send()
+                .await;
+            res.unwrap().json::<Value>().await.unwrap()
+        }
+    };
+    let created: Value = http
+        .post(format!("{base}/v1.0/applications"))
+        .bearer_auth(&graph_token)
+        .json(&json!({ "displayName": "Contoso's exporter" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+
+    // By name, a quote doubled as OData wants; other names do not match.
+    let found = get("applications?$filter=displayName eq 'Contoso''s exporter'".into()).await;
+    assert_eq!(found["value"].as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(found["value"][0]["appId"], created["appId"]);
+    assert!(found["@odata.context"]
+        .as_str()
+        .unwrap()
+        .ends_with("/v1.0/$metadata#applications"));
+    let none = get("applications?$filter=displayName eq 'Contoso'".into()).await;
+    assert_eq!(none["value"], json!([]));
+
+    let app_id = created["appId"].as_str().unwrap();
+    let sp: Value = http
+        .post(format!("{base}/v1.0/servicePrincipals"))
+        .bearer_auth(&graph_token)
+        .json(&json!({ "appId": app_id }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let by_app = get(format!("servicePrincipals?$filter=appId eq '{app_id}'")).await;
+    assert_eq!(by_app["value"][0]["id"], sp["id"]);
+
+    let groups = get("groups?$filter=displayName eq 'Power BI API apps'".into()).await;
+    assert_eq!(groups["value"][0]["id"], ALLOWED_GROUP);
+    let member = json!({ "@odata.id": format!("{GRAPH}/v1.0/directoryObjects/{}", sp["id"]
+        .as_str().unwrap()) });
+    let res = http
+        .post(format!("{base}/v1.0/groups/{ALLOWED_GROUP}/members/$ref"))
+        .bearer_auth(&graph_token)
+        .json(&member)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let members = get(format!("groups/{ALLOWED_GROUP}/members")).await;
+    assert!(
+        members["value"].as_array().unwrap().iter().any(
+            |m| m["appId"] == app_id && m["@odata.type"] == "#microsoft.graph.servicePrincipal"
+        ),
+        "{members}"
+    );
+
+    // The setting, limited to the group: Tenant.ReadWrite.All for a Fabric administrator.
+    let fabric = "https://api.fabric.microsoft.com";
+    let update =
+        format!("{base}/v1/admin/tenantsettings/ServicePrincipalAccessPermissionAPIs/update");
+    let body = json!({ "enabled": true,
+        "enabledSecurityGroups": [{ "graphId": ALLOWED_GROUP, "name": "Power BI API apps" }] });
+    let reader = admin(format!("{fabric}/Tenant.Read.All")).await;
+    let res = http
+        .post(&update)
+        .bearer_auth(&reader)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::FORBIDDEN,
+        "reading is not writing"
+    );
+    let writer = admin(format!("{fabric}/Tenant.ReadWrite.All")).await;
+    let res = http
+        .post(&update)
+        .bearer_auth(&writer)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let now: Value = res.json().await.unwrap();
+    let setting = &now["tenantSettings"][0];
+    assert_eq!(setting["enabled"], true, "{now}");
+    assert_eq!(
+        setting["enabledSecurityGroups"][0]["graphId"],
+        ALLOWED_GROUP
+    );
+    let unknown = json!({ "enabled": true,
+        "enabledSecurityGroups": [{ "graphId": "99999999-0000-4000-8000-000000000009" }] });
+    let res = http
+        .post(&update)
+        .bearer_auth(&writer)
+        .json(&unknown)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    cloud.stop();
+}

@@ -239,11 +239,11 @@ pub(super) async fn tenant_settings(State(state): State<Shared>, headers: Header
         .find(|t| t.id == who.tenant())
         .ok_or_else(PbiError::not_authorized)?;
     let s = &tenant.settings;
-    let group = |g: Option<Uuid>| -> Value {
-        match g.and_then(|id| tenant.groups.iter().find(|x| x.object_id == id)) {
-            Some(x) => json!([{ "graphId": x.object_id, "name": x.display_name }]),
-            None => json!([]),
-        }
+    let group = |ids: Vec<Uuid>| -> Value {
+        ids.iter()
+            .filter_map(|id| tenant.groups.iter().find(|x| x.object_id == *id))
+            .map(|x| json!({ "graphId": x.object_id, "name": x.display_name }))
+            .collect()
     };
     let setting = |name: &str, title: &str, enabled: bool, groups: Value, section: &str| {
         let mut v = json!({ "settingName": name, "title": title, "enabled": enabled,
@@ -258,14 +258,14 @@ pub(super) async fn tenant_settings(State(state): State<Shared>, headers: Header
             "ServicePrincipalAccessPermissionAPIs",
             "Service principals can call Fabric public APIs",
             s.service_principals_enabled,
-            group(s.service_principals_group),
+            group(s.service_principals_groups.clone()),
             "DeveloperSettings",
         ),
         setting(
             "AllowServicePrincipalsUseReadAdminAPIs",
             "Service principals can access read-only admin APIs",
             s.service_principals_admin_apis,
-            group(s.service_principals_admin_apis_group),
+            group(s.service_principals_admin_apis_group.into_iter().collect()),
             "AdminApiSettings",
         ),
         setting(
@@ -284,4 +284,88 @@ pub(super) async fn tenant_settings(State(state): State<Shared>, headers: Header
         ),
     ];
     Ok(ok(StatusCode::OK, json!({ "value": settings })))
+}
+
+/// `POST /v1/admin/tenantsettings/{name}/update` (Fabric, Tenants - Update Tenant Setting):
+/// a Fabric administrator with Tenant.ReadWrite.All turns a service-principal switch on or off,
+/// for the whole organisation or the security groups named. Answers with the setting as it is
+/// now, in `tenantSettings` (UpdateTenantSettingResponse).
+pub(super) async fn update_tenant_setting(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    Json(body): Json<Value>,
+) -> Answer {
+    let who = caller(&state, &headers, true)?;
+    ensure_admin(&state, &who, true)?;
+    let writes = match &who {
+        Caller::User { scopes, .. } => scopes.iter().any(|s| s == "Tenant.ReadWrite.All"),
+        Caller::App { .. } => true,
+    };
+    if !writes {
+        let mut e = PbiError::new(403, "InsufficientScopes")
+            .message("The caller does not have sufficient scopes to perform this operation");
+        e.fabric = true;
+        return Err(e);
+    }
+    let enabled = body["enabled"].as_bool().ok_or_else(|| {
+        let mut e = PbiError::new(400, "InvalidRequest").message("The enabled field is required.");
+        e.fabric = true;
+        e
+    })?;
+    let groups: Vec<Uuid> = body["enabledSecurityGroups"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|g| g["graphId"].as_str().and_then(|id| id.parse().ok()))
+                .collect()
+        })
+        .unwrap_or_default();
+    {
+        let mut scenario = state.scenario.write().unwrap_or_else(|e| e.into_inner());
+        let tenant = scenario
+            .tenants
+            .iter_mut()
+            .find(|t| t.id == who.tenant())
+            .ok_or_else(PbiError::not_authorized)?;
+        if let Some(g) = groups
+            .iter()
+            .find(|g| !tenant.groups.iter().any(|x| x.object_id == **g))
+        {
+            let mut e = PbiError::new(400, "InvalidSecurityGroup")
+                .message(format!("The security group {g} was not found."));
+            e.fabric = true;
+            return Err(e);
+        }
+        let s = &mut tenant.settings;
+        match name.as_str() {
+            "ServicePrincipalAccessPermissionAPIs" => {
+                s.service_principals_enabled = enabled;
+                s.service_principals_groups = groups;
+            }
+            "AllowServicePrincipalsUseReadAdminAPIs" => {
+                s.service_principals_admin_apis = enabled;
+                s.service_principals_admin_apis_group = groups.first().copied();
+            }
+            _ => {
+                let mut e = PbiError::new(404, "TenantSettingNotFound")
+                    .message(format!("The tenant setting {name} was not found."));
+                e.fabric = true;
+                return Err(e);
+            }
+        }
+    }
+    let now = tenant_settings(State(state), headers).await?;
+    let body = axum::body::to_bytes(now.into_body(), 1 << 20)
+        .await
+        .unwrap_or_default();
+    let all: Value = serde_json::from_slice(&body).unwrap_or_default();
+    let one: Vec<Value> = all["value"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|s| s["settingName"] == name.as_str())
+        .cloned()
+        .collect();
+    Ok(ok(StatusCode::OK, json!({ "tenantSettings": one })))
 }

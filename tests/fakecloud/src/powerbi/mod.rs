@@ -58,6 +58,10 @@ pub fn routes() -> Router<Shared> {
             get(scan_result),
         )
         .route("/v1/admin/tenantsettings", get(tenant_settings))
+        .route(
+            "/v1/admin/tenantsettings/{name}/update",
+            post(update_tenant_setting),
+        )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -245,9 +249,10 @@ fn caller(state: &Shared, headers: &HeaderMap, fabric: bool) -> Result<Caller, P
 fn ensure_app_allowed(tenant: &Tenant, who: &Caller) -> Result<(), PbiError> {
     if let Caller::App { sp, .. } = who {
         let s = &tenant.settings;
-        let in_group = s
-            .service_principals_group
-            .is_none_or(|g| tenant.in_group(g, *sp));
+        let in_group = s.service_principals_groups.is_empty()
+            || s.service_principals_groups
+                .iter()
+                .any(|g| tenant.in_group(*g, *sp));
         if !s.service_principals_enabled || !in_group {
             let mut e = PbiError::not_authorized();
             e.error_info = Some("ServicePrincipalIsNotAllowedByTenantAdminSwitch");
