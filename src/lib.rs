@@ -19,6 +19,7 @@ pub mod profile;
 pub mod report;
 pub mod retry;
 pub mod secret;
+pub mod setup;
 pub mod snippets;
 pub mod text;
 pub mod validate;

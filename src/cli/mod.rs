@@ -8,6 +8,7 @@ pub mod check;
 pub mod explain;
 pub mod profile;
 pub mod report;
+pub mod setup;
 pub mod status;
 pub mod token;
 
@@ -54,6 +55,9 @@ enum Command {
     Status(JsonFlag),
     /// Write a support report (HTML, and JSON beside it) with no secret in it.
     Report(report::ReportArgs),
+    /// "Set it up for me": an administrator signs in once; Keyway registers the app, its
+    /// secret, the group, the tenant setting and the workspace seat. --plan changes nothing.
+    Setup(Box<setup::SetupArgs>),
     /// The company's certificate authority, for a network whose proxy inspects secure
     /// connections: show, trust or forget it (the window's Settings does the same).
     Ca {
@@ -160,6 +164,10 @@ pub async fn run(cli: Cli) -> ExitCode {
         }
         Command::Status(f) => (status::run(f.json), f.json),
         Command::Report(args) => (report::run(args), false),
+        Command::Setup(args) => {
+            let json = args.json;
+            (setup::run(*args).await, json)
+        }
         Command::Ca { action } => {
             let json = action.json();
             (ca::run(action), json)

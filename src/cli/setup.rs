@@ -1,0 +1,155 @@
+//! `keyway setup`: "set it up for me" for an administrator — the same plan and steps as the
+//! window's path, printed. `--plan` changes nothing; `--apply` makes the changes and, with
+//! `--save-as`, saves the connection with its new secret in the keyring.
+
+use super::{session, show_sign_in, to_json, CloudArgs, Failure, Outcome};
+use clap::Args;
+use keyway::cloud::Cloud;
+use keyway::goal::Goal;
+use keyway::profile::ProfileStore;
+use keyway::setup::{plan, Admin, Change, Request, Step, DEFAULT_GROUP};
+use keyway::vault::Vault;
+use keyway::wizard::{blocking, Draft, SignInEvent, Typed};
+use keyway::Method;
+use std::path::PathBuf;
+use tokio_util::sync::CancellationToken;
+
+/// Microsoft's Azure CLI: a public client in every tenant that may get Graph, Power BI and
+/// Fabric tokens for an administrator.
+const AZURE_CLI: &str = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+
+/// `keyway setup`.
+#[derive(Debug, Args)]
+pub struct SetupArgs {
+    #[command(flatten)]
+    cloud: CloudArgs,
+    /// One more certificate authority to trust (PEM file).
+    #[arg(long)]
+    ca_cert: Option<PathBuf>,
+    /// Tenant ID or domain.
+    #[arg(long)]
+    tenant: String,
+    /// The app registration's name (reused when it exists).
+    #[arg(long = "name")]
+    app_name: String,
+    /// The security group the app joins (created when missing).
+    #[arg(long, default_value = DEFAULT_GROUP)]
+    group: String,
+    /// The workspace the app gets a seat in.
+    #[arg(long)]
+    workspace: Option<String>,
+    /// Its role there: Admin, Member, Contributor or Viewer.
+    #[arg(long, default_value = "Member")]
+    role: String,
+    /// How long the new client secret lasts, in months (1 to 24).
+    #[arg(long, default_value_t = 6)]
+    secret_months: u32,
+    /// The public client the administrator signs in with.
+    #[arg(long, default_value = AZURE_CLI)]
+    admin_client_id: String,
+    /// Show the plan and change nothing (the default).
+    #[arg(long, conflicts_with = "apply")]
+    plan: bool,
+    /// Make the changes.
+    #[arg(long)]
+    apply: bool,
+    /// With --apply: save the connection under this name, its secret in the keyring.
+    #[arg(long, requires = "apply")]
+    save_as: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn line(step: &Step) -> String {
+    let mark = match step.change {
+        Change::Create => "create",
+        Change::Update => "change",
+        Change::Nothing => "as is ",
+    };
+    format!("  [{mark}] {}", step.summary)
+}
+
+/// `keyway setup …`.
+pub async fn run(a: SetupArgs) -> Outcome {
+    let request = Request {
+        app_name: a.app_name.trim().to_string(),
+        group: a.group.trim().to_string(),
+        workspace: a.workspace.clone(),
+        role: a.role.clone(),
+        secret_months: a.secret_months,
+    };
+    keyway::setup::check_request(&request).map_err(Failure::usage)?;
+    let custom = a.cloud.custom();
+    let cloud = Cloud::resolve(a.cloud.cloud, custom.as_ref())?;
+    let ca = keyway::http::extra_ca(a.ca_cert.as_deref())?;
+    let http = keyway::http::client(ca.as_deref())?;
+    let shown = |info: &keyway::auth::device::DeviceCodeInfo| {
+        show_sign_in(SignInEvent::DeviceCode { info: info.clone() });
+    };
+    eprintln!("An administrator signs in once; nothing changes before the plan is confirmed.");
+    let admin = Admin::sign_in(
+        &http,
+        &cloud,
+        &a.tenant,
+        &a.admin_client_id,
+        shown,
+        CancellationToken::new(),
+    )
+    .await?;
+    let found = admin.discover(&request).await?;
+    let steps = plan(&request, &found);
+    if !a.apply {
+        if a.json {
+            return Ok(to_json(
+                &serde_json::json!({ "ok": true, "plan": steps, "found": found }),
+            ));
+        }
+        let lines: Vec<String> = steps.iter().map(line).collect();
+        return Ok(format!("The plan (nothing has changed yet):\n{}\nRun again with --apply to make these changes.", lines.join("\n")));
+    }
+    let applied = admin
+        .apply(&request, &found, |s| eprintln!("{}", line(s)))
+        .await
+        .map_err(|stopped| {
+            let done: Vec<String> = stopped.done.iter().map(line).collect();
+            eprintln!("Done before the failure:\n{}", done.join("\n"));
+            Failure::from(stopped.explanation)
+        })?;
+    let mut saved = None;
+    if let Some(name) = a.save_as.clone() {
+        let session = session(a.ca_cert.as_deref())?;
+        if let Some(c) = custom.clone() {
+            session.trust_custom_cloud(c).map_err(Failure::usage)?;
+        }
+        session.remember(Typed::ClientSecret, applied.secret.expose())?;
+        let draft = Draft {
+            cloud: a.cloud.cloud,
+            custom,
+            tenant: a.tenant.clone(),
+            client_id: applied.client_id.clone(),
+            method: Some(Method::ClientSecret),
+            goal: Some(Goal::Embed),
+            workspace: a.workspace.clone(),
+            ..Draft::default()
+        };
+        let store = ProfileStore::default_location();
+        let expires = Some(applied.secret_expires.clone());
+        let s = blocking(move || {
+            session.save_draft(draft, &name, false, expires, &store, Vault::system)
+        })
+        .await?;
+        saved = Some(s);
+    }
+    if a.json {
+        return Ok(to_json(
+            &serde_json::json!({ "ok": true, "clientId": applied.client_id,
+            "secretExpires": applied.secret_expires, "done": applied.done,
+            "savedAs": saved.as_ref().map(|s| s.name.clone()) }),
+        ));
+    }
+    Ok(match saved {
+        Some(s) => format!("Set up the app {} and saved \"{}\"; its secret is in {}. Power BI can take up to 15 minutes to apply the tenant setting: then run keyway check --profile \"{}\".", applied.client_id, s.name, s.secret_location.unwrap_or_default(), s.name),
+        None => format!("Set up the app {}. Its secret was not saved: run again with --save-as NAME to keep one.", applied.client_id),
+    })
+}

@@ -1,0 +1,404 @@
+//! The administrator's calls: Microsoft Graph for the app, its service principal, its secret and
+//! the group; Fabric's admin API for the tenant setting; Power BI for the workspace.
+
+use super::{plan, Applied, Change, Found, Request, Step, Stopped, SP_SETTING};
+use crate::auth::device::DeviceCodeInfo;
+use crate::auth::error::AuthError;
+use crate::auth::SignIn;
+use crate::cloud::Cloud;
+use crate::diagnose::{self, Answer, Context, Explanation};
+use crate::secret::{AccessToken, ClientSecret};
+use crate::validate::TenantUse;
+use reqwest::Method;
+use serde_json::{json, Value};
+use tokio_util::sync::CancellationToken;
+
+/// An administrator, signed in once: a Graph token and, from the same sign-in's refresh token, a
+/// Power BI token (which Fabric's admin API accepts too).
+pub struct Admin {
+    http: reqwest::Client,
+    cloud: Cloud,
+    ctx: Context,
+    graph: AccessToken,
+    powerbi: AccessToken,
+}
+
+/// An OData string literal: quotes doubled (OData ABNF `SQUOTE-in-string`).
+fn literal(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "''"))
+}
+
+impl Admin {
+    /// Signs the administrator in with a device code for the public client `client_id` (by
+    /// default Microsoft's Azure CLI), then gets the Power BI token silently.
+    pub async fn sign_in(
+        http: &reqwest::Client,
+        cloud: &Cloud,
+        tenant: &str,
+        client_id: &str,
+        on_code: impl FnOnce(&DeviceCodeInfo),
+        cancel: CancellationToken,
+    ) -> Result<Admin, Explanation> {
+        let ctx = Context::new(cloud, tenant, client_id);
+        let explain = |e: AuthError| diagnose::explain_auth_error(&e, &ctx);
+        let mut graph_cloud = cloud.clone();
+        graph_cloud.powerbi_resource = cloud.graph_resource.clone();
+        let mut graph =
+            SignIn::new(http, &graph_cloud, tenant, client_id, TenantUse::User).map_err(explain)?;
+        graph.scopes = vec![
+            "Application.ReadWrite.All".into(),
+            "Group.ReadWrite.All".into(),
+        ];
+        let first = graph
+            .device_code(on_code, tokio::time::sleep, cancel)
+            .await
+            .map_err(explain)?;
+        let rt =
+            first.refresh_token.clone().ok_or_else(|| {
+                Explanation::new(
+                "SETUP_NO_REFRESH_TOKEN",
+                "The sign-in gave no refresh token",
+                "Keyway needs one sign-in for Graph and Power BI alike; this one can't be reused.",
+                vec!["Use Microsoft's Azure CLI client (the default) or a public client app \
+                      that may keep a sign-in."
+                    .into()],
+            )
+            })?;
+        let mut powerbi =
+            SignIn::new(http, cloud, tenant, client_id, TenantUse::User).map_err(explain)?;
+        powerbi.scopes = vec![
+            "Tenant.ReadWrite.All".into(),
+            "Workspace.ReadWrite.All".into(),
+        ];
+        let second = powerbi.refresh(&rt).await.map_err(explain)?;
+        Ok(Admin {
+            http: http.clone(),
+            cloud: cloud.clone(),
+            ctx,
+            graph: first.access_token,
+            powerbi: second.access_token,
+        })
+    }
+
+    async fn call(
+        &self,
+        method: Method,
+        url: &str,
+        query: &[(&str, String)],
+        body: Option<Value>,
+        graph: bool,
+    ) -> Result<Value, Explanation> {
+        let token = if graph { &self.graph } else { &self.powerbi };
+        let mut req = self.http.request(method, url).bearer_auth(token.expose());
+        if !query.is_empty() {
+            req = req.query(query);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let transport = |e: reqwest::Error| {
+            diagnose::explain_auth_error(&AuthError::transport(&e, url), &self.ctx)
+        };
+        let res = req.send().await.map_err(transport)?;
+        let status = res.status().as_u16();
+        let headers = res
+            .headers()
+            .iter()
+            .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
+            .collect();
+        let body = res.text().await.map_err(transport)?;
+        if !(200..300).contains(&status) {
+            let answer = Answer {
+                status: Some(status),
+                headers,
+                body,
+            };
+            return Err(diagnose::explain_answer(&answer, &self.ctx));
+        }
+        Ok(serde_json::from_str(&body).unwrap_or(Value::Null))
+    }
+
+    fn graph_url(&self, path: &str) -> String {
+        format!("{}/v1.0/{path}", self.cloud.graph.trim_end_matches('/'))
+    }
+
+    fn powerbi_url(&self, path: &str) -> String {
+        format!(
+            "{}/v1.0/myorg/{path}",
+            self.cloud.powerbi_api.trim_end_matches('/')
+        )
+    }
+
+    fn fabric_url(&self, path: &str) -> Option<String> {
+        let fabric = self.cloud.fabric_api.as_deref()?;
+        Some(format!("{}/{path}", fabric.trim_end_matches('/')))
+    }
+
+    /// The first object of a Graph collection filtered by `property eq 'value'`.
+    async fn find(
+        &self,
+        set: &str,
+        property: &str,
+        value: &str,
+    ) -> Result<Option<Value>, Explanation> {
+        let filter = format!("{property} eq {}", literal(value));
+        let found = self
+            .call(
+                Method::GET,
+                &self.graph_url(set),
+                &[("$filter", filter)],
+                None,
+                true,
+            )
+            .await?;
+        Ok(found["value"].get(0).cloned())
+    }
+
+    /// Reads what exists for this request. Nothing is changed.
+    pub async fn discover(&self, request: &Request) -> Result<Found, Explanation> {
+        super::check_request(request)?;
+        let mut found = Found::default();
+        let id = |v: &Value, k: &str| v[k].as_str().map(str::to_string);
+        if let Some(app) = self
+            .find("applications", "displayName", &request.app_name)
+            .await?
+        {
+            found.app = id(&app, "id").zip(id(&app, "appId"));
+        }
+        if let Some((_, app_id)) = &found.app {
+            let sp = self.find("servicePrincipals", "appId", app_id).await?;
+            found.service_principal = sp.and_then(|s| id(&s, "id"));
+        }
+        let group = self.find("groups", "displayName", &request.group).await?;
+        found.group = group.and_then(|g| id(&g, "id"));
+        if let (Some(g), Some(sp)) = (&found.group, &found.service_principal) {
+            let url = self.graph_url(&format!("groups/{g}/members"));
+            let members = self.call(Method::GET, &url, &[], None, true).await?;
+            found.member = members["value"]
+                .as_array()
+                .is_some_and(|m| m.iter().any(|m| m["id"].as_str() == Some(sp.as_str())));
+        }
+        if let Some(url) = self.fabric_url("admin/tenantsettings") {
+            let all = self.call(Method::GET, &url, &[], None, false).await?;
+            // Listed under `value` today, under `tenantSettings` in the first version.
+            let list = all["value"].as_array().or(all["tenantSettings"].as_array());
+            let setting = list
+                .into_iter()
+                .flatten()
+                .find(|s| s["settingName"] == SP_SETTING);
+            found.setting = setting.map(|s| {
+                let groups = s["enabledSecurityGroups"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|g| {
+                        id(g, "graphId").map(|i| (i, id(g, "name").unwrap_or_default()))
+                    })
+                    .collect();
+                (s["enabled"] == true, groups)
+            });
+        }
+        if let (Some(ws), Some(sp)) = (&request.workspace, &found.service_principal) {
+            let ws = crate::validate::workspace_id(ws)?;
+            let users = self
+                .call(
+                    Method::GET,
+                    &self.powerbi_url(&format!("groups/{ws}/users")),
+                    &[],
+                    None,
+                    false,
+                )
+                .await?;
+            found.workspace_role = users["value"].as_array().and_then(|u| {
+                u.iter()
+                    .find(|u| {
+                        u["identifier"]
+                            .as_str()
+                            .is_some_and(|i| i.eq_ignore_ascii_case(sp))
+                    })
+                    .and_then(|u| id(u, "groupUserAccessRight"))
+            });
+        }
+        Ok(found)
+    }
+
+    /// Applies the plan for what was found, step by step; `on` hears of each step as it is done.
+    pub async fn apply(
+        &self,
+        request: &Request,
+        found: &Found,
+        on: impl Fn(&Step),
+    ) -> Result<Applied, Stopped> {
+        let mut done: Vec<Step> = vec![];
+        let mut state = found.clone();
+        let mut secret = None;
+        for step in plan(request, found) {
+            if step.change != Change::Nothing {
+                if let Err(explanation) = self
+                    .apply_step(request, &step, &mut state, &mut secret)
+                    .await
+                {
+                    return Err(Stopped { done, explanation });
+                }
+            }
+            on(&step);
+            done.push(step);
+        }
+        let client_id = state.app.map(|(_, a)| a).unwrap_or_default();
+        let Some((secret, secret_expires)) = secret else {
+            return Err(Stopped {
+                done,
+                explanation: Explanation::new(
+                    "SETUP_NO_SECRET",
+                    "No new secret was made",
+                    "The app existed, and Keyway keeps the secrets it has.",
+                    vec!["Renew the secret of the saved connection instead.".into()],
+                ),
+            });
+        };
+        Ok(Applied {
+            client_id,
+            secret,
+            secret_expires,
+            done,
+        })
+    }
+
+    async fn apply_step(
+        &self,
+        request: &Request,
+        step: &Step,
+        state: &mut Found,
+        secret: &mut Option<(ClientSecret, String)>,
+    ) -> Result<(), Explanation> {
+        let id = |v: &Value, k: &str| v[k].as_str().map(str::to_string).unwrap_or_default();
+        let missing = || {
+            Explanation::new(
+                "SETUP_OUT_OF_ORDER",
+                "A step needs one before it",
+                "An object this step needs was not created.",
+                vec!["Run the setup again: it reads what exists first.".into()],
+            )
+        };
+        match step.id {
+            "app" => {
+                let body =
+                    json!({ "displayName": request.app_name, "signInAudience": "AzureADMyOrg" });
+                let app = self
+                    .call(
+                        Method::POST,
+                        &self.graph_url("applications"),
+                        &[],
+                        Some(body),
+                        true,
+                    )
+                    .await?;
+                state.app = Some((id(&app, "id"), id(&app, "appId")));
+            }
+            "service-principal" => {
+                let (_, app_id) = state.app.clone().ok_or_else(missing)?;
+                let body = json!({ "appId": app_id });
+                let sp = self
+                    .call(
+                        Method::POST,
+                        &self.graph_url("servicePrincipals"),
+                        &[],
+                        Some(body),
+                        true,
+                    )
+                    .await?;
+                state.service_principal = Some(id(&sp, "id"));
+            }
+            "secret" => {
+                let (object_id, _) = state.app.clone().ok_or_else(missing)?;
+                let days = i64::from(request.secret_months) * 365 / 12;
+                let end = time::OffsetDateTime::now_utc() + time::Duration::days(days);
+                let end = end
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default();
+                let body = json!({ "passwordCredential": { "displayName": "Keyway", "endDateTime": end } });
+                let url = self.graph_url(&format!("applications/{object_id}/addPassword"));
+                let made = self.call(Method::POST, &url, &[], Some(body), true).await?;
+                let value = ClientSecret::new(made["secretText"].as_str().unwrap_or_default());
+                let expires = made["endDateTime"]
+                    .as_str()
+                    .unwrap_or(&end)
+                    .chars()
+                    .take(10)
+                    .collect();
+                *secret = Some((value, expires));
+            }
+            "group" => {
+                let nickname: String = request
+                    .group
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .collect();
+                let body = json!({ "displayName": request.group, "mailEnabled": false,
+                    "mailNickname": if nickname.is_empty() { "powerbiapps".into() } else { nickname },
+                    "securityEnabled": true });
+                let group = self
+                    .call(
+                        Method::POST,
+                        &self.graph_url("groups"),
+                        &[],
+                        Some(body),
+                        true,
+                    )
+                    .await?;
+                state.group = Some(id(&group, "id"));
+            }
+            "membership" => {
+                let (group, sp) = state
+                    .group
+                    .clone()
+                    .zip(state.service_principal.clone())
+                    .ok_or_else(missing)?;
+                let member = format!(
+                    "{}/directoryObjects/{sp}",
+                    self.graph_url("").trim_end_matches('/')
+                );
+                let url = self.graph_url(&format!("groups/{group}/members/$ref"));
+                self.call(
+                    Method::POST,
+                    &url,
+                    &[],
+                    Some(json!({ "@odata.id": member })),
+                    true,
+                )
+                .await?;
+                state.member = true;
+            }
+            "tenant-setting" => {
+                let group = state.group.clone().ok_or_else(missing)?;
+                let url = self
+                    .fabric_url(&format!("admin/tenantsettings/{SP_SETTING}/update"))
+                    .ok_or_else(missing)?;
+                // The groups it already allows stay allowed.
+                let mut groups: Vec<Value> = match &state.setting {
+                    Some((true, g)) => g
+                        .iter()
+                        .map(|(i, n)| json!({ "graphId": i, "name": n }))
+                        .collect(),
+                    _ => vec![],
+                };
+                groups.push(json!({ "graphId": group, "name": request.group }));
+                let body = json!({ "enabled": true, "enabledSecurityGroups": groups });
+                self.call(Method::POST, &url, &[], Some(body), false)
+                    .await?;
+            }
+            "workspace" => {
+                let sp = state.service_principal.clone().ok_or_else(missing)?;
+                let ws = request.workspace.clone().ok_or_else(missing)?;
+                let ws = crate::validate::workspace_id(&ws)?;
+                let body = json!({ "identifier": sp, "groupUserAccessRight": request.role,
+                    "principalType": "App" });
+                let url = self.powerbi_url(&format!("groups/{ws}/users"));
+                self.call(Method::POST, &url, &[], Some(body), false)
+                    .await?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,241 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic is the failure report.
+//! "Set it up for me" against fakecloud: an administrator signs in once with a device code,
+//! Keyway plans, applies, and the new app passes the embed checks; a second run plans nothing.
+
+mod common;
+
+use keyway::powerbi::ladder::Plan;
+use keyway::setup::{plan, Admin, Change, Request};
+use keyway::wizard::{Draft, Session, SignInEvent, Typed};
+use keyway::{Goal, Method};
+use std::sync::Mutex;
+use tokio_util::sync::CancellationToken;
+
+const CONTOSO: &str = "contoso.onmicrosoft.com";
+const AZURE_CLI: &str = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+const SALES: &str = "f0f0f0f0-1111-4111-8111-000000000001";
+
+async fn administrator(cloud: &fakecloud::Running, custom: &keyway::Cloud) -> Admin {
+    let http = keyway::http::client(Some(cloud.ca_pem.as_bytes())).unwrap();
+    let codes = Mutex::new(vec![]);
+    let shown =
+        |i: &keyway::auth::device::DeviceCodeInfo| codes.lock().unwrap().push(i.user_code.clone());
+    let signed = Admin::sign_in(
+        &http,
+        custom,
+        CONTOSO,
+        AZURE_CLI,
+        shown,
+        CancellationToken::new(),
+    );
+    let (admin, ()) = tokio::join!(signed, common::approve_device_code(cloud, &codes));
+    admin.unwrap()
+}
+
+fn request() -> Request {
+    Request {
+        app_name: "Contoso's embed app".into(),
+        group: keyway::setup::DEFAULT_GROUP.into(),
+        workspace: Some(SALES.into()),
+        role: "Member".into(),
+        secret_months: 6,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn from_no_app_to_passing_checks_and_a_second_run_that_changes_nothing() {
+    let (cloud, custom, _) = common::emulator().await;
+    // The administrator administers the workspace the app is for (Power BI lets a workspace's
+    // admins add members; a tenant admin who is not one would use the admin API).
+    {
+        let mut scenario = cloud.state.scenario.write().unwrap();
+        let ws = scenario.tenants[0]
+            .workspaces
+            .iter_mut()
+            .find(|w| w.id.to_string() == SALES);
+        ws.unwrap()
+            .members
+            .push(fakecloud::scenario::WorkspaceMember {
+                principal: "aaaaaaaa-0000-4000-8000-00000000ada0".parse().unwrap(),
+                role: "Admin".into(),
+            });
+    }
+    let admin = administrator(&cloud, &custom).await;
+    let request = request();
+
+    let found = admin.discover(&request).await.unwrap();
+    let planned = plan(&request, &found);
+    let changes: Vec<(&str, Change)> = planned.iter().map(|s| (s.id, s.change)).collect();
+    assert_eq!(
+        changes,
+        [
+            ("app", Change::Create),
+            ("service-principal", Change::Create),
+            ("secret", Change::Create),
+            ("group", Change::Nothing),
+            ("membership", Change::Create),
+            ("tenant-setting", Change::Nothing),
+            ("workspace", Change::Create),
+        ],
+        "{planned:#?}"
+    );
+
+    let heard = Mutex::new(vec![]);
+    let applied = admin
+        .apply(&request, &found, |s| heard.lock().unwrap().push(s.id))
+        .await
+        .unwrap();
+    assert_eq!(
+        applied.done, planned,
+        "what was applied is what was planned"
+    );
+    assert_eq!(heard.into_inner().unwrap().len(), planned.len());
+
+    // The new app signs in with its new secret and passes every embed check.
+    let session = Session::new(Some(cloud.ca_pem.as_bytes())).unwrap();
+    let endpoints = keyway::cloud::CustomEndpoints {
+        authority_host: custom.authority_host.clone(),
+        powerbi_api: custom.powerbi_api.clone(),
+        fabric_api: custom.fabric_api.clone(),
+        ..Default::default()
+    };
+    session.trust_custom_cloud(endpoints.clone()).unwrap();
+    session
+        .remember(Typed::ClientSecret, applied.secret.expose())
+        .unwrap();
+    let draft = Draft {
+        cloud: keyway::cloud::CloudId::Custom,
+        custom: Some(endpoints),
+        tenant: CONTOSO.into(),
+        client_id: applied.client_id.clone(),
+        method: Some(Method::ClientSecret),
+        goal: Some(Goal::Embed),
+        ..Draft::default()
+    };
+    let summary = session
+        .sign_in(draft, |_: SignInEvent| {}, |_: &str| Ok(()))
+        .await
+        .unwrap();
+    assert!(summary.app_only);
+    let mut checks = Plan::new(Goal::Embed);
+    checks.workspace = Some(SALES.into());
+    let outcome = session.check(checks, &|_| {}).await.unwrap();
+    assert!(outcome.ok, "{outcome:#?}");
+
+    // A second run finds everything and plans no change.
+    let again = plan(&request, &admin.discover(&request).await.unwrap());
+    let changing: Vec<_> = again
+        .iter()
+        .filter(|s| s.change != Change::Nothing)
+        .collect();
+    assert!(changing.is_empty(), "{changing:#?}");
+    cloud.stop();
+}
+
+/// A step that fails stops the run; Keyway says exactly what it had done by then.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failure_at_the_group_step_reports_what_was_created_before_it() {
+    let (cloud, custom, _) = common::emulator().await;
+    let admin = administrator(&cloud, &custom).await;
+    let mut request = request();
+    request.group = "Keyway apps".into();
+    request.workspace = None;
+    reqwest::Client::new()
+        .post(format!("{}/_fakecloud/faults", cloud.http_url))
+        .json(&serde_json::json!({ "path": "/v1.0/groups", "method": "POST", "kind": "500" }))
+        .send()
+        .await
+        .unwrap();
+    let found = admin.discover(&request).await.unwrap();
+    let stopped = admin.apply(&request, &found, |_| {}).await.unwrap_err();
+    let done: Vec<&str> = stopped.done.iter().map(|s| s.id).collect();
+    assert_eq!(done, ["app", "service-principal", "secret"]);
+    assert_eq!(
+        stopped.explanation.http_status,
+        Some(500),
+        "{:?}",
+        stopped.explanation
+    );
+    // The run stopped before the group: no membership, no setting was touched.
+    let after = admin.discover(&request).await;
+    assert!(after.is_err() || after.unwrap().group.is_none());
+    cloud.stop();
+}
+
+/// `keyway setup` with the administrator's device code approved as it is shown.
+async fn keyway_setup(cloud: &fakecloud::Running, extra: &[&str]) -> (i32, serde_json::Value) {
+    use std::io::BufRead;
+    let url = cloud.https_url.as_str();
+    let mut args = vec![
+        "setup",
+        "--cloud",
+        "custom",
+        "--authority-host",
+        url,
+        "--powerbi-api",
+        url,
+        "--ca-cert",
+        cloud.ca_path.to_str().unwrap(),
+        "--tenant",
+        CONTOSO,
+        "--name",
+        "Contoso CLI app",
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    let config = std::env::temp_dir().join(format!("keyway-setup-{}", uuid::Uuid::new_v4()));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_keyway"))
+        .args(&args)
+        .env("KEYWAY_CONFIG_DIR", &config)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let codes = std::sync::Arc::new(Mutex::new(vec![]));
+    let seen = codes.clone();
+    let reader = std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            if let Some(code) = line.split("enter the code ").nth(1) {
+                let code = code
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                seen.lock().unwrap().push(code);
+            }
+        }
+    });
+    common::approve_device_code(cloud, &codes).await;
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    reader.join().unwrap();
+    let _ = std::fs::remove_dir_all(&config);
+    let json = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (out.status.code().unwrap_or(-1), json)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_cli_plans_without_changing_anything_then_applies() {
+    let (cloud, _, _) = common::emulator().await;
+    let (code, planned) = keyway_setup(&cloud, &["--plan"]).await;
+    assert_eq!(code, 0, "{planned}");
+    assert_eq!(planned["plan"][0]["change"], "create", "{planned}");
+    let (_, again) = keyway_setup(&cloud, &["--plan"]).await;
+    assert_eq!(again["plan"], planned["plan"], "--plan changed nothing");
+    let (code, applied) = keyway_setup(&cloud, &["--apply"]).await;
+    assert_eq!(code, 0, "{applied}");
+    assert_eq!(applied["done"].as_array().unwrap().len(), 6, "{applied}");
+    let (_, after) = keyway_setup(&cloud, &["--plan"]).await;
+    let changes: Vec<_> = after["plan"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["change"] != "nothing")
+        .collect();
+    assert!(changes.is_empty(), "{after}");
+    cloud.stop();
+}
