@@ -24,6 +24,9 @@ fn main() {
             "set_custom_cloud",
             "company_ca",
             "set_company_ca",
+            "setup_sign_in",
+            "setup_plan",
+            "setup_apply",
         ]),
     ))
     .expect("failed to run tauri-build");

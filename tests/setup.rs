@@ -47,19 +47,14 @@ async fn from_no_app_to_passing_checks_and_a_second_run_that_changes_nothing() {
     let (cloud, custom, _) = common::emulator().await;
     // The administrator administers the workspace the app is for (Power BI lets a workspace's
     // admins add members; a tenant admin who is not one would use the admin API).
-    {
-        let mut scenario = cloud.state.scenario.write().unwrap();
-        let ws = scenario.tenants[0]
-            .workspaces
-            .iter_mut()
-            .find(|w| w.id.to_string() == SALES);
-        ws.unwrap()
-            .members
-            .push(fakecloud::scenario::WorkspaceMember {
-                principal: "aaaaaaaa-0000-4000-8000-00000000ada0".parse().unwrap(),
-                role: "Admin".into(),
-            });
-    }
+    reqwest::Client::new()
+        .post(format!("{}/_fakecloud/workspaces/{SALES}/members", cloud.http_url))
+        .json(&serde_json::json!({ "principal": "aaaaaaaa-0000-4000-8000-00000000ada0", "role": "Admin" }))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
     let admin = administrator(&cloud, &custom).await;
     let request = request();
 

@@ -8,11 +8,12 @@ use keyway::diagnose::{Context, Explanation, Page};
 use keyway::powerbi::ladder::{Event, Outcome, Plan};
 use keyway::profile::ProfileStore;
 use keyway::secret::Zeroizing;
+use keyway::setup::{Request as SetupRequest, Step};
 use keyway::validate::FieldProblem;
 use keyway::vault::Vault;
 use keyway::wizard::{
-    open_page, CompanyCa, Draft, FromProfile, PresetRead, ProfileCard, Saved, Session, SignInEvent,
-    TokenSummary, Typed,
+    open_page, CompanyCa, Draft, FromProfile, PresetRead, ProfileCard, Saved, Session, SetupDone,
+    SignInEvent, TokenSummary, Typed,
 };
 use keyway::Goal;
 use std::sync::Arc;
@@ -281,6 +282,37 @@ pub fn trust_preset_cloud(state: State<'_, AppState>) -> Answer<()> {
 #[tauri::command]
 pub fn set_custom_cloud(state: State<'_, AppState>, custom: CustomEndpoints) -> Answer<()> {
     state.session().trust_custom_cloud(custom).map(drop)
+}
+
+/// "Set it up for me": an administrator signs in with a device code (Microsoft's Azure CLI
+/// client), telling the window the code.
+#[tauri::command]
+pub async fn setup_sign_in(
+    state: State<'_, AppState>,
+    cloud: CloudId,
+    tenant: String,
+    events: Channel<SignInEvent>,
+) -> Answer<()> {
+    let client = keyway::setup::AZURE_CLI_CLIENT;
+    state
+        .session()
+        .setup_sign_in(cloud, &tenant, client, move |e| drop(events.send(e)))
+        .await
+}
+
+/// The plan: what exists, and every change, in words. Nothing changes.
+#[tauri::command]
+pub async fn setup_plan(state: State<'_, AppState>, request: SetupRequest) -> Answer<Vec<Step>> {
+    state.session().setup_plan(request).await
+}
+
+/// Makes the planned changes, telling the window of each step; the new secret stays in Rust.
+#[tauri::command]
+pub async fn setup_apply(state: State<'_, AppState>, events: Channel<Step>) -> Answer<SetupDone> {
+    state
+        .session()
+        .setup_apply(move |s| drop(events.send(s.clone())))
+        .await
 }
 
 /// The certificate authority trusted besides the system's, for Settings.

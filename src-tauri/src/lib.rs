@@ -38,6 +38,9 @@ pub fn run() {
             commands::set_custom_cloud,
             commands::company_ca,
             commands::set_company_ca,
+            commands::setup_sign_in,
+            commands::setup_plan,
+            commands::setup_apply,
         ])
         .run(tauri::generate_context!())
         .expect("Keyway could not start its window");

@@ -7,16 +7,12 @@ use clap::Args;
 use keyway::cloud::Cloud;
 use keyway::goal::Goal;
 use keyway::profile::ProfileStore;
-use keyway::setup::{plan, Admin, Change, Request, Step, DEFAULT_GROUP};
+use keyway::setup::{plan, Admin, Change, Request, Step, AZURE_CLI_CLIENT, DEFAULT_GROUP};
 use keyway::vault::Vault;
 use keyway::wizard::{blocking, Draft, SignInEvent, Typed};
 use keyway::Method;
 use std::path::PathBuf;
 use tokio_util::sync::CancellationToken;
-
-/// Microsoft's Azure CLI: a public client in every tenant that may get Graph, Power BI and
-/// Fabric tokens for an administrator.
-const AZURE_CLI: &str = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
 
 /// `keyway setup`.
 #[derive(Debug, Args)]
@@ -45,7 +41,7 @@ pub struct SetupArgs {
     #[arg(long, default_value_t = 6)]
     secret_months: u32,
     /// The public client the administrator signs in with.
-    #[arg(long, default_value = AZURE_CLI)]
+    #[arg(long, default_value = AZURE_CLI_CLIENT)]
     admin_client_id: String,
     /// Show the plan and change nothing (the default).
     #[arg(long, conflicts_with = "apply")]

@@ -17,13 +17,18 @@ use crate::diagnose::Explanation;
 use crate::secret::ClientSecret;
 use serde::Serialize;
 
+/// Microsoft's Azure CLI: a public client in every tenant that may get Graph, Power BI and
+/// Fabric tokens for an administrator; the one the administrator signs in with by default.
+pub const AZURE_CLI_CLIENT: &str = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+
 /// The security group Keyway creates or reuses when none is named.
 pub const DEFAULT_GROUP: &str = "Power BI API apps";
 /// The tenant setting that lets service principals call Power BI and Fabric.
 pub const SP_SETTING: &str = "ServicePrincipalAccessPermissionAPIs";
 
 /// What the administrator asked for.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Request {
     /// The app registration's display name.
     pub app_name: String,

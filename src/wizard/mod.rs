@@ -11,6 +11,7 @@ mod cards;
 mod company_ca;
 mod record;
 mod session;
+mod setup;
 mod trust;
 
 pub use cards::{
@@ -20,6 +21,7 @@ pub use cards::{
 pub use company_ca::{company_ca, set_company_ca, CompanyCa};
 pub use record::{last_check_of, says_something_about_the_connection};
 pub use session::{FromProfile, GraphSignIn, Session};
+pub use setup::SetupDone;
 pub use trust::secret_key;
 pub use trust::{custom_hosts, import_preset, PresetRead};
 

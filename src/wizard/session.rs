@@ -39,12 +39,14 @@ pub(super) struct Inner {
     certificate_password: Option<CertificatePassword>,
     draft: Option<Draft>,
     token: Option<Token>,
-    cancel: Option<CancellationToken>,
+    pub(super) cancel: Option<CancellationToken>,
     last_check: Option<LastCheck>,
     /// A custom cloud the person typed (Settings, the CLI's options) or confirmed (a preset's).
     pub(super) trusted_custom: Option<CustomEndpoints>,
     /// A preset's custom cloud, shown to the person and not yet confirmed.
     pub(super) pending_custom: Option<CustomEndpoints>,
+    /// "Set it up for me": the signed-in administrator and what the plan was made from.
+    pub(super) setup: Option<super::setup::SetupState>,
 }
 
 impl Inner {
@@ -58,7 +60,7 @@ impl Inner {
 
 /// One person's run through the wizard.
 pub struct Session {
-    http: reqwest::Client,
+    pub(super) http: reqwest::Client,
     retry: RetryPolicy,
     inner: Mutex<Inner>,
 }

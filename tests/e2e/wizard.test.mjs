@@ -220,6 +220,7 @@ async function fault(body) {
 }
 const keyring = () => execFileSync('secret-tool', ['search', '--all', 'service', 'keyway'], { encoding: 'utf8' });
 const TOKEN_PATH = `/${CONTOSO}/oauth2`;
+const SALES = 'f0f0f0f0-1111-4111-8111-000000000001';
 
 async function checkAgain() {
   await click('#open-home');
@@ -260,4 +261,54 @@ test('faults in the window: a busy sign-in service, a wait, a token that expires
   assert.equal(await text('#verdict-text'), 'Everything this goal needs is in place.');
   assert.equal((await app.driver.findElements(css('.check[data-status="pass"]'))).length, 8);
   assert.equal(keyring(), before[1], 'the keyring is unchanged');
+});
+
+test('set it up for me: the administrator approves a device code, one confirmation, then a saved, checked connection', async () => {
+  await click('#open-home');
+  await at('home');
+  await click('#new-connection');
+  await at('start');
+  await click('input[name="goal"][value="embed"]');
+  await click('#open-setup');
+  await at('setup');
+  // The administrator is also an admin of the Sales workspace, where the app gets its seat.
+  const arranged = await fetch(`${fc.http}/_fakecloud/workspaces/${SALES}/members`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ principal: 'aaaaaaaa-0000-4000-8000-00000000ada0', role: 'Admin' }),
+  });
+  assert.equal(arranged.status, 200);
+  await type('#setup-tenant', CONTOSO);
+  await type('#setup-app-name', 'Window setup app');
+  await type('#setup-workspace', SALES);
+  await click('#setup-sign-in');
+  const code = await text('#user-code');
+  await screenshot('setup-device-code');
+  const res = await fetch(`${fc.http}/_fakecloud/device/approve`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user_code: code, upn: 'ada@contoso.com' }),
+  });
+  assert.equal(res.status, 200, await res.text());
+  await find('#plan', 30000);
+  assert.match(await text('#plan'), /Register the app “Window setup app”/);
+  await screenshot('setup-plan');
+  await click('#setup-apply');                       // the one confirmation
+  await find('#setup-done', 30000);
+  await screenshot('setup-done');
+  await click('#setup-continue');
+  await at('signin');
+  await click('#get-token');
+  await at('token', 30000);
+  await click('#continue');
+  await at('checks');
+  await find('#verdict-text', 30000);
+  await screenshot('setup-checks');
+  const failing = await app.driver.findElements(css('.check[data-status="fail"]'));
+  const said = await Promise.all(failing.map((f) => f.getText()));
+  assert.equal(await text('#verdict-text'), 'Everything this goal needs is in place.', said.join('\n---\n'));
+  await click('#continue');
+  await at('save');
+  await type('#connection-name', 'Set up by Keyway');
+  await click('#save');
+  await at('done', 30000);
+  assert.match(await text('#saved-where'), /Secret Service/);
 });

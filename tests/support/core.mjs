@@ -106,3 +106,28 @@ export async function coreCa(...runs) {
   await rm(dir, { recursive: true, force: true });
   return answers;
 }
+
+/**
+ * `keyway setup --json` against fakecloud, the administrator (Ada) approving the device code as
+ * it is shown: `mode` is '--plan' or '--apply'. Resolves to the core's JSON answer.
+ */
+export async function coreSetup(fc, mode, name = 'UI setup app') {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'keyway-setup-'));
+  const child = spawn(KEYWAY, ['setup', ...cloudArgs(fc),
+    '--tenant', 'contoso.onmicrosoft.com', '--name', name, mode, '--json'],
+  { env: { ...process.env, KEYWAY_CONFIG_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  const lines = readline.createInterface({ input: child.stderr });
+  lines.on('line', async (line) => {
+    const code = /enter the code (\S+)/.exec(line)?.[1];
+    if (code) {
+      await fetch(`${fc.http}/_fakecloud/device/approve`, { method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user_code: code, upn: 'ada@contoso.com' }) });
+    }
+  });
+  await new Promise((resolve) => child.once('exit', resolve));
+  await rm(dir, { recursive: true, force: true });
+  return JSON.parse(out);
+}

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { launch, openUi, axe, coreAppInfo, ARTIFACTS } from '../support/ui-harness.mjs';
 import {
-  startFakecloud, coreCheck, coreExplain, coreTokenSummary, coreProfilesNotice, coreCa, CONTOSO, FABRIKAM,
+  startFakecloud, coreCheck, coreExplain, coreTokenSummary, coreProfilesNotice, coreCa, coreSetup, CONTOSO, FABRIKAM,
   EMBED, FABRIKAM_APP, DESKTOP,
 } from '../support/core.mjs';
 import { execFileSync } from 'node:child_process';
@@ -564,6 +564,40 @@ test('settings: the company certificate authority is checked by the engine, name
   await page.click('#ca-remove');
   await page.getByText('None: Keyway trusts the same authorities as this computer.').waitFor();
   assert.equal((await calls(page, 'set_company_ca')).at(-1).args.pem, null);
+  await context.close();
+});
+
+test('set it up for me: one administrator sign-in, the plan, one confirmation, then the usual sign-in', async () => {
+  const planned = await coreSetup(fc, '--plan');
+  const applied = await coreSetup(fc, '--apply');
+  const code = { event: 'device-code', userCode: 'GHT4ZK9QP', verificationUri: `${fc.https}/devicelogin`, expiresIn: 900, message: null };
+  const { page, context } = await openUi(browser, { responses: responses({
+    setup_sign_in: { __events: [code], __result: null },
+    setup_plan: planned.plan,
+    setup_apply: { __events: applied.done, __result: { tenant: CONTOSO, clientId: applied.clientId,
+      secretExpires: applied.secretExpires, done: applied.done } },
+  }) });
+  await at(page, 'home');
+  await page.click('#new-connection');
+  await at(page, 'start');
+  await page.click('#open-setup');
+  await at(page, 'setup');
+  await page.fill('#setup-tenant', CONTOSO);
+  await page.click('#setup-sign-in');
+  await page.locator('#plan').waitFor();
+  const changes = await page.locator('#plan li').evaluateAll((li) => li.map((l) => l.dataset.change));
+  assert.deepEqual(changes, planned.plan.map((s) => s.change));
+  assert.ok(changes.includes('create'), 'an empty Contoso needs the app created');
+  assert.match(await page.locator('#plan').textContent(), /Register the app “UI setup app”/);
+  assert.deepEqual((await calls(page, 'setup_sign_in'))[0].args.tenant, CONTOSO);
+  await noViolations(page, 'setup plan');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'setup-plan.png'), fullPage: true });
+  await page.click('#setup-apply');
+  await page.locator('#setup-done').waitFor();
+  assert.equal(await page.locator('#applied li').count(), applied.done.length);
+  assert.match(await page.locator('#setup-done').textContent(), new RegExp(applied.clientId));
+  await page.click('#setup-continue');
+  await at(page, 'signin');
   await context.close();
 });
 

@@ -14,13 +14,14 @@ import * as save from './steps/save.js';
 import * as done from './steps/done.js';
 import * as settings from './steps/settings.js';
 import * as trust from './steps/trust.js';
+import * as setup from './steps/setup.js';
 
 // The wizard's path, in order; `stage` is the progress entry each step belongs to.
 const FLOW = [start, method, details, signin, token, checks, save, done];
-const OTHER = [home, settings, trust];
+const OTHER = [home, settings, trust, setup];
 const STAGES = ['Goal', 'Sign-in method', 'App details', 'Sign in', 'Permissions', 'Save'];
 const BACK = { method: 'start', details: 'method', signin: 'details', token: 'details',
-  checks: 'token', save: 'checks', done: 'home', settings: 'home', trust: 'start' };
+  checks: 'token', save: 'checks', done: 'home', settings: 'home', trust: 'start', setup: 'start' };
 
 export const state = {
   draft: { goal: null, cloud: 'public', custom: null, tenant: '', clientId: '', method: null,

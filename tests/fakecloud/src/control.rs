@@ -32,6 +32,40 @@ pub fn routes() -> Router<Shared> {
             "/_fakecloud/tenants/{tenant}/apps/{client_id}/certificates",
             post(add_certificate),
         )
+        .route(
+            "/_fakecloud/workspaces/{workspace}/members",
+            post(add_workspace_member),
+        )
+}
+
+#[derive(Deserialize)]
+struct NewMember {
+    principal: uuid::Uuid,
+    role: String,
+}
+
+/// Gives a user, app or group a role in a workspace, as its admin would in Power BI.
+async fn add_workspace_member(
+    State(state): State<Shared>,
+    Path(workspace): Path<uuid::Uuid>,
+    Json(m): Json<NewMember>,
+) -> (StatusCode, Json<Value>) {
+    let mut scenario = state.scenario.write().unwrap_or_else(|e| e.into_inner());
+    let ws = scenario
+        .tenants
+        .iter_mut()
+        .flat_map(|t| t.workspaces.iter_mut())
+        .find(|w| w.id == workspace);
+    match ws {
+        Some(ws) => {
+            ws.members.push(crate::scenario::WorkspaceMember {
+                principal: m.principal,
+                role: m.role,
+            });
+            (StatusCode::OK, Json(json!({ "ok": true })))
+        }
+        None => (StatusCode::NOT_FOUND, Json(json!({ "ok": false }))),
+    }
 }
 
 #[derive(Deserialize)]

@@ -1,7 +1,8 @@
 // Step 4: get a token. One click for an app; for a person, the device code (large, with a copy
 // button, the sign-in page and a countdown) or the browser; every failure explained in place.
 
-import { signIn, signInSaved, cancelSignIn, openLink } from '../api.js';
+import { signIn, signInSaved, cancelSignIn } from '../api.js';
+import { deviceCodeView } from '../device-code.js';
 import { h, heading, actions, backButton, announce, problemBox, copyText, focusProblem,
   secretGoesTo } from '../dom.js';
 
@@ -19,19 +20,6 @@ const LEADS = {
   browser: 'Your browser opens Microsoft’s sign-in page. Sign in there, then come back here.',
 };
 
-function countdown(seconds, el) {
-  const end = Date.now() + seconds * 1000;
-  const tick = () => {
-    const left = Math.max(0, Math.round((end - Date.now()) / 1000));
-    const m = Math.floor(left / 60);
-    const s = String(left % 60).padStart(2, '0');
-    el.textContent = left > 0 ? `The code works for ${m}:${s} more.` : 'The code has expired.';
-    if (left <= 0) clearInterval(timer);
-  };
-  const timer = setInterval(tick, 1000);
-  tick();
-  return () => clearInterval(timer);
-}
 
 function addressBox(url, opened) {
   const copied = h('span', { class: 'hint', role: 'status', id: 'address-copied' });
@@ -55,25 +43,9 @@ export function render(ctx) {
   const onEvent = (event) => {
     if (!ctx.isCurrent()) return;
     if (event.event === 'device-code') {
-      const timer = h('p', { class: 'hint', id: 'code-timer' });
-      const copied = h('span', { class: 'hint', role: 'status' });
-      area.replaceChildren(h('div', { class: 'device-code' },
-        h('p', {}, '1. Open the sign-in page (on this or any device).'),
-        h('div', { class: 'row' },
-          h('button', { type: 'button', class: 'secondary', id: 'open-signin-page',
-            onclick: () => openLink(draft, event.verificationUri).catch((e) => { copied.textContent = e.title; }) },
-          'Open the sign-in page'),
-          h('span', { class: 'hint mono' }, event.verificationUri)),
-        h('p', {}, '2. Type this code there:'),
-        h('div', { class: 'row' },
-          h('output', { class: 'code', id: 'user-code', 'aria-label': `Code: ${event.userCode.split('').join(' ')}` },
-            event.userCode),
-          h('button', { type: 'button', class: 'secondary', id: 'copy-code',
-            onclick: async () => { copied.textContent = (await copyText(event.userCode)) ? 'Copied.' : 'Copy failed: select the code instead.'; } },
-          'Copy code'), copied),
-        h('p', {}, '3. Sign in. Keyway carries on by itself.'),
-        timer));
-      stopCountdown = countdown(event.expiresIn, timer);
+      const view = deviceCodeView(event, draft);
+      area.replaceChildren(view.node);
+      stopCountdown = view.stop;
       status.textContent = 'Waiting for you to finish signing in…';
       announce(`Your code is ${event.userCode.split('').join(' ')}. Waiting for you to sign in.`);
       document.getElementById('copy-code')?.focus();

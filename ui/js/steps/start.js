@@ -113,5 +113,9 @@ export function render(ctx) {
       'and which permissions to check.'),
     form,
     h('div', { class: 'or' }, presetPicker(ctx, presetProblem), presetProblem),
+    h('p', { class: 'or' },
+      h('button', { type: 'button', class: 'secondary', id: 'open-setup', onclick: () => ctx.go('setup') },
+        'I don’t have an app yet — set it up for me'),
+      h('span', { class: 'hint' }, ' Needs an administrator of your organisation.')),
   ];
 }

@@ -1,0 +1,115 @@
+// "Set it up for me": an administrator signs in once, sees every change Keyway would make, and
+// confirms once. The new app's secret stays in the engine; the person goes on to sign in with
+// the new app and run the checks, as on the usual path.
+
+import { setupSignIn, setupPlan, setupApply } from '../api.js';
+import { h, heading, actions, backButton, announce, problemBox, focusProblem } from '../dom.js';
+import { deviceCodeView } from '../device-code.js';
+
+export const id = 'setup';
+export const title = 'Set it up for me';
+export const stage = -1;
+
+const BADGE = { create: 'Create', update: 'Change', nothing: 'Already in place' };
+const DONE = { create: 'Done', update: 'Changed', nothing: 'Already in place' };
+
+function stepItem(step, done = false) {
+  return h('li', { class: `plan-step ${step.change}`, 'data-step': step.id, 'data-change': step.change },
+    h('span', { class: 'badge' }, (done ? DONE : BADGE)[step.change]), ' ', step.summary);
+}
+
+export function render(ctx) {
+  const { state, back } = ctx;
+  const draft = state.draft;
+  const field = (fid, label, value, hint) => {
+    const input = h('input', { type: 'text', id: fid, value, spellcheck: 'false',
+      'aria-describedby': hint ? `${fid}-hint` : false });
+    return [input, h('div', { class: 'field wide' }, h('label', { for: fid }, label), input,
+      hint ? h('p', { class: 'hint', id: `${fid}-hint` }, hint) : null)];
+  };
+  const [tenant, tenantField] = field('setup-tenant', 'Your organisation (tenant domain or ID)', draft.tenant,
+    'For example contoso.onmicrosoft.com.');
+  const [appName, appField] = field('setup-app-name', 'A name for the new app', 'Power BI API app',
+    'Keyway reuses an app with this name if there is one.');
+  const [workspace, wsField] = field('setup-workspace', 'Workspace ID (optional)', draft.workspace ?? '',
+    'The app gets a seat there (Member). It is the ID after /groups/ in the workspace’s address.');
+  const area = h('div', { id: 'setup-area', 'aria-live': 'polite' });
+  const status = h('p', { class: 'status', id: 'setup-status', role: 'status' });
+  let stop = () => {};
+
+  const fail = (e) => {
+    stop();
+    status.textContent = '';
+    area.replaceChildren(problemBox(e, draft, { id: 'setup-problem' }));
+    focusProblem('setup-problem');
+    go.disabled = false;
+  };
+
+  const showPlan = (steps) => {
+    const changes = steps.filter((s) => s.change !== 'nothing').length;
+    const confirm = h('button', { type: 'button', class: 'primary', id: 'setup-apply',
+      onclick: () => apply(steps) }, changes ? 'Make these changes' : 'Continue');
+    area.replaceChildren(
+      h('h2', { id: 'plan-title' }, changes ? 'What Keyway will do' : 'Everything is already in place'),
+      h('p', { class: 'hint' }, changes
+        ? 'Nothing has changed yet. Keyway makes these changes, one at a time, when you confirm.'
+        : 'Keyway found the app and everything it needs.'),
+      h('ol', { class: 'plan', id: 'plan', 'aria-labelledby': 'plan-title' }, steps.map(stepItem)),
+      actions(confirm));
+    status.textContent = '';
+    announce(changes ? `The plan has ${changes} changes. Nothing has changed yet.` : 'Everything is already in place.');
+    confirm.focus();
+  };
+
+  const apply = async (steps) => {
+    const list = h('ol', { class: 'plan', id: 'applied' });
+    area.replaceChildren(h('h2', {}, 'Making the changes'), list);
+    status.textContent = `Step 1 of ${steps.length}…`;
+    try {
+      const done = await setupApply((step) => {
+        list.append(stepItem(step, true));
+        status.textContent = `${list.children.length} of ${steps.length} done…`;
+      });
+      Object.assign(draft, { tenant: done.tenant, clientId: done.clientId, method: 'client-secret',
+        goal: draft.goal === 'automation' ? 'automation' : 'embed',
+        workspace: workspace.value.trim() });
+      state.hints = { clientSecret: 'kept by Keyway' };
+      state.secretExpires = done.secretExpires;
+      status.textContent = '';
+      area.append(h('p', { id: 'setup-done' }, `The app is ready (client ID ${done.clientId}). Its secret is held by Keyway and expires on ${done.secretExpires}; you save it with the connection at the end.`),
+        actions(h('button', { type: 'button', class: 'primary', id: 'setup-continue',
+          onclick: () => ctx.go('signin') }, 'Sign in with the new app')));
+      announce('The app is ready.');
+      document.getElementById('setup-continue')?.focus();
+    } catch (e) { fail(e); }
+  };
+
+  const go = h('button', { type: 'button', class: 'primary', id: 'setup-sign-in', onclick: async () => {
+    if (!tenant.value.trim()) { tenant.focus(); return; }
+    go.disabled = true;
+    draft.tenant = tenant.value.trim();
+    status.textContent = 'Asking Microsoft for a code…';
+    try {
+      await setupSignIn(draft.cloud, draft.tenant, (event) => {
+        if (!ctx.isCurrent() || event.event !== 'device-code') return;
+        const view = deviceCodeView(event, draft);
+        stop = view.stop;
+        area.replaceChildren(view.node);
+        status.textContent = 'Waiting for the administrator to sign in…';
+        announce(`The code is ${event.userCode.split('').join(' ')}.`);
+      });
+      stop();
+      status.textContent = 'Reading what exists…';
+      showPlan(await setupPlan({ appName: appName.value.trim(), group: 'Power BI API apps',
+        workspace: workspace.value.trim() || null, role: 'Member', secretMonths: 6 }));
+    } catch (e) { fail(e); }
+  } }, 'Sign in as an administrator');
+
+  return [
+    heading('Set it up for me'),
+    h('p', { class: 'lead' }, 'An administrator of your organisation signs in once. Keyway then shows every change it would make — the app, its secret, its security group, the Power BI setting and its workspace seat — and makes them only when you confirm.'),
+    tenantField, appField, wsField,
+    actions(backButton(back), go),
+    status, area,
+  ];
+}
