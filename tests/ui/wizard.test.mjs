@@ -589,6 +589,8 @@ test('set it up for me: one administrator sign-in, the plan, one confirmation, t
   assert.deepEqual(changes, planned.plan.map((s) => s.change));
   assert.ok(changes.includes('create'), 'an empty Contoso needs the app created');
   assert.match(await page.locator('#plan').textContent(), /Register the app “UI setup app”/);
+  const badges = await page.locator('#plan .badge').allTextContents();
+  assert.deepEqual(badges, planned.plan.map((s) => ({ create: 'Create', update: 'Change', nothing: 'Already in place' })[s.change]));
   assert.deepEqual((await calls(page, 'setup_sign_in'))[0].args.tenant, CONTOSO);
   await noViolations(page, 'setup plan');
   await page.screenshot({ path: path.join(ARTIFACTS, 'setup-plan.png'), fullPage: true });

@@ -54,7 +54,7 @@ export function render(ctx) {
       h('p', { class: 'hint' }, changes
         ? 'Nothing has changed yet. Keyway makes these changes, one at a time, when you confirm.'
         : 'Keyway found the app and everything it needs.'),
-      h('ol', { class: 'plan', id: 'plan', 'aria-labelledby': 'plan-title' }, steps.map(stepItem)),
+      h('ol', { class: 'plan', id: 'plan', 'aria-labelledby': 'plan-title' }, steps.map((s) => stepItem(s))),
       actions(confirm));
     status.textContent = '';
     announce(changes ? `The plan has ${changes} changes. Nothing has changed yet.` : 'Everything is already in place.');
