@@ -27,6 +27,7 @@ fn main() {
             "setup_sign_in",
             "setup_plan",
             "setup_apply",
+            "setup_undo",
         ]),
     ))
     .expect("failed to run tauri-build");

@@ -151,9 +151,19 @@ async fn a_failure_at_the_group_step_reports_what_was_created_before_it() {
         "{:?}",
         stopped.explanation
     );
-    // The run stopped before the group: no membership, no setting was touched.
-    let after = admin.discover(&request).await;
-    assert!(after.is_err() || after.unwrap().group.is_none());
+    // The run stopped before the group: only the app was created, and that is what goes.
+    assert!(matches!(
+        stopped.created.as_slice(),
+        [keyway::setup::Created::App { .. }]
+    ));
+    let undone = admin.undo(&stopped.created).await.unwrap();
+    assert_eq!(undone.len(), 1, "{undone:?}");
+    let after = admin.discover(&request).await.unwrap();
+    assert_eq!(
+        (after.app, after.group),
+        (None, None),
+        "nothing of the run is left"
+    );
     cloud.stop();
 }
 
@@ -232,5 +242,53 @@ async fn the_cli_plans_without_changing_anything_then_applies() {
         .filter(|s| s["change"] != "nothing")
         .collect();
     assert!(changes.is_empty(), "{after}");
+    cloud.stop();
+}
+
+/// A failure at the last step (the workspace seat) takes back the membership it added to a
+/// group that existed, and the app; the group itself and the setting stay as they were.
+#[tokio::test(flavor = "multi_thread")]
+async fn undo_takes_back_exactly_what_the_run_made() {
+    let (cloud, custom, _) = common::emulator().await;
+    let admin = administrator(&cloud, &custom).await;
+    let request = request(); // Sales: the administrator is not its admin, so the seat fails
+    let found = admin.discover(&request).await.unwrap();
+    let stopped = admin.apply(&request, &found, |_| {}).await.unwrap_err();
+    let kinds: Vec<String> = stopped
+        .created
+        .iter()
+        .map(|c| {
+            serde_json::to_value(c).unwrap()["kind"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(kinds, ["app", "member"], "{:?}", stopped.explanation);
+    admin.undo(&stopped.created).await.unwrap();
+    let after = admin.discover(&request).await.unwrap();
+    assert_eq!(after.app, None);
+    assert_eq!(after.group, found.group, "the group that existed stays");
+    assert_eq!(after.setting, found.setting, "the setting was not touched");
+    cloud.stop();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_cli_takes_back_a_failed_run_when_asked() {
+    let (cloud, _, _) = common::emulator().await;
+    // Sales: the administrator is not its admin, so the last step (the seat) fails.
+    let failed = ["--workspace", SALES, "--apply", "--undo-on-failure"];
+    let (code, out) = keyway_setup(&cloud, &failed).await;
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(out["error"]["httpStatus"], 401, "{out}");
+    let (_, after) = keyway_setup(&cloud, &["--plan"]).await;
+    assert_eq!(
+        after["plan"][0]["change"], "create",
+        "the app was taken back: {after}"
+    );
+    assert_eq!(
+        after["plan"][4]["change"], "create",
+        "and its membership: {after}"
+    );
     cloud.stop();
 }

@@ -315,6 +315,12 @@ pub async fn setup_apply(state: State<'_, AppState>, events: Channel<Step>) -> A
         .await
 }
 
+/// Takes back what a failed "set it up for me" run created, and nothing else.
+#[tauri::command]
+pub async fn setup_undo(state: State<'_, AppState>) -> Answer<Vec<String>> {
+    state.session().setup_undo().await
+}
+
 /// The certificate authority trusted besides the system's, for Settings.
 #[tauri::command]
 pub fn company_ca() -> Answer<CompanyCa> {

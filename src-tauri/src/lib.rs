@@ -41,6 +41,7 @@ pub fn run() {
             commands::setup_sign_in,
             commands::setup_plan,
             commands::setup_apply,
+            commands::setup_undo,
         ])
         .run(tauri::generate_context!())
         .expect("Keyway could not start its window");

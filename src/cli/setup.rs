@@ -49,6 +49,9 @@ pub struct SetupArgs {
     /// Make the changes.
     #[arg(long)]
     apply: bool,
+    /// With --apply: if a step fails, take back what this run created (and nothing else).
+    #[arg(long, requires = "apply")]
+    undo_on_failure: bool,
     /// With --apply: save the connection under this name, its secret in the keyring.
     #[arg(long, requires = "apply")]
     save_as: Option<String>,
@@ -104,14 +107,25 @@ pub async fn run(a: SetupArgs) -> Outcome {
         let lines: Vec<String> = steps.iter().map(line).collect();
         return Ok(format!("The plan (nothing has changed yet):\n{}\nRun again with --apply to make these changes.", lines.join("\n")));
     }
-    let applied = admin
+    let applied = match admin
         .apply(&request, &found, |s| eprintln!("{}", line(s)))
         .await
-        .map_err(|stopped| {
+    {
+        Ok(applied) => applied,
+        Err(stopped) => {
             let done: Vec<String> = stopped.done.iter().map(line).collect();
             eprintln!("Done before the failure:\n{}", done.join("\n"));
-            Failure::from(stopped.explanation)
-        })?;
+            if a.undo_on_failure && !stopped.created.is_empty() {
+                match admin.undo(&stopped.created).await {
+                    Ok(undone) => eprintln!("Taken back:\n  {}", undone.join("\n  ")),
+                    Err(x) => eprintln!("Could not take it back: {}", x.to_text()),
+                }
+            } else if !stopped.created.is_empty() {
+                eprintln!("Run again with --undo-on-failure to take back what this run created.");
+            }
+            return Err(Failure::from(stopped.explanation));
+        }
+    };
     let mut saved = None;
     if let Some(name) = a.save_as.clone() {
         let session = session(a.ca_cert.as_deref())?;

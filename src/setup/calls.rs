@@ -1,7 +1,7 @@
 //! The administrator's calls: Microsoft Graph for the app, its service principal, its secret and
 //! the group; Fabric's admin API for the tenant setting; Power BI for the workspace.
 
-use super::{plan, Applied, Change, Found, Request, Step, Stopped, SP_SETTING};
+use super::{plan, Applied, Change, Created, Found, Request, Step, Stopped, SP_SETTING};
 use crate::auth::device::DeviceCodeInfo;
 use crate::auth::error::AuthError;
 use crate::auth::SignIn;
@@ -230,15 +230,20 @@ impl Admin {
         on: impl Fn(&Step),
     ) -> Result<Applied, Stopped> {
         let mut done: Vec<Step> = vec![];
+        let mut created: Vec<Created> = vec![];
         let mut state = found.clone();
         let mut secret = None;
         for step in plan(request, found) {
             if step.change != Change::Nothing {
-                if let Err(explanation) = self
-                    .apply_step(request, &step, &mut state, &mut secret)
-                    .await
-                {
-                    return Err(Stopped { done, explanation });
+                let result = self
+                    .apply_step(request, &step, &mut state, &mut secret, &mut created)
+                    .await;
+                if let Err(explanation) = result {
+                    return Err(Stopped {
+                        created,
+                        done,
+                        explanation,
+                    });
                 }
             }
             on(&step);
@@ -247,6 +252,7 @@ impl Admin {
         let client_id = state.app.map(|(_, a)| a).unwrap_or_default();
         let Some((secret, secret_expires)) = secret else {
             return Err(Stopped {
+                created,
                 done,
                 explanation: Explanation::new(
                     "SETUP_NO_SECRET",
@@ -270,6 +276,7 @@ impl Admin {
         step: &Step,
         state: &mut Found,
         secret: &mut Option<(ClientSecret, String)>,
+        created: &mut Vec<Created>,
     ) -> Result<(), Explanation> {
         let id = |v: &Value, k: &str| v[k].as_str().map(str::to_string).unwrap_or_default();
         let missing = || {
@@ -294,6 +301,9 @@ impl Admin {
                     )
                     .await?;
                 state.app = Some((id(&app, "id"), id(&app, "appId")));
+                created.push(Created::App {
+                    object_id: id(&app, "id"),
+                });
             }
             "service-principal" => {
                 let (_, app_id) = state.app.clone().ok_or_else(missing)?;
@@ -347,6 +357,9 @@ impl Admin {
                     )
                     .await?;
                 state.group = Some(id(&group, "id"));
+                created.push(Created::Group {
+                    id: id(&group, "id"),
+                });
             }
             "membership" => {
                 let (group, sp) = state
@@ -368,6 +381,7 @@ impl Admin {
                 )
                 .await?;
                 state.member = true;
+                created.push(Created::Member { group, member: sp });
             }
             "tenant-setting" => {
                 let group = state.group.clone().ok_or_else(missing)?;
@@ -386,6 +400,8 @@ impl Admin {
                 let body = json!({ "enabled": true, "enabledSecurityGroups": groups });
                 self.call(Method::POST, &url, &[], Some(body), false)
                     .await?;
+                let (enabled, groups) = state.setting.clone().unwrap_or_default();
+                created.push(Created::Setting { enabled, groups });
             }
             "workspace" => {
                 let sp = state.service_principal.clone().ok_or_else(missing)?;
@@ -396,9 +412,69 @@ impl Admin {
                 let url = self.powerbi_url(&format!("groups/{ws}/users"));
                 self.call(Method::POST, &url, &[], Some(body), false)
                     .await?;
+                created.push(Created::Seat {
+                    workspace: ws,
+                    principal: sp,
+                });
             }
             _ => {}
         }
         Ok(())
+    }
+
+    /// Takes back what a failed run created or changed, newest first, and nothing else: the
+    /// workspace seat, the setting as it was, the membership, the group, the app (its service
+    /// principal and secret go with it). Says what it removed.
+    pub async fn undo(&self, created: &[Created]) -> Result<Vec<String>, Explanation> {
+        let mut undone = vec![];
+        for c in created.iter().rev() {
+            match c {
+                Created::Seat {
+                    workspace,
+                    principal,
+                } => {
+                    let url = self.powerbi_url(&format!("groups/{workspace}/users/{principal}"));
+                    self.call(Method::DELETE, &url, &[], None, false).await?;
+                    undone.push(format!("Removed the app from workspace {workspace}."));
+                }
+                Created::Setting { enabled, groups } => {
+                    let Some(url) =
+                        self.fabric_url(&format!("admin/tenantsettings/{SP_SETTING}/update"))
+                    else {
+                        continue;
+                    };
+                    let groups: Vec<Value> = groups
+                        .iter()
+                        .map(|(i, n)| json!({ "graphId": i, "name": n }))
+                        .collect();
+                    let body = json!({ "enabled": enabled, "enabledSecurityGroups": groups });
+                    self.call(Method::POST, &url, &[], Some(body), false)
+                        .await?;
+                    undone.push("Put the tenant setting back as it was.".into());
+                }
+                Created::Member { group, member } => {
+                    let url = self.graph_url(&format!("groups/{group}/members/{member}/$ref"));
+                    self.call(Method::DELETE, &url, &[], None, true).await?;
+                    undone.push("Took the app out of the group.".into());
+                }
+                Created::Group { id } => {
+                    self.call(
+                        Method::DELETE,
+                        &self.graph_url(&format!("groups/{id}")),
+                        &[],
+                        None,
+                        true,
+                    )
+                    .await?;
+                    undone.push("Deleted the group Keyway created.".into());
+                }
+                Created::App { object_id } => {
+                    let url = self.graph_url(&format!("applications/{object_id}"));
+                    self.call(Method::DELETE, &url, &[], None, true).await?;
+                    undone.push("Deleted the app registration Keyway created, with its service principal and secret.".into());
+                }
+            }
+        }
+        Ok(undone)
     }
 }

@@ -241,9 +241,33 @@ pub struct Applied {
     pub done: Vec<Step>,
 }
 
+/// Something a run created or changed, so that a failed run can take back exactly that.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum Created {
+    /// An app registration (its service principal and secrets go with it), by object ID.
+    App { object_id: String },
+    /// A security group, by object ID.
+    Group { id: String },
+    /// A member added to a group that existed.
+    Member { group: String, member: String },
+    /// The tenant setting as it was before.
+    Setting {
+        enabled: bool,
+        groups: Vec<(String, String)>,
+    },
+    /// A seat in a workspace.
+    Seat {
+        workspace: String,
+        principal: String,
+    },
+}
+
 /// Why applying stopped, and what it had done by then.
 #[derive(Debug)]
 pub struct Stopped {
+    /// What was created or changed before the failure, in order; [`Admin::undo`] takes it back.
+    pub created: Vec<Created>,
     /// The steps done before the failure.
     pub done: Vec<Step>,
     /// The failure, explained.

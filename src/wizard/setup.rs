@@ -15,6 +15,8 @@ pub(super) struct SetupState {
     admin: Arc<Admin>,
     tenant: String,
     planned: Option<(Request, Found)>,
+    /// What a failed run created, for [`Session::setup_undo`].
+    created: Vec<crate::setup::Created>,
 }
 
 /// What was set up, for the window to go on with (no secret in it).
@@ -60,6 +62,7 @@ impl Session {
             admin: Arc::new(admin),
             tenant: tenant.trim().to_string(),
             planned: None,
+            created: vec![],
         });
         Ok(())
     }
@@ -85,7 +88,11 @@ impl Session {
             (s.admin.clone(), s.tenant.clone(), s.planned.clone())
         };
         let (request, found) = planned.ok_or_else(not_signed_in)?;
-        let applied = admin.apply(&request, &found, on).await.map_err(|stopped| {
+        let result = admin.apply(&request, &found, on).await;
+        if let (Err(stopped), Some(s)) = (&result, self.lock().setup.as_mut()) {
+            s.created = stopped.created.clone();
+        }
+        let applied = result.map_err(|stopped| {
             let mut x = stopped.explanation;
             let done: Vec<String> = stopped.done.iter().map(|s| s.summary.clone()).collect();
             if !done.is_empty() {
@@ -104,5 +111,19 @@ impl Session {
             secret_expires: applied.secret_expires,
             done: applied.done,
         })
+    }
+
+    /// Takes back what the failed run created, and nothing else; says what it removed.
+    pub async fn setup_undo(&self) -> Result<Vec<String>, Explanation> {
+        let (admin, created) = {
+            let inner = self.lock();
+            let s = inner.setup.as_ref().ok_or_else(not_signed_in)?;
+            (s.admin.clone(), s.created.clone())
+        };
+        let undone = admin.undo(&created).await?;
+        if let Some(s) = self.lock().setup.as_mut() {
+            s.created.clear();
+        }
+        Ok(undone)
     }
 }

@@ -89,3 +89,4 @@ export const setupSignIn = (cloud, tenant, onEvent) =>
   call('setup_sign_in', { cloud, tenant, events: channel(onEvent) });
 export const setupPlan = (request) => call('setup_plan', { request });
 export const setupApply = (onStep) => call('setup_apply', { events: channel(onStep) });
+export const setupUndo = () => call('setup_undo');

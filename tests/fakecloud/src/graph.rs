@@ -12,7 +12,7 @@ use crate::tokens::GRAPH_RESOURCES;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use base64::Engine;
 use rand::Rng;
@@ -58,7 +58,10 @@ pub fn routes() -> Router<Shared> {
             "/v1.0/applications",
             get(list_applications).post(create_application),
         )
-        .route("/v1.0/applications/{id}", get(get_application))
+        .route(
+            "/v1.0/applications/{id}",
+            get(get_application).delete(delete_application),
+        )
         .route("/v1.0/applications/{id}/addPassword", post(add_password))
         .route(
             "/v1.0/servicePrincipals",
@@ -67,7 +70,12 @@ pub fn routes() -> Router<Shared> {
         .route("/v1.0/oauth2PermissionGrants", post(grant_consent))
         .route("/v1.0/groups", get(list_groups).post(create_group))
         .route("/v1.0/groups/{id}/members", get(list_members))
+        .route("/v1.0/groups/{id}", delete(delete_group))
         .route("/v1.0/groups/{id}/members/$ref", post(add_member))
+        .route(
+            "/v1.0/groups/{id}/members/{member}/$ref",
+            delete(remove_member),
+        )
 }
 
 struct GraphError(StatusCode, &'static str, String);
@@ -668,6 +676,72 @@ async fn add_member(
                             for the following modified properties: 'members'."));
         }
         group.members.push(member);
+        Ok(StatusCode::NO_CONTENT.into_response())
+    })
+}
+
+/// `DELETE /applications/{id}`: the app goes, and with it its service principal in this
+/// tenant (Entra deletes an application's service principal in its home tenant with it).
+async fn delete_application(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Answer {
+    let tenant = admin_tenant(&state, &headers, APP_WRITE)?;
+    with_tenant(&state, tenant, |t| {
+        let app = find_app_mut(t, &id).ok_or_else(|| not_found(&id))?;
+        let (object_id, sp) = (app.object_id, app.service_principal_id);
+        t.apps.retain(|a| a.object_id != object_id);
+        for g in &mut t.groups {
+            g.members.retain(|m| *m != sp);
+        }
+        for w in &mut t.workspaces {
+            w.members.retain(|m| m.principal != sp);
+        }
+        Ok(StatusCode::NO_CONTENT.into_response())
+    })
+}
+
+const GROUP_WRITE: &[&str] = &["Group.ReadWrite.All", "Directory.ReadWrite.All"];
+
+/// `DELETE /groups/{id}`.
+async fn delete_group(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Answer {
+    let tenant = admin_tenant(&state, &headers, GROUP_WRITE)?;
+    with_tenant(&state, tenant, |t| {
+        let before = t.groups.len();
+        t.groups
+            .retain(|g| !g.object_id.to_string().eq_ignore_ascii_case(&id));
+        if t.groups.len() == before {
+            return Err(not_found(&id));
+        }
+        Ok(StatusCode::NO_CONTENT.into_response())
+    })
+}
+
+/// `DELETE /groups/{id}/members/{member}/$ref`.
+async fn remove_member(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path((id, member)): Path<(String, String)>,
+) -> Answer {
+    let tenant = admin_tenant(&state, &headers, GROUP_WRITE)?;
+    with_tenant(&state, tenant, |t| {
+        let group = t
+            .groups
+            .iter_mut()
+            .find(|g| g.object_id.to_string().eq_ignore_ascii_case(&id))
+            .ok_or_else(|| not_found(&id))?;
+        let before = group.members.len();
+        group
+            .members
+            .retain(|m| !m.to_string().eq_ignore_ascii_case(&member));
+        if group.members.len() == before {
+            return Err(not_found(&member));
+        }
         Ok(StatusCode::NO_CONTENT.into_response())
     })
 }

@@ -2,7 +2,7 @@
 // confirms once. The new app's secret stays in the engine; the person goes on to sign in with
 // the new app and run the checks, as on the usual path.
 
-import { setupSignIn, setupPlan, setupApply } from '../api.js';
+import { setupSignIn, setupPlan, setupApply, setupUndo } from '../api.js';
 import { h, heading, actions, backButton, announce, problemBox, focusProblem } from '../dom.js';
 import { deviceCodeView } from '../device-code.js';
 
@@ -81,7 +81,21 @@ export function render(ctx) {
           onclick: () => ctx.go('signin') }, 'Sign in with the new app')));
       announce('The app is ready.');
       document.getElementById('setup-continue')?.focus();
-    } catch (e) { fail(e); }
+    } catch (e) {
+      fail(e);
+      if (!list.children.length) return;
+      // Offer to take back exactly what this run made.
+      const undone = h('ul', { id: 'undone' });
+      const undo = h('button', { type: 'button', class: 'secondary', id: 'setup-undo', onclick: async () => {
+        undo.disabled = true;
+        try {
+          const said = await setupUndo();
+          undone.replaceChildren(...said.map((t) => h('li', {}, t)));
+          announce(said.length ? 'What this run made was taken back.' : 'Nothing needed taking back.');
+        } catch (err) { undone.replaceChildren(h('li', {}, err.title)); }
+      } }, 'Take back what Keyway made');
+      area.append(actions(undo), undone);
+    }
   };
 
   const go = h('button', { type: 'button', class: 'primary', id: 'setup-sign-in', onclick: async () => {

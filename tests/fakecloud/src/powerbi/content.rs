@@ -519,3 +519,33 @@ pub(super) async fn delete_dataset(
         },
     )
 }
+
+/// `DELETE groups/{group}/users/{user}` (Groups - Delete User In Group): a workspace admin
+/// takes a user, app or group out of the workspace.
+pub(super) async fn delete_user(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path((group, user)): Path<(String, String)>,
+) -> Answer {
+    in_workspace(
+        &state,
+        &headers,
+        &group,
+        &["Workspace.ReadWrite.All"],
+        "Admin",
+        |_, t, i| {
+            let principal = t
+                .user(&user)
+                .map(|u| u.object_id)
+                .or_else(|| user.parse::<Uuid>().ok())
+                .ok_or_else(|| PbiError::bad_request("The user was not found"))?;
+            let ws = &mut t.workspaces[i];
+            let before = ws.members.len();
+            ws.members.retain(|m| m.principal != principal);
+            if ws.members.len() == before {
+                return Err(PbiError::bad_request("The user is not in this workspace"));
+            }
+            Ok(ok(StatusCode::OK, json!({})))
+        },
+    )
+}

@@ -32,6 +32,7 @@ pub fn routes() -> Router<Shared> {
         )
         .route(&format!("{g}/datasets/{{dataset}}"), delete(delete_dataset))
         .route(&format!("{g}/users"), get(list_users).post(add_user))
+        .route(&format!("{g}/users/{{user}}"), delete(delete_user))
         .route(
             &format!("{g}/reports/{{report}}/GenerateToken"),
             post(generate_token_report),
