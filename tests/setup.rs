@@ -292,3 +292,83 @@ async fn the_cli_takes_back_a_failed_run_when_asked() {
     );
     cloud.stop();
 }
+
+/// Renewing: a new secret is added, proved, kept; the old one (the only one the saved value can
+/// be) is removed and no longer signs in.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_secret_is_renewed_append_prove_remove() {
+    use keyway::profile::{Profile, ProfileStore};
+    use keyway::secret::ClientSecret;
+    use keyway::vault::{SecretKind, Vault};
+    let (cloud, custom, _) = common::emulator().await;
+    let admin = administrator(&cloud, &custom).await;
+    let mut request = request();
+    request.app_name = "Renew me".into();
+    request.workspace = None;
+    let found = admin.discover(&request).await.unwrap();
+    let applied = admin.apply(&request, &found, |_| {}).await.unwrap();
+
+    // The connection as Keyway saved it: its secret in the keyring under its name and host.
+    let dir = std::env::temp_dir().join(format!("keyway-renew-{}", uuid::Uuid::new_v4()));
+    let store = ProfileStore::at(dir.join("profiles.json"));
+    let mut profile = Profile::new("Renewed", Method::ClientSecret);
+    profile.cloud = keyway::cloud::CloudId::Custom;
+    profile.custom = Some(keyway::cloud::CustomEndpoints {
+        authority_host: custom.authority_host.clone(),
+        powerbi_api: custom.powerbi_api.clone(),
+        ..Default::default()
+    });
+    profile.tenant = CONTOSO.into();
+    profile.client_id = applied.client_id.clone();
+    store.put(profile.clone(), false).unwrap();
+    let vault = Vault::session_only();
+    let key = keyway::wizard::secret_key("Renewed", &custom);
+    vault
+        .save(&key, SecretKind::ClientSecret, applied.secret.expose())
+        .unwrap();
+
+    let session = Session::new(Some(cloud.ca_pem.as_bytes())).unwrap();
+    let renewed = session
+        .renew_secret(&admin, &profile, &vault, &store, 3)
+        .await
+        .unwrap();
+    assert!(
+        renewed.removed.is_some(),
+        "the old secret was the only candidate"
+    );
+    let kept = vault.load::<ClientSecret>(&key).unwrap().unwrap();
+    assert_ne!(
+        kept.expose(),
+        applied.secret.expose(),
+        "the keyring holds the new one"
+    );
+    assert_eq!(
+        store.get("Renewed").unwrap().secret_expires.as_deref(),
+        Some(renewed.expires.as_str())
+    );
+
+    // The old value no longer signs in; the new one does.
+    let sign_in = |value: String| {
+        let session = Session::new(Some(cloud.ca_pem.as_bytes())).unwrap();
+        let profile = profile.clone();
+        async move {
+            session
+                .trust_custom_cloud(profile.custom.clone().unwrap())
+                .unwrap();
+            session.remember(Typed::ClientSecret, &value).unwrap();
+            let draft = keyway::wizard::Draft::from_profile(&profile);
+            session
+                .sign_in(draft, |_| {}, |_: &str| Ok(()))
+                .await
+                .map(drop)
+                .map_err(|x| x.code)
+        }
+    };
+    assert_eq!(
+        sign_in(applied.secret.expose().to_string()).await,
+        Err("AADSTS7000215".into())
+    );
+    assert_eq!(sign_in(kept.expose().to_string()).await, Ok(()));
+    let _ = std::fs::remove_dir_all(&dir);
+    cloud.stop();
+}

@@ -47,6 +47,21 @@ pub enum ProfileAction {
     },
     /// Record when the profile's secret expires: a date from the portal, or read from Graph.
     Expiry(ExpiryArgs),
+    /// Renew the profile's client secret: an administrator (or the app's owner) signs in with a
+    /// device code; a new secret is added, proved, kept, and then the old one removed.
+    Renew {
+        /// The profile.
+        name: String,
+        /// How long the new secret lasts, in months (1 to 24).
+        #[arg(long, default_value_t = 6)]
+        secret_months: u32,
+        /// The public client to sign in with.
+        #[arg(long, default_value = keyway::setup::AZURE_CLI_CLIENT)]
+        admin_client_id: String,
+        /// One more certificate authority to trust (PEM file).
+        #[arg(long)]
+        ca_cert: Option<PathBuf>,
+    },
     /// Import a preset; every problem in it is listed.
     Import {
         /// The preset file.
@@ -192,6 +207,12 @@ pub async fn run(action: ProfileAction) -> Outcome {
             ))
         }
         ProfileAction::Expiry(args) => expiry(&store, args).await,
+        ProfileAction::Renew {
+            name,
+            secret_months,
+            admin_client_id,
+            ca_cert,
+        } => renew(&store, &name, secret_months, &admin_client_id, ca_cert).await,
         ProfileAction::Import {
             file,
             replace,
@@ -324,4 +345,55 @@ async fn expiry(store: &ProfileStore, a: ExpiryArgs) -> Outcome {
         "\"{}\": the secret expires on {date} ({days} days).{soon}",
         a.name
     ))
+}
+
+/// `keyway profile renew`: append a secret, prove it, keep it, remove the old one.
+async fn renew(
+    store: &ProfileStore,
+    name: &str,
+    months: u32,
+    admin_client_id: &str,
+    ca_cert: Option<PathBuf>,
+) -> Outcome {
+    if !(1..=24).contains(&months) {
+        return Err(Failure::usage_text(
+            "SETUP_REQUEST_INVALID",
+            "The secret lifetime can't be used",
+            "Choose between 1 and 24 months.",
+        ));
+    }
+    let profile = store.get(name)?;
+    let cloud = keyway::Cloud::resolve(profile.cloud, profile.custom.as_ref())?;
+    let ca = keyway::http::extra_ca(ca_cert.as_deref())?;
+    let http = keyway::http::client(ca.as_deref())?;
+    let shown = |info: &keyway::auth::device::DeviceCodeInfo| {
+        super::show_sign_in(keyway::wizard::SignInEvent::DeviceCode { info: info.clone() });
+    };
+    let admin = keyway::setup::Admin::sign_in(
+        &http,
+        &cloud,
+        &profile.tenant,
+        admin_client_id,
+        shown,
+        tokio_util::sync::CancellationToken::new(),
+    )
+    .await?;
+    let session = session(ca_cert.as_deref())?;
+    let vault = system_vault().await?;
+    let renewed = session
+        .renew_secret(&admin, &profile, &vault, store, months)
+        .await?;
+    Ok(match renewed.removed {
+        Some(key) => format!(
+            "Renewed \"{name}\": the new secret works, is in the keyring and expires on {}; the old \
+             one (Secret ID {key}) was removed.",
+            renewed.expires
+        ),
+        None => format!(
+            "Renewed \"{name}\": the new secret works, is in the keyring and expires on {}. The \
+             old one was kept: Keyway could not tell which of the app's secrets it was. Remove \
+             it in the portal once nothing uses it.",
+            renewed.expires
+        ),
+    })
 }

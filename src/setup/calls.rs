@@ -80,7 +80,7 @@ impl Admin {
         })
     }
 
-    async fn call(
+    pub(super) async fn call(
         &self,
         method: Method,
         url: &str,
@@ -118,7 +118,7 @@ impl Admin {
         Ok(serde_json::from_str(&body).unwrap_or(Value::Null))
     }
 
-    fn graph_url(&self, path: &str) -> String {
+    pub(super) fn graph_url(&self, path: &str) -> String {
         format!("{}/v1.0/{path}", self.cloud.graph.trim_end_matches('/'))
     }
 
@@ -135,7 +135,7 @@ impl Admin {
     }
 
     /// The first object of a Graph collection filtered by `property eq 'value'`.
-    async fn find(
+    pub(super) async fn find(
         &self,
         set: &str,
         property: &str,
@@ -321,21 +321,8 @@ impl Admin {
             }
             "secret" => {
                 let (object_id, _) = state.app.clone().ok_or_else(missing)?;
-                let days = i64::from(request.secret_months) * 365 / 12;
-                let end = time::OffsetDateTime::now_utc() + time::Duration::days(days);
-                let end = end
-                    .format(&time::format_description::well_known::Rfc3339)
-                    .unwrap_or_default();
-                let body = json!({ "passwordCredential": { "displayName": "Keyway", "endDateTime": end } });
-                let url = self.graph_url(&format!("applications/{object_id}/addPassword"));
-                let made = self.call(Method::POST, &url, &[], Some(body), true).await?;
-                let value = ClientSecret::new(made["secretText"].as_str().unwrap_or_default());
-                let expires = made["endDateTime"]
-                    .as_str()
-                    .unwrap_or(&end)
-                    .chars()
-                    .take(10)
-                    .collect();
+                let (value, expires, _) =
+                    self.add_password(&object_id, request.secret_months).await?;
                 *secret = Some((value, expires));
             }
             "group" => {
@@ -420,6 +407,32 @@ impl Admin {
             _ => {}
         }
         Ok(())
+    }
+
+    /// Adds a client secret named "Keyway", valid for `months`, to the app with this object
+    /// ID: its value, expiry date (`YYYY-MM-DD`) and Secret ID.
+    pub(super) async fn add_password(
+        &self,
+        object_id: &str,
+        months: u32,
+    ) -> Result<(ClientSecret, String, String), Explanation> {
+        let days = i64::from(months) * 365 / 12;
+        let end = time::OffsetDateTime::now_utc() + time::Duration::days(days);
+        let end = end
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        let body = json!({ "passwordCredential": { "displayName": "Keyway", "endDateTime": end } });
+        let url = self.graph_url(&format!("applications/{object_id}/addPassword"));
+        let made = self.call(Method::POST, &url, &[], Some(body), true).await?;
+        let value = ClientSecret::new(made["secretText"].as_str().unwrap_or_default());
+        let expires = made["endDateTime"]
+            .as_str()
+            .unwrap_or(&end)
+            .chars()
+            .take(10)
+            .collect();
+        let key_id = made["keyId"].as_str().unwrap_or_default().to_string();
+        Ok((value, expires, key_id))
     }
 
     /// Takes back what a failed run created or changed, newest first, and nothing else: the

@@ -10,8 +10,10 @@
 //! automation goals). The calls are in [`calls`].
 
 mod calls;
+mod renew;
 
 pub use calls::Admin;
+pub use renew::{old_secret, NewSecret};
 
 use crate::diagnose::Explanation;
 use crate::secret::ClientSecret;

@@ -21,7 +21,7 @@ pub use cards::{
 pub use company_ca::{company_ca, set_company_ca, CompanyCa};
 pub use record::{last_check_of, says_something_about_the_connection};
 pub use session::{FromProfile, GraphSignIn, Session};
-pub use setup::SetupDone;
+pub use setup::{Renewed, SetupDone};
 pub use trust::secret_key;
 pub use trust::{custom_hosts, import_preset, PresetRead};
 

@@ -2,10 +2,16 @@
 //! through the session, which keeps the administrator and, at the end, the new app's secret —
 //! the window never sees it, and goes on to the usual sign-in and checks.
 
-use super::{Session, SignInEvent, Typed};
+use super::trust::{load_kept, secret_key};
+use super::{blocking, set_secret_expiry, Draft, Session, SignInEvent, Typed};
 use crate::cloud::CloudId;
 use crate::diagnose::Explanation;
+use crate::goal::Method;
+use crate::profile::{Profile, ProfileStore};
+use crate::secret::{ClientSecret, Zeroizing};
+use crate::setup::old_secret;
 use crate::setup::{plan, Admin, Found, Request, Step};
+use crate::vault::{SecretKind, Vault};
 use serde::Serialize;
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
@@ -126,4 +132,72 @@ impl Session {
         }
         Ok(undone)
     }
+
+    /// Renews a saved connection's client secret: a new one is added, proved by signing in with
+    /// it, kept in the keyring with its expiry date, and only then is the old one removed — when
+    /// exactly one of the app's secrets can be it (another may serve another system).
+    pub async fn renew_secret(
+        &self,
+        admin: &Admin,
+        profile: &Profile,
+        vault: &Vault,
+        store: &ProfileStore,
+        months: u32,
+    ) -> Result<Renewed, Explanation> {
+        if profile.method != Method::ClientSecret {
+            return Err(Explanation::new(
+                "RENEW_NOT_A_SECRET",
+                "Only a client secret is renewed this way",
+                format!("“{}” does not sign in with a client secret.", profile.name),
+                vec!["Choose a connection that uses a client secret.".into()],
+            ));
+        }
+        let cloud = self.cloud_of(profile)?;
+        let old = load_kept::<ClientSecret>(vault, &profile.name, &cloud).await?;
+        let new = admin.add_secret(&profile.client_id, months).await?;
+        self.remember(Typed::ClientSecret, new.secret.expose())?;
+        let no_person = |_: &str| Err(std::io::Error::other("no person to ask"));
+        let proved = self
+            .sign_in(Draft::from_profile(profile), |_| {}, no_person)
+            .await;
+        if let Err(mut x) = proved {
+            let _ = admin.remove_secret(&new.object_id, &new.key_id).await;
+            x.fix
+                .push("The new secret was removed again; the saved one is unchanged.".into());
+            return Err(x);
+        }
+        let (v, key) = (vault.clone(), secret_key(&profile.name, &cloud));
+        let value = Zeroizing::new(new.secret.expose().to_string());
+        blocking(move || Ok(v.save(&key, SecretKind::ClientSecret, &value)?)).await?;
+        set_secret_expiry(store, &profile.name, Some(&new.expires))?;
+        let removed = match old.as_ref().and_then(|o| old_secret(&new.before, o)) {
+            Some(s) => {
+                admin.remove_secret(&new.object_id, &s.key_id).await?;
+                Some(s.key_id.clone())
+            }
+            None => None,
+        };
+        Ok(Renewed {
+            expires: new.expires,
+            removed,
+        })
+    }
+
+    /// A saved connection's cloud; a custom one was confirmed when it was saved.
+    fn cloud_of(&self, profile: &Profile) -> Result<crate::cloud::Cloud, Explanation> {
+        if profile.cloud == CloudId::Custom {
+            self.lock().trusted_custom = profile.custom.clone();
+        }
+        self.cloud(profile.cloud)
+    }
+}
+
+/// What renewing a secret did.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Renewed {
+    /// When the new secret expires, `YYYY-MM-DD`.
+    pub expires: String,
+    /// The Secret ID of the old secret removed; none when Keyway could not tell which it was.
+    pub removed: Option<String>,
 }

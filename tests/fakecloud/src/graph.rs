@@ -64,6 +64,10 @@ pub fn routes() -> Router<Shared> {
         )
         .route("/v1.0/applications/{id}/addPassword", post(add_password))
         .route(
+            "/v1.0/applications/{id}/removePassword",
+            post(remove_password),
+        )
+        .route(
             "/v1.0/servicePrincipals",
             get(list_service_principals).post(create_service_principal),
         )
@@ -741,6 +745,30 @@ async fn remove_member(
             .retain(|m| !m.to_string().eq_ignore_ascii_case(&member));
         if group.members.len() == before {
             return Err(not_found(&member));
+        }
+        Ok(StatusCode::NO_CONTENT.into_response())
+    })
+}
+
+/// `POST /applications/{id}/removePassword` with `{"keyId": …}`: 204, or 404 for an unknown
+/// Secret ID.
+async fn remove_password(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(body): Json<Value>,
+) -> Answer {
+    let tenant = admin_tenant(&state, &headers, APP_WRITE)?;
+    let key = body["keyId"]
+        .as_str()
+        .and_then(|k| k.parse::<Uuid>().ok())
+        .ok_or_else(|| bad("keyId is required."))?;
+    with_tenant(&state, tenant, |t| {
+        let app = find_app_mut(t, &id).ok_or_else(|| not_found(&id))?;
+        let before = app.secrets.len();
+        app.secrets.retain(|s| s.key_id != key);
+        if app.secrets.len() == before {
+            return Err(not_found(&key.to_string()));
         }
         Ok(StatusCode::NO_CONTENT.into_response())
     })

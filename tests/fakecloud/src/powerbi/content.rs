@@ -14,7 +14,7 @@ pub(super) const TENANT_READ: &[&str] = &["Tenant.Read.All", "Tenant.ReadWrite.A
 pub(super) fn workspace_json(ws: &Workspace) -> Value {
     let mut v = json!({
         "id": ws.id, "name": ws.name, "isReadOnly": false,
-        "isOnDedicatedCapacity": ws.capacity_id.is_some(), "type": "Workspace",
+        "isOnDedicatedCapacity": ws.capacity_id.is_some(),
     });
     if let Some(c) = ws.capacity_id {
         v["capacityId"] = json!(c);
@@ -245,6 +245,8 @@ pub(super) async fn capacities(State(state): State<Shared>, headers: HeaderMap) 
             json!({
                 "id": id, "displayName": "Embedded capacity", "sku": "A1",
                 "state": "Active", "region": "West Europe",
+                // Seen through a workspace on it, not as a capacity admin or assigner.
+                "capacityUserAccessRight": "None",
             })
         })
         .collect();
