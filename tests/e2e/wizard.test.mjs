@@ -54,6 +54,14 @@ async function screenshot(name) {
   await writeFile(path.join(ARTIFACTS, `window-${name}.png`), Buffer.from(png, 'base64'));
 }
 
+// fakecloud's control API: a fault, a person's answer on another device, the world arranged.
+async function control(path, body) {
+  const res = await fetch(`${fc.http}/_fakecloud/${path}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  assert.equal(res.status, 200, await res.text());
+}
+
 async function useFakecloud() {
   await click('#open-settings');
   await at('settings');
@@ -173,11 +181,7 @@ test('device code: the code shown, the person approves through fakecloud, and th
   assert.match(await text('#code-timer'), /The code works for/);
   await screenshot('device-code');
   // The person signs in on another device: fakecloud's control API plays that part.
-  const res = await fetch(`${fc.http}/_fakecloud/device/approve`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user_code: code, upn: 'ada@contoso.com' }),
-  });
-  assert.equal(res.status, 200, await res.text());
+  await control('device/approve', { user_code: code, upn: 'ada@contoso.com' });
   await at('token', 30000);
   assert.match(await text('#token-summary'), /ada@contoso\.com/);
   await screenshot('device-code-token');
@@ -212,12 +216,7 @@ test('a tenant whose switch is off: the check fails with the right explanation',
 });
 
 // Three rows of the fault matrix (tests/faults.rs) in the real window, on the saved connection.
-async function fault(body) {
-  const res = await fetch(`${fc.http}/_fakecloud/faults`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
-  });
-  assert.equal(res.status, 200, await res.text());
-}
+const fault = (body) => control('faults', body);
 const keyring = () => execFileSync('secret-tool', ['search', '--all', 'service', 'keyway'], { encoding: 'utf8' });
 const TOKEN_PATH = `/${CONTOSO}/oauth2`;
 const SALES = 'f0f0f0f0-1111-4111-8111-000000000001';
@@ -272,22 +271,14 @@ test('set it up for me: the administrator approves a device code, one confirmati
   await click('#open-setup');
   await at('setup');
   // The administrator is also an admin of the Sales workspace, where the app gets its seat.
-  const arranged = await fetch(`${fc.http}/_fakecloud/workspaces/${SALES}/members`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ principal: 'aaaaaaaa-0000-4000-8000-00000000ada0', role: 'Admin' }),
-  });
-  assert.equal(arranged.status, 200);
+  await control(`workspaces/${SALES}/members`, { principal: 'aaaaaaaa-0000-4000-8000-00000000ada0', role: 'Admin' });
   await type('#setup-tenant', CONTOSO);
   await type('#setup-app-name', 'Window setup app');
   await type('#setup-workspace', SALES);
   await click('#setup-sign-in');
   const code = await text('#user-code');
   await screenshot('setup-device-code');
-  const res = await fetch(`${fc.http}/_fakecloud/device/approve`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user_code: code, upn: 'ada@contoso.com' }),
-  });
-  assert.equal(res.status, 200, await res.text());
+  await control('device/approve', { user_code: code, upn: 'ada@contoso.com' });
   await find('#plan', 30000);
   assert.match(await text('#plan'), /Register the app “Window setup app”/);
   await screenshot('setup-plan');

@@ -359,6 +359,14 @@ fn collection(headers: &HeaderMap, set: &str, value: Vec<Value>) -> Response {
     Json(json!({ "@odata.context": context, "value": value })).into_response()
 }
 
+/// A group by its object ID (any letter case, as Graph accepts).
+fn group_mut<'g>(groups: &'g mut [Group], id: &str) -> Result<&'g mut Group, GraphError> {
+    groups
+        .iter_mut()
+        .find(|g| g.object_id.to_string().eq_ignore_ascii_case(id))
+        .ok_or_else(|| not_found(id))
+}
+
 fn group_json(g: &Group) -> Value {
     json!({ "id": g.object_id, "displayName": g.display_name, "securityEnabled": true,
             "mailEnabled": false, "mailNickname": g.display_name.replace(' ', "") })
@@ -407,11 +415,7 @@ async fn list_members(
 ) -> Answer {
     let tenant = admin_tenant(&state, &headers, GROUP_READ)?;
     with_tenant(&state, tenant, |t| {
-        let group = t
-            .groups
-            .iter()
-            .find(|g| g.object_id.to_string().eq_ignore_ascii_case(&id))
-            .ok_or_else(|| not_found(&id))?;
+        let group = group_mut(&mut t.groups, &id)?;
         let value = group
             .members
             .iter()
@@ -670,11 +674,7 @@ async fn add_member(
         if !exists {
             return Err(not_found(&member.to_string()));
         }
-        let group = t
-            .groups
-            .iter_mut()
-            .find(|g| g.object_id.to_string() == id)
-            .ok_or_else(|| not_found(&id))?;
+        let group = group_mut(&mut t.groups, &id)?;
         if group.members.contains(&member) {
             return Err(bad("One or more added object references already exist \
                             for the following modified properties: 'members'."));
@@ -734,11 +734,7 @@ async fn remove_member(
 ) -> Answer {
     let tenant = admin_tenant(&state, &headers, GROUP_WRITE)?;
     with_tenant(&state, tenant, |t| {
-        let group = t
-            .groups
-            .iter_mut()
-            .find(|g| g.object_id.to_string().eq_ignore_ascii_case(&id))
-            .ok_or_else(|| not_found(&id))?;
+        let group = group_mut(&mut t.groups, &id)?;
         let before = group.members.len();
         group
             .members
