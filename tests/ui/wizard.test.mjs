@@ -583,6 +583,10 @@ test('set it up for me: one administrator sign-in, the plan, one confirmation, t
   await page.click('#open-setup');
   await at(page, 'setup');
   await page.fill('#setup-tenant', CONTOSO);
+  await page.click('#setup-more summary');
+  await page.fill('#setup-group', 'Embedding apps');
+  await page.selectOption('#setup-role', 'Contributor');
+  await page.selectOption('#setup-months', '12');
   await page.click('#setup-sign-in');
   await page.locator('#plan').waitFor();
   const changes = await page.locator('#plan li').evaluateAll((li) => li.map((l) => l.dataset.change));
@@ -592,6 +596,8 @@ test('set it up for me: one administrator sign-in, the plan, one confirmation, t
   const badges = await page.locator('#plan .badge').allTextContents();
   assert.deepEqual(badges, planned.plan.map((s) => ({ create: 'Create', update: 'Change', nothing: 'Already in place' })[s.change]));
   assert.deepEqual((await calls(page, 'setup_sign_in'))[0].args.tenant, CONTOSO);
+  const asked = (await calls(page, 'setup_plan'))[0].args.request;
+  assert.deepEqual([asked.group, asked.role, asked.secretMonths], ['Embedding apps', 'Contributor', 12]);
   await noViolations(page, 'setup plan');
   await page.screenshot({ path: path.join(ARTIFACTS, 'setup-plan.png'), fullPage: true });
   await page.click('#setup-apply');

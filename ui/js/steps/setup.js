@@ -32,7 +32,21 @@ export function render(ctx) {
   const [appName, appField] = field('setup-app-name', 'A name for the new app', 'Power BI API app',
     'Keyway reuses an app with this name if there is one.');
   const [workspace, wsField] = field('setup-workspace', 'Workspace ID (optional)', draft.workspace ?? '',
-    'The app gets a seat there (Member). It is the ID after /groups/ in the workspace’s address.');
+    'The app gets a seat there. It is the ID after /groups/ in the workspace’s address.');
+  // The rest has good defaults; an administrator who wants others opens "More choices".
+  const [group, groupField] = field('setup-group', 'Security group the app joins', 'Power BI API apps',
+    'Created if there is none by that name. Power BI’s setting for apps is limited to it.');
+  const select = (sid, label, options, chosen) => {
+    const el = h('select', { id: sid }, options.map(([value, text]) =>
+      h('option', { value, selected: value === chosen }, text)));
+    return [el, h('div', { class: 'field' }, h('label', { for: sid }, label), el)];
+  };
+  const [role, roleField] = select('setup-role', 'Role in the workspace',
+    [['Member', 'Member'], ['Contributor', 'Contributor'], ['Admin', 'Admin'], ['Viewer', 'Viewer']], 'Member');
+  const [months, monthsField] = select('setup-months', 'The client secret lasts',
+    [['3', '3 months'], ['6', '6 months'], ['12', '12 months'], ['24', '24 months']], '6');
+  const more = h('details', { class: 'more', id: 'setup-more' },
+    h('summary', {}, 'More choices'), groupField, roleField, monthsField);
   const area = h('div', { id: 'setup-area', 'aria-live': 'polite' });
   const status = h('p', { class: 'status', id: 'setup-status', role: 'status' });
   let stop = () => {};
@@ -114,15 +128,16 @@ export function render(ctx) {
       });
       stop();
       status.textContent = 'Reading what exists…';
-      showPlan(await setupPlan({ appName: appName.value.trim(), group: 'Power BI API apps',
-        workspace: workspace.value.trim() || null, role: 'Member', secretMonths: 6 }));
+      showPlan(await setupPlan({ appName: appName.value.trim(), group: group.value.trim(),
+        workspace: workspace.value.trim() || null, role: role.value,
+        secretMonths: Number(months.value) }));
     } catch (e) { fail(e); }
   } }, 'Sign in as an administrator');
 
   return [
     heading('Set it up for me'),
     h('p', { class: 'lead' }, 'An administrator of your organisation signs in once. Keyway then shows every change it would make — the app, its secret, its security group, the Power BI setting and its workspace seat — and makes them only when you confirm.'),
-    tenantField, appField, wsField,
+    tenantField, appField, wsField, more,
     actions(backButton(back), go),
     status, area,
   ];
