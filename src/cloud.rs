@@ -324,6 +324,14 @@ impl Cloud {
             })
     }
 
+    /// The same cloud with Microsoft Graph as the resource tokens are asked for (a sign-in asks
+    /// for the `powerbi_resource`'s scopes), for an administrator's or owner's Graph calls.
+    pub fn for_graph(&self) -> Cloud {
+        let mut graph = self.clone();
+        graph.powerbi_resource = self.graph_resource.clone();
+        graph
+    }
+
     /// The v2 scope that asks for every Power BI permission the app was granted.
     pub fn powerbi_default_scope(&self) -> String {
         format!("{}/.default", self.powerbi_resource)

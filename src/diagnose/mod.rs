@@ -190,6 +190,22 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// Reads a whole HTTP answer: status, headers (those that are text) and body.
+    pub async fn read(res: reqwest::Response) -> Result<Answer, reqwest::Error> {
+        let status = res.status().as_u16();
+        let headers = res
+            .headers()
+            .iter()
+            .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
+            .collect();
+        let body = res.text().await?;
+        Ok(Answer {
+            status: Some(status),
+            headers,
+            body,
+        })
+    }
+
     /// A header's value, by case-insensitive name.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers

@@ -315,18 +315,7 @@ impl Api {
             } else {
                 build().send().await?
             };
-            let status = res.status().as_u16();
-            let headers = res
-                .headers()
-                .iter()
-                .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
-                .collect();
-            let body = res.text().await?;
-            Ok::<_, reqwest::Error>(Answer {
-                status: Some(status),
-                headers,
-                body,
-            })
+            Answer::read(res).await
         }
         .await;
         match result {

@@ -41,8 +41,7 @@ impl Admin {
     ) -> Result<Admin, Explanation> {
         let ctx = Context::new(cloud, tenant, client_id);
         let explain = |e: AuthError| diagnose::explain_auth_error(&e, &ctx);
-        let mut graph_cloud = cloud.clone();
-        graph_cloud.powerbi_resource = cloud.graph_resource.clone();
+        let graph_cloud = cloud.for_graph();
         let mut graph =
             SignIn::new(http, &graph_cloud, tenant, client_id, TenantUse::User).map_err(explain)?;
         graph.scopes = vec![
@@ -100,22 +99,11 @@ impl Admin {
             diagnose::explain_auth_error(&AuthError::transport(&e, url), &self.ctx)
         };
         let res = req.send().await.map_err(transport)?;
-        let status = res.status().as_u16();
-        let headers = res
-            .headers()
-            .iter()
-            .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
-            .collect();
-        let body = res.text().await.map_err(transport)?;
-        if !(200..300).contains(&status) {
-            let answer = Answer {
-                status: Some(status),
-                headers,
-                body,
-            };
+        let answer = Answer::read(res).await.map_err(transport)?;
+        if !answer.status.is_some_and(|s| (200..300).contains(&s)) {
             return Err(diagnose::explain_answer(&answer, &self.ctx));
         }
-        Ok(serde_json::from_str(&body).unwrap_or(Value::Null))
+        Ok(serde_json::from_str(&answer.body).unwrap_or(Value::Null))
     }
 
     pub(super) fn graph_url(&self, path: &str) -> String {

@@ -12,7 +12,7 @@ use super::trust::{load_kept, secret_key};
 use super::{Draft, Saved, SignInEvent, TokenSummary, Typed};
 use crate::auth::{AssertionAlg, AuthError, ClientCertificate, EndpointVersion, SignIn, Token};
 use crate::clock::now;
-use crate::cloud::{Cloud, CloudId, CustomEndpoints};
+use crate::cloud::{Cloud, CustomEndpoints};
 use crate::diagnose::{self, Context, Explanation};
 use crate::goal::Method;
 use crate::powerbi::ladder::{self, Event, Outcome, Plan, Status};
@@ -350,10 +350,7 @@ impl Session {
         open: impl FnOnce(&str) -> std::io::Result<()> + Send,
     ) -> Result<TokenSummary, Explanation> {
         let profile = from.profile;
-        // A saved connection's cloud was typed or confirmed when it was saved or imported.
-        if profile.cloud == CloudId::Custom {
-            self.lock().trusted_custom = profile.custom.clone();
-        }
+        self.cloud_of(profile)?;
         let mut draft = Draft::from_profile(profile);
         draft.v1 = from.v1;
         draft.rs256 = from.rs256;
@@ -560,8 +557,7 @@ impl Session {
         on: impl Fn(SignInEvent) + Send,
     ) -> Result<String, Explanation> {
         let cloud = Cloud::resolve(profile.cloud, profile.custom.as_ref())?;
-        let mut graph_cloud = cloud.clone();
-        graph_cloud.powerbi_resource = cloud.graph_resource.clone();
+        let graph_cloud = cloud.for_graph();
         let ctx = Context::new(&cloud, &profile.tenant, who.client_id);
         let explain = |e: AuthError| diagnose::explain_auth_error(&e, &ctx);
         let mut signin = SignIn::new(

@@ -182,14 +182,6 @@ impl Session {
             removed,
         })
     }
-
-    /// A saved connection's cloud; a custom one was confirmed when it was saved.
-    fn cloud_of(&self, profile: &Profile) -> Result<crate::cloud::Cloud, Explanation> {
-        if profile.cloud == CloudId::Custom {
-            self.lock().trusted_custom = profile.custom.clone();
-        }
-        self.cloud(profile.cloud)
-    }
 }
 
 /// What renewing a secret did.

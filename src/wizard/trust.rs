@@ -79,6 +79,15 @@ impl Session {
         Ok(cloud)
     }
 
+    /// A saved connection's cloud, which becomes this session's: a custom one was typed or
+    /// confirmed when the connection was saved or imported.
+    pub(super) fn cloud_of(&self, profile: &Profile) -> Result<Cloud, Explanation> {
+        if profile.cloud == CloudId::Custom {
+            self.lock().trusted_custom = profile.custom.clone();
+        }
+        self.cloud(profile.cloud)
+    }
+
     /// Reads a preset. A custom cloud in it is held back until the person confirms its hosts
     /// ([`Session::trust_preset_cloud`]).
     pub fn read_preset(&self, bytes: &[u8]) -> Result<PresetRead, Explanation> {
