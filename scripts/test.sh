@@ -53,7 +53,9 @@ fidelity_status=0
 
 say "The real app window under Xvfb, over WebDriver"
 window_status=0
-scripts/headless-session.sh node --test --test-concurrency=1 tests/e2e/ || window_status=$?
+# Every step in a desktop session has a time limit, so that a hang fails with its name instead of
+# eating the whole CI time.
+timeout --kill-after=20 900 scripts/headless-session.sh node --test --test-concurrency=1 tests/e2e/ || window_status=$?
 
 say "The real keyring (Secret Service), the profile life cycle and the fault matrix, in a desktop session"
 keyring_status=0
@@ -63,7 +65,8 @@ keyring_tests=$(cargo test --locked --test keyring --test faults --no-run --mess
   node -e 'for (const l of require("fs").readFileSync(0, "utf8").split("\n"))
     if (l.startsWith("{")) { const m = JSON.parse(l); if (m.profile?.test && m.executable) console.log(m.executable) }')
 for test_bin in $keyring_tests; do
-  scripts/headless-session.sh env KEYWAY_TEST_SECRET_SERVICE=1 "$test_bin" || keyring_status=$?
+  timeout --kill-after=20 600 scripts/headless-session.sh env KEYWAY_TEST_SECRET_SERVICE=1 "$test_bin" ||
+    keyring_status=$?
 done
 
 say "The Windows check (cargo check --target x86_64-pc-windows-gnu)"
