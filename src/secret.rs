@@ -80,6 +80,11 @@ secret_type!(
     /// The password protecting a certificate's private key (PFX).
     CertificatePassword
 );
+secret_type!(
+    /// A certificate Keyway made, with its private key, as PEM: kept only in the keyring, so no
+    /// key file ever exists.
+    CertificateKey
+);
 
 #[cfg(test)]
 mod tests {

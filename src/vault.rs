@@ -9,7 +9,9 @@
 //! do; the caller can then offer [`Vault::session_only`], which keeps secrets in memory for this
 //! run. Keyway never falls back to a file.
 
-use crate::secret::{CertificatePassword, ClientSecret, Password, RefreshToken, Zeroizing};
+use crate::secret::{
+    CertificateKey, CertificatePassword, ClientSecret, Password, RefreshToken, Zeroizing,
+};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -32,6 +34,8 @@ pub enum SecretKind {
     RefreshToken,
     /// A master user's password (only when the person asks for it to be saved).
     Password,
+    /// A certificate Keyway made and its private key (PEM), instead of a file.
+    CertificateKey,
 }
 
 impl SecretKind {
@@ -41,6 +45,7 @@ impl SecretKind {
             SecretKind::CertificatePassword => "certificate-password",
             SecretKind::RefreshToken => "refresh-token",
             SecretKind::Password => "password",
+            SecretKind::CertificateKey => "certificate-key",
         }
     }
 }
@@ -67,7 +72,8 @@ kept!(
     ClientSecret => ClientSecret,
     CertificatePassword => CertificatePassword,
     RefreshToken => RefreshToken,
-    Password => Password
+    Password => Password,
+    CertificateKey => CertificateKey
 );
 
 /// Why the keyring could not be used.
@@ -367,6 +373,7 @@ impl Vault {
             SecretKind::CertificatePassword,
             SecretKind::RefreshToken,
             SecretKind::Password,
+            SecretKind::CertificateKey,
         ] {
             self.delete(profile, kind)?;
         }

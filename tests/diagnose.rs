@@ -470,6 +470,19 @@ fn samples() -> HashMap<String, String> {
         });
         m.insert(code.into(), dump(400, &[], &body));
     }
+    // Graph's refusal of a too-long secret, as github.com/Azure/azure-cli/issues/28522 quotes it.
+    let lifetime = "Credential lifetime exceeds the max value allowed as per assigned policy \
+                    '538f1913-366a-440a-95a0-e195cb55b282'.";
+    m.insert(
+        "CredentialInvalidLifetimeAsPerAppPolicy".into(),
+        dump(
+            400,
+            &[],
+            &json!({ "error": { "code": "CredentialInvalidLifetimeAsPerAppPolicy",
+                "message": lifetime, "details": [{ "code": "InvalidKeyEndDate",
+                "message": lifetime, "target": "EndDate" }] } }),
+        ),
+    );
     for status in [400u16, 401, 403, 404, 408, 429, 500, 502, 503, 504] {
         m.insert(
             format!("HTTP_{status}"),

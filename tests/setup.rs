@@ -5,7 +5,7 @@
 mod common;
 
 use keyway::powerbi::ladder::Plan;
-use keyway::setup::{plan, Admin, Change, Request};
+use keyway::setup::{plan, Admin, Change, Credential, NewCredential, Request};
 use keyway::wizard::{Draft, Session, SignInEvent, Typed};
 use keyway::{Goal, Method};
 use std::sync::Mutex;
@@ -39,6 +39,14 @@ fn request() -> Request {
         workspace: Some(SALES.into()),
         role: "Member".into(),
         secret_months: 6,
+        credential: Credential::Secret,
+    }
+}
+
+fn secret(applied: &keyway::setup::Applied) -> &keyway::secret::ClientSecret {
+    match &applied.credential {
+        NewCredential::Secret(s) => s,
+        other => panic!("not a secret: {other:?}"),
     }
 }
 
@@ -96,7 +104,7 @@ async fn from_no_app_to_passing_checks_and_a_second_run_that_changes_nothing() {
     };
     session.trust_custom_cloud(endpoints.clone()).unwrap();
     session
-        .remember(Typed::ClientSecret, applied.secret.expose())
+        .remember(Typed::ClientSecret, secret(&applied).expose())
         .unwrap();
     let draft = Draft {
         cloud: keyway::cloud::CloudId::Custom,
@@ -324,7 +332,7 @@ async fn a_secret_is_renewed_append_prove_remove() {
     let vault = Vault::session_only();
     let key = keyway::wizard::secret_key("Renewed", &custom);
     vault
-        .save(&key, SecretKind::ClientSecret, applied.secret.expose())
+        .save(&key, SecretKind::ClientSecret, secret(&applied).expose())
         .unwrap();
 
     let session = Session::new(Some(cloud.ca_pem.as_bytes())).unwrap();
@@ -339,7 +347,7 @@ async fn a_secret_is_renewed_append_prove_remove() {
     let kept = vault.load::<ClientSecret>(&key).unwrap().unwrap();
     assert_ne!(
         kept.expose(),
-        applied.secret.expose(),
+        secret(&applied).expose(),
         "the keyring holds the new one"
     );
     assert_eq!(
@@ -365,10 +373,190 @@ async fn a_secret_is_renewed_append_prove_remove() {
         }
     };
     assert_eq!(
-        sign_in(applied.secret.expose().to_string()).await,
+        sign_in(secret(&applied).expose().to_string()).await,
         Err("AADSTS7000215".into())
     );
     assert_eq!(sign_in(kept.expose().to_string()).await, Ok(()));
     let _ = std::fs::remove_dir_all(&dir);
+    cloud.stop();
+}
+
+/// The certificate path: Keyway makes the certificate, the app gets only its public part, the
+/// private key goes to the keyring (no file anywhere), and a fresh session signs in from the
+/// saved connection alone and passes the embed checks.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_certificate_keyway_makes_signs_in_from_the_keyring_alone() {
+    use keyway::profile::ProfileStore;
+    use keyway::secret::CertificateKey;
+    use keyway::vault::Vault;
+    use keyway::wizard::FromProfile;
+    let (cloud, custom, _) = common::emulator().await;
+    reqwest::Client::new()
+        .post(format!("{}/_fakecloud/workspaces/{SALES}/members", cloud.http_url))
+        .json(&serde_json::json!({ "principal": "aaaaaaaa-0000-4000-8000-00000000ada0", "role": "Admin" }))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+    let admin = administrator(&cloud, &custom).await;
+    let mut request = request();
+    request.app_name = "Certified embed".into();
+    request.credential = Credential::Certificate;
+    let found = admin.discover(&request).await.unwrap();
+    let planned = plan(&request, &found);
+    assert!(planned
+        .iter()
+        .any(|s| s.id == "certificate" && s.change == Change::Create));
+    assert!(!planned.iter().any(|s| s.id == "secret"), "{planned:#?}");
+    let applied = admin.apply(&request, &found, |_| {}).await.unwrap();
+    assert!(matches!(applied.credential, NewCredential::Certificate(_)));
+
+    // Graph holds the public part only: its read-back lists one certificate, and no secret.
+    let app = admin.read_app(&applied.client_id).await.unwrap();
+    assert_eq!(
+        app["keyCredentials"].as_array().unwrap().len(),
+        1,
+        "{app:#}"
+    );
+    assert!(app["keyCredentials"][0]["key"].is_null());
+    assert_eq!(app["passwordCredentials"], serde_json::json!([]));
+
+    let endpoints = keyway::cloud::CustomEndpoints {
+        authority_host: custom.authority_host.clone(),
+        powerbi_api: custom.powerbi_api.clone(),
+        fabric_api: custom.fabric_api.clone(),
+        ..Default::default()
+    };
+    let dir = std::env::temp_dir().join(format!("keyway-cert-{}", uuid::Uuid::new_v4()));
+    let store = ProfileStore::at(dir.join("profiles.json"));
+    let vault = Vault::session_only();
+    let session = Session::new(Some(cloud.ca_pem.as_bytes())).unwrap();
+    session.trust_custom_cloud(endpoints.clone()).unwrap();
+    let method = session.hold_credential(applied.credential).unwrap();
+    assert_eq!(method, Method::Certificate);
+    let draft = Draft {
+        cloud: keyway::cloud::CloudId::Custom,
+        custom: Some(endpoints.clone()),
+        tenant: CONTOSO.into(),
+        client_id: applied.client_id.clone(),
+        method: Some(method),
+        certificate_in_keyring: true,
+        goal: Some(Goal::Embed),
+        workspace: Some(SALES.into()),
+        ..Draft::default()
+    };
+    session
+        .sign_in(draft, |_: SignInEvent| {}, |_: &str| Ok(()))
+        .await
+        .unwrap();
+    let vault_for_save = vault.clone();
+    let saved = session
+        .save(
+            "Certified",
+            false,
+            Some(applied.secret_expires.clone()),
+            &store,
+            move || Ok(vault_for_save),
+        )
+        .unwrap();
+    assert!(saved.secret_location.is_some());
+    // The keyring has the certificate and its key; the folder has the profile file alone.
+    let key = keyway::wizard::secret_key("Certified", &custom);
+    let kept = vault.load::<CertificateKey>(&key).unwrap().unwrap();
+    assert!(kept.expose().contains("BEGIN PRIVATE KEY"));
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|f| !f.starts_with("profiles.json"))
+        .collect();
+    assert!(files.is_empty(), "no key file: {files:?}");
+    let text = std::fs::read_to_string(dir.join("profiles.json")).unwrap();
+    assert!(!text.contains("PRIVATE"), "{text}");
+    assert!(text.contains("certificateInKeyring"), "{text}");
+
+    // A fresh session signs in from the saved connection alone and passes the embed checks.
+    let profile = store.get("Certified").unwrap();
+    let fresh = Session::new(Some(cloud.ca_pem.as_bytes())).unwrap();
+    fresh.trust_custom_cloud(endpoints).unwrap();
+    fresh
+        .sign_in_saved(FromProfile::new(&profile, &vault), |_| {}, |_: &str| Ok(()))
+        .await
+        .unwrap();
+    let mut checks = Plan::new(Goal::Embed);
+    checks.workspace = Some(SALES.into());
+    let outcome = fresh.check(checks, &|_| {}).await.unwrap();
+    assert!(outcome.ok, "{outcome:#?}");
+
+    // Without the keyring's certificate, the saved connection says so plainly.
+    let empty = Vault::session_only();
+    let lost = Session::new(Some(cloud.ca_pem.as_bytes())).unwrap();
+    lost.trust_custom_cloud(profile.custom.clone().unwrap())
+        .unwrap();
+    let err = lost
+        .sign_in_saved(FromProfile::new(&profile, &empty), |_| {}, |_: &str| Ok(()))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, "CERTIFICATE_NOT_SAVED");
+    let _ = std::fs::remove_dir_all(&dir);
+    cloud.stop();
+}
+
+/// An app management policy caps credential lifetimes. Graph's refusal names the policy, not
+/// its limit: Keyway reads the policy and says how many months it allows; a run with that
+/// lifetime then goes on from where the first one stopped (the app exists, with no credential).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lifetime_the_policy_refuses_names_the_longest_allowed_and_a_rerun_goes_on() {
+    let mut scenario = fakecloud::Scenario::contoso();
+    scenario.tenants[0].app_policy = Some(fakecloud::scenario::AppPolicy {
+        // The policy ID in github.com/Azure/azure-cli/issues/28522.
+        id: "538f1913-366a-440a-95a0-e195cb55b282".parse().unwrap(),
+        password_max_days: Some(90),
+        key_max_days: Some(45),
+    });
+    let (cloud, custom, _) = common::emulator_with(scenario).await;
+    let admin = administrator(&cloud, &custom).await;
+    let mut request = request();
+    request.app_name = "Short-lived".into();
+    request.workspace = None;
+    let found = admin.discover(&request).await.unwrap();
+    let stopped = admin.apply(&request, &found, |_| {}).await.unwrap_err();
+    let x = &stopped.explanation;
+    assert_eq!(x.code, "CredentialInvalidLifetimeAsPerAppPolicy", "{x:#?}");
+    assert_eq!(x.http_status, Some(400));
+    assert!(
+        x.fix[0].contains("at most 90 days: choose 2 months or less"),
+        "{:#?}",
+        x.fix
+    );
+    let done: Vec<&str> = stopped.done.iter().map(|s| s.id).collect();
+    assert_eq!(done, ["app", "service-principal"]);
+
+    // Run again with what the policy allows: the app is found, and only a secret is added.
+    request.secret_months = 2;
+    let found = admin.discover(&request).await.unwrap();
+    assert_eq!(found.credentials, 0);
+    let planned = plan(&request, &found);
+    let creating: Vec<&str> = planned
+        .iter()
+        .filter(|s| s.change == Change::Create)
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(creating, ["secret", "membership"], "{planned:#?}");
+    let applied = admin.apply(&request, &found, |_| {}).await.unwrap();
+    assert!(matches!(applied.credential, NewCredential::Secret(_)));
+
+    // A certificate for another app: the same refusal, read from the certificates' limit.
+    request.app_name = "Short-lived certificate".into();
+    request.credential = Credential::Certificate;
+    request.secret_months = 3;
+    let found = admin.discover(&request).await.unwrap();
+    let stopped = admin.apply(&request, &found, |_| {}).await.unwrap_err();
+    assert!(
+        stopped.explanation.fix[0]
+            .contains("a certificate last at most 45 days: choose 1 month or less"),
+        "{:#?}",
+        stopped.explanation.fix
+    );
     cloud.stop();
 }

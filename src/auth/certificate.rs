@@ -2,7 +2,7 @@
 //! assertion JWT sent instead of a secret (RFC 7523 §2.2, as Entra describes it).
 
 use super::error::AuthError;
-use crate::secret::CertificatePassword;
+use crate::secret::{CertificateKey, CertificatePassword};
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
@@ -84,6 +84,38 @@ fn pem_wrap(label: &str, der: &[u8]) -> String {
     )
 }
 
+/// The certificate (DER) from a PEM text, and the private key (PEM) from `key_text`.
+fn pem_parts(text: &str, key_text: &str) -> Result<(Vec<u8>, String), AuthError> {
+    let cert = pem_blocks(text, "CERTIFICATE")
+        .into_iter()
+        .next()
+        .ok_or_else(|| {
+            cert_problem("The file holds no certificate (no BEGIN CERTIFICATE block).")
+        })?;
+    if key_text.contains("ENCRYPTED PRIVATE KEY") {
+        return Err(cert_problem(
+            "The private key is encrypted. Export it without a password, or use the .pfx \
+             file with its password.",
+        ));
+    }
+    let key = ["PRIVATE KEY", "RSA PRIVATE KEY"]
+        .iter()
+        .find_map(|l| {
+            pem_blocks(key_text, l)
+                .into_iter()
+                .next()
+                .map(|d| pem_wrap(l, &d))
+        })
+        .ok_or_else(|| {
+            cert_problem(
+                "The certificate has no private key with it. Keyway needs the private key \
+                 to sign in: choose the .pfx file, or the PEM file that holds both the \
+                 certificate and the key.",
+            )
+        })?;
+    Ok((cert, key))
+}
+
 impl ClientCertificate {
     /// Loads a certificate: a PFX/P12 file (with its password), or PEM text holding the
     /// certificate and its private key (in one file, or `key_path` for the key).
@@ -109,34 +141,7 @@ impl ClientCertificate {
                 })?,
                 None => text.clone(),
             };
-            let cert = pem_blocks(&text, "CERTIFICATE")
-                .into_iter()
-                .next()
-                .ok_or_else(|| {
-                    cert_problem("The file holds no certificate (no BEGIN CERTIFICATE block).")
-                })?;
-            if key_text.contains("ENCRYPTED PRIVATE KEY") {
-                return Err(cert_problem(
-                    "The private key is encrypted. Export it without a password, or use the .pfx \
-                     file with its password.",
-                ));
-            }
-            let key = ["PRIVATE KEY", "RSA PRIVATE KEY"]
-                .iter()
-                .find_map(|l| {
-                    pem_blocks(&key_text, l)
-                        .into_iter()
-                        .next()
-                        .map(|d| pem_wrap(l, &d))
-                })
-                .ok_or_else(|| {
-                    cert_problem(
-                        "The certificate has no private key with it. Keyway needs the private key \
-                         to sign in: choose the .pfx file, or the PEM file that holds both the \
-                         certificate and the key.",
-                    )
-                })?;
-            (cert, key)
+            pem_parts(&text, &key_text)?
         } else {
             // p12-keystore wants a `&str`; the copy is wiped when this block ends.
             let pw = crate::secret::Zeroizing::new(
@@ -165,7 +170,18 @@ impl ClientCertificate {
                 pem_wrap("PRIVATE KEY", chain.key().as_der()),
             )
         };
-        let (_, parsed) = x509_parser::parse_x509_certificate(&cert_der)
+        Self::ready(&cert_der, &key_pem, now)
+    }
+
+    /// A certificate Keyway made, from the keyring (its PEM holds the key too).
+    pub fn from_kept(kept: &CertificateKey, now: i64) -> Result<Self, AuthError> {
+        let (cert_der, key_pem) = pem_parts(kept.expose(), kept.expose())?;
+        Self::ready(&cert_der, &key_pem, now)
+    }
+
+    /// Checks the certificate (dates, an RSA key) and readies its key for signing.
+    fn ready(cert_der: &[u8], key_pem: &str, now: i64) -> Result<Self, AuthError> {
+        let (_, parsed) = x509_parser::parse_x509_certificate(cert_der)
             .map_err(|_| cert_problem("The certificate can't be read."))?;
         let not_after = parsed.validity().not_after.timestamp();
         let not_before = parsed.validity().not_before.timestamp();
@@ -191,8 +207,8 @@ impl ClientCertificate {
         }
         let key = EncodingKey::from_rsa_pem(key_pem.as_bytes())
             .map_err(|_| cert_problem("The private key can't be used (it must be an RSA key)."))?;
-        let sha1 = Sha1::digest(&cert_der).to_vec();
-        let sha256 = Sha256::digest(&cert_der).to_vec();
+        let sha1 = Sha1::digest(cert_der).to_vec();
+        let sha256 = Sha256::digest(cert_der).to_vec();
         let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02X}")).collect::<String>();
         Ok(ClientCertificate {
             key,

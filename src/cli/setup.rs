@@ -7,9 +7,11 @@ use clap::Args;
 use keyway::cloud::Cloud;
 use keyway::goal::Goal;
 use keyway::profile::ProfileStore;
-use keyway::setup::{plan, Admin, Change, Request, Step, AZURE_CLI_CLIENT, DEFAULT_GROUP};
+use keyway::setup::{
+    plan, Admin, Change, Credential, Request, Step, AZURE_CLI_CLIENT, DEFAULT_GROUP,
+};
 use keyway::vault::Vault;
-use keyway::wizard::{blocking, Draft, SignInEvent, Typed};
+use keyway::wizard::{blocking, Draft, SignInEvent};
 use keyway::Method;
 use std::path::PathBuf;
 use tokio_util::sync::CancellationToken;
@@ -37,9 +39,13 @@ pub struct SetupArgs {
     /// Its role there: Admin, Member, Contributor or Viewer.
     #[arg(long, default_value = "Member")]
     role: String,
-    /// How long the new client secret lasts, in months (1 to 24).
+    /// How long the new client secret or certificate lasts, in months (1 to 24).
     #[arg(long, default_value_t = 6)]
     secret_months: u32,
+    /// How the new app proves who it is: a client secret, or a certificate Keyway makes (its
+    /// private key stays in the keyring; no file is written).
+    #[arg(long, value_enum, default_value = "secret")]
+    credential: CredentialArg,
     /// The public client the administrator signs in with.
     #[arg(long, default_value = AZURE_CLI_CLIENT)]
     admin_client_id: String,
@@ -60,6 +66,13 @@ pub struct SetupArgs {
     pub json: bool,
 }
 
+/// `--credential`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum CredentialArg {
+    Secret,
+    Certificate,
+}
+
 fn line(step: &Step) -> String {
     let mark = match step.change {
         Change::Create => "create",
@@ -77,6 +90,10 @@ pub async fn run(a: SetupArgs) -> Outcome {
         workspace: a.workspace.clone(),
         role: a.role.clone(),
         secret_months: a.secret_months,
+        credential: match a.credential {
+            CredentialArg::Secret => Credential::Secret,
+            CredentialArg::Certificate => Credential::Certificate,
+        },
     };
     keyway::setup::check_request(&request).map_err(Failure::usage)?;
     let custom = a.cloud.custom();
@@ -132,13 +149,14 @@ pub async fn run(a: SetupArgs) -> Outcome {
         if let Some(c) = custom.clone() {
             session.trust_custom_cloud(c).map_err(Failure::usage)?;
         }
-        session.remember(Typed::ClientSecret, applied.secret.expose())?;
+        let method = session.hold_credential(applied.credential)?;
         let draft = Draft {
             cloud: a.cloud.cloud,
             custom,
             tenant: a.tenant.clone(),
             client_id: applied.client_id.clone(),
-            method: Some(Method::ClientSecret),
+            method: Some(method),
+            certificate_in_keyring: method == Method::Certificate,
             goal: Some(Goal::Embed),
             workspace: a.workspace.clone(),
             ..Draft::default()

@@ -47,6 +47,9 @@ pub struct Profile {
     /// The certificate's SHA-1 thumbprint, as the portal shows it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_thumbprint: Option<String>,
+    /// The certificate is one Keyway made, kept with its key in the keyring (no file).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub certificate_in_keyring: bool,
     /// What it is for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goal: Option<Goal>,
@@ -87,6 +90,7 @@ impl Profile {
             username: None,
             certificate_path: None,
             certificate_thumbprint: None,
+            certificate_in_keyring: false,
             goal: None,
             workspace: None,
             scopes: vec![],
@@ -209,6 +213,7 @@ impl Preset {
         profile.secret_location = None;
         profile.last_check = None;
         profile.certificate_path = None;
+        profile.certificate_in_keyring = false;
         Preset {
             keyway_preset: PRESET_SCHEMA,
             profile,
@@ -495,6 +500,7 @@ impl Preset {
                 username,
                 certificate_path: None,
                 certificate_thumbprint: thumb,
+                certificate_in_keyring: false,
                 goal,
                 workspace,
                 scopes,
@@ -534,6 +540,7 @@ mod tests {
             username: None,
             certificate_path: Some("/secret/place.pfx".into()),
             certificate_thumbprint: None,
+            certificate_in_keyring: true,
             goal: Some(Goal::Embed),
             workspace: Some("f0f0f0f0-1111-4111-8111-000000000001".into()),
             scopes: vec![],

@@ -1,13 +1,15 @@
 //! The administrator's calls: Microsoft Graph for the app, its service principal, its secret and
 //! the group; Fabric's admin API for the tenant setting; Power BI for the workspace.
 
-use super::{plan, Applied, Change, Created, Found, Request, Step, Stopped, SP_SETTING};
+use super::{
+    plan, Applied, Change, Created, Found, NewCredential, Request, Step, Stopped, SP_SETTING,
+};
 use crate::auth::device::DeviceCodeInfo;
 use crate::auth::error::AuthError;
 use crate::auth::SignIn;
 use crate::cloud::Cloud;
 use crate::diagnose::{self, Answer, Context, Explanation};
-use crate::secret::{AccessToken, ClientSecret};
+use crate::secret::AccessToken;
 use crate::validate::TenantUse;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -47,6 +49,8 @@ impl Admin {
         graph.scopes = vec![
             "Application.ReadWrite.All".into(),
             "Group.ReadWrite.All".into(),
+            // To read the limit of an app management policy that refuses a lifetime.
+            "Policy.Read.All".into(),
         ];
         let first = graph
             .device_code(on_code, tokio::time::sleep, cancel)
@@ -152,6 +156,8 @@ impl Admin {
             .await?
         {
             found.app = id(&app, "id").zip(id(&app, "appId"));
+            let count = |k: &str| app[k].as_array().map_or(0, Vec::len);
+            found.credentials = count("passwordCredentials") + count("keyCredentials");
         }
         if let Some((_, app_id)) = &found.app {
             let sp = self.find("servicePrincipals", "appId", app_id).await?;
@@ -220,11 +226,11 @@ impl Admin {
         let mut done: Vec<Step> = vec![];
         let mut created: Vec<Created> = vec![];
         let mut state = found.clone();
-        let mut secret = None;
+        let mut credential = None;
         for step in plan(request, found) {
             if step.change != Change::Nothing {
                 let result = self
-                    .apply_step(request, &step, &mut state, &mut secret, &mut created)
+                    .apply_step(request, &step, &mut state, &mut credential, &mut created)
                     .await;
                 if let Err(explanation) = result {
                     return Err(Stopped {
@@ -238,21 +244,21 @@ impl Admin {
             done.push(step);
         }
         let client_id = state.app.map(|(_, a)| a).unwrap_or_default();
-        let Some((secret, secret_expires)) = secret else {
+        let Some((credential, secret_expires)) = credential else {
             return Err(Stopped {
                 created,
                 done,
                 explanation: Explanation::new(
                     "SETUP_NO_SECRET",
-                    "No new secret was made",
-                    "The app existed, and Keyway keeps the secrets it has.",
-                    vec!["Renew the secret of the saved connection instead.".into()],
+                    "No new secret or certificate was made",
+                    "The app existed, and Keyway keeps the credentials it has.",
+                    vec!["Renew the credential of the saved connection instead.".into()],
                 ),
             });
         };
         Ok(Applied {
             client_id,
-            secret,
+            credential,
             secret_expires,
             done,
         })
@@ -263,7 +269,7 @@ impl Admin {
         request: &Request,
         step: &Step,
         state: &mut Found,
-        secret: &mut Option<(ClientSecret, String)>,
+        credential: &mut Option<(NewCredential, String)>,
         created: &mut Vec<Created>,
     ) -> Result<(), Explanation> {
         let id = |v: &Value, k: &str| v[k].as_str().map(str::to_string).unwrap_or_default();
@@ -311,7 +317,14 @@ impl Admin {
                 let (object_id, _) = state.app.clone().ok_or_else(missing)?;
                 let (value, expires, _) =
                     self.add_password(&object_id, request.secret_months).await?;
-                *secret = Some((value, expires));
+                *credential = Some((NewCredential::Secret(value), expires));
+            }
+            "certificate" => {
+                let (object_id, _) = state.app.clone().ok_or_else(missing)?;
+                let now = time::OffsetDateTime::now_utc();
+                let made = super::make_certificate(&request.app_name, request.secret_months, now)?;
+                self.set_certificate(&object_id, &made).await?;
+                *credential = Some((NewCredential::Certificate(made.kept), made.expires));
             }
             "group" => {
                 let nickname: String = request
@@ -395,32 +408,6 @@ impl Admin {
             _ => {}
         }
         Ok(())
-    }
-
-    /// Adds a client secret named "Keyway", valid for `months`, to the app with this object
-    /// ID: its value, expiry date (`YYYY-MM-DD`) and Secret ID.
-    pub(super) async fn add_password(
-        &self,
-        object_id: &str,
-        months: u32,
-    ) -> Result<(ClientSecret, String, String), Explanation> {
-        let days = i64::from(months) * 365 / 12;
-        let end = time::OffsetDateTime::now_utc() + time::Duration::days(days);
-        let end = end
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default();
-        let body = json!({ "passwordCredential": { "displayName": "Keyway", "endDateTime": end } });
-        let url = self.graph_url(&format!("applications/{object_id}/addPassword"));
-        let made = self.call(Method::POST, &url, &[], Some(body), true).await?;
-        let value = ClientSecret::new(made["secretText"].as_str().unwrap_or_default());
-        let expires = made["endDateTime"]
-            .as_str()
-            .unwrap_or(&end)
-            .chars()
-            .take(10)
-            .collect();
-        let key_id = made["keyId"].as_str().unwrap_or_default().to_string();
-        Ok((value, expires, key_id))
     }
 
     /// Takes back what a failed run created or changed, newest first, and nothing else: the

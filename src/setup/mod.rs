@@ -10,13 +10,14 @@
 //! automation goals). The calls are in [`calls`].
 
 mod calls;
+mod credential;
 mod renew;
 
 pub use calls::Admin;
+pub use credential::{make_certificate, Credential, MadeCertificate, NewCredential};
 pub use renew::{old_secret, NewSecret};
 
 use crate::diagnose::Explanation;
-use crate::secret::ClientSecret;
 use serde::Serialize;
 
 /// Microsoft's Azure CLI: a public client in every tenant that may get Graph, Power BI and
@@ -40,8 +41,11 @@ pub struct Request {
     pub workspace: Option<String>,
     /// Its role there: Admin, Member, Contributor or Viewer.
     pub role: String,
-    /// How long the client secret lasts, in months.
+    /// How long the client secret or certificate lasts, in months.
     pub secret_months: u32,
+    /// A client secret (the default) or a certificate Keyway makes.
+    #[serde(default)]
+    pub credential: Credential,
 }
 
 /// What a step does.
@@ -60,8 +64,8 @@ pub enum Change {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Step {
-    /// `app`, `service-principal`, `secret`, `group`, `membership`, `tenant-setting`,
-    /// `workspace`.
+    /// `app`, `service-principal`, `secret` or `certificate`, `group`, `membership`,
+    /// `tenant-setting`, `workspace`.
     pub id: &'static str,
     /// What happens.
     pub change: Change,
@@ -75,6 +79,8 @@ pub struct Step {
 pub struct Found {
     /// The app's object ID and application (client) ID.
     pub app: Option<(String, String)>,
+    /// How many client secrets and certificates the app has.
+    pub credentials: usize,
     /// The service principal's object ID.
     pub service_principal: Option<String>,
     /// The group's object ID.
@@ -124,23 +130,7 @@ pub fn plan(request: &Request, found: &Found) -> Vec<Step> {
                 "Create its service principal, the app's identity in this organisation.".into(),
             ),
         },
-        if found.app.is_some() {
-            step(
-                "secret",
-                Change::Nothing,
-                "Keep the app's secrets (a saved connection renews its own).".into(),
-            )
-        } else {
-            step(
-                "secret",
-                Change::Create,
-                format!(
-                    "Add a client secret valid for {} months. Its value goes straight into \
-                     this computer's keyring; nobody sees it.",
-                    request.secret_months
-                ),
-            )
-        },
+        credential_step(request, found),
         match &found.group {
             Some(id) => step(
                 "group",
@@ -230,14 +220,55 @@ pub fn plan(request: &Request, found: &Found) -> Vec<Step> {
     steps
 }
 
-/// What applying made: the connection's details and secret, and every step done.
+fn credential_step(request: &Request, found: &Found) -> Step {
+    let months = request.secret_months;
+    // An app with a credential keeps it (a saved connection renews its own); one without, such
+    // as an app whose run stopped at this step, gets one.
+    let has = found.app.is_some() && found.credentials > 0;
+    let (id, change, summary) = match (request.credential, has) {
+        (Credential::Secret, true) => (
+            "secret",
+            Change::Nothing,
+            "Keep the app's secrets (a saved connection renews its own).".into(),
+        ),
+        (Credential::Certificate, true) => (
+            "certificate",
+            Change::Nothing,
+            "Keep the app's certificates (a saved connection renews its own).".into(),
+        ),
+        (Credential::Secret, false) => (
+            "secret",
+            Change::Create,
+            format!(
+                "Add a client secret valid for {months} months. Its value goes straight into \
+                 this computer's keyring; nobody sees it."
+            ),
+        ),
+        (Credential::Certificate, false) => (
+            "certificate",
+            Change::Create,
+            format!(
+                "Make a certificate valid for {months} months and give the app its public \
+                 part. Its private key goes straight into this computer's keyring: no key \
+                 file is ever written."
+            ),
+        ),
+    };
+    Step {
+        id,
+        change,
+        summary,
+    }
+}
+
+/// What applying made: the connection's details and credential, and every step done.
 #[derive(Debug)]
 pub struct Applied {
     /// The application (client) ID.
     pub client_id: String,
-    /// The new client secret (for the keyring).
-    pub secret: ClientSecret,
-    /// The secret's expiry date, `YYYY-MM-DD`.
+    /// The new client secret or certificate (for the keyring).
+    pub credential: NewCredential,
+    /// The credential's expiry date, `YYYY-MM-DD`.
     pub secret_expires: String,
     /// The steps, as done.
     pub done: Vec<Step>,
@@ -308,7 +339,10 @@ pub fn check_request(request: &Request) -> Result<(), Explanation> {
         );
     }
     if !(1..=24).contains(&request.secret_months) {
-        return bad("secret lifetime", "Choose between 1 and 24 months.".into());
+        return bad(
+            "credential's lifetime",
+            "Choose between 1 and 24 months.".into(),
+        );
     }
     if let Some(ws) = &request.workspace {
         crate::validate::workspace_id(ws)?;

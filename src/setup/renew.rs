@@ -39,11 +39,11 @@ pub fn old_secret<'a>(before: &'a [SecretInfo], saved: &ClientSecret) -> Option<
 }
 
 impl Admin {
-    /// Adds a client secret valid for `months` to the app with this client ID.
-    pub async fn add_secret(&self, client_id: &str, months: u32) -> Result<NewSecret, Explanation> {
+    /// The app registration with this client ID, as Graph reads it (its secrets' and
+    /// certificates' details, never their values or keys).
+    pub async fn read_app(&self, client_id: &str) -> Result<Value, Explanation> {
         let client_id = crate::validate::client_id(client_id)?;
-        let app = self
-            .find("applications", "appId", &client_id)
+        self.find("applications", "appId", &client_id)
             .await?
             .ok_or_else(|| {
                 Explanation::new(
@@ -54,7 +54,12 @@ impl Admin {
                     ),
                     vec!["Check the saved connection's tenant and client ID.".into()],
                 )
-            })?;
+            })
+    }
+
+    /// Adds a client secret valid for `months` to the app with this client ID.
+    pub async fn add_secret(&self, client_id: &str, months: u32) -> Result<NewSecret, Explanation> {
+        let app = self.read_app(client_id).await?;
         let object_id = app["id"].as_str().unwrap_or_default().to_string();
         let before: Vec<SecretInfo> = app["passwordCredentials"]
             .as_array()

@@ -10,6 +10,7 @@
 mod cards;
 mod company_ca;
 mod record;
+mod save;
 mod session;
 mod setup;
 mod trust;
@@ -57,6 +58,8 @@ pub struct Draft {
     pub certificate_path: Option<PathBuf>,
     /// The certificate's private key, when it is in a separate PEM file.
     pub certificate_key: Option<PathBuf>,
+    /// The certificate is one Keyway made, held by the session or kept in the keyring.
+    pub certificate_in_keyring: bool,
     /// The workspace the checks use.
     pub workspace: Option<String>,
     /// Delegated scopes for "call the API as myself".
@@ -107,7 +110,10 @@ impl Draft {
                 out.push(p);
             }
         }
-        if self.method == Some(Method::Certificate) && self.certificate_path.is_none() {
+        if self.method == Some(Method::Certificate)
+            && self.certificate_path.is_none()
+            && !self.certificate_in_keyring
+        {
             out.push(FieldProblem {
                 field: "certificate",
                 code: "CERTIFICATE_MISSING",
@@ -133,6 +139,7 @@ impl Draft {
             method: Some(p.method),
             username: p.username.clone(),
             certificate_path: p.certificate_path.clone(),
+            certificate_in_keyring: p.certificate_in_keyring,
             workspace: p.workspace.clone(),
             scopes: p.scopes.clone(),
             ..Draft::default()

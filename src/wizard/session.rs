@@ -9,7 +9,7 @@
 use super::record::{last_check_of, says_something_about_the_connection};
 use super::record::{last_check_of_sign_in, log_outcome, log_sign_in, log_signed_in};
 use super::trust::{load_kept, secret_key};
-use super::{Draft, Saved, SignInEvent, TokenSummary, Typed};
+use super::{Draft, SignInEvent, TokenSummary, Typed};
 use crate::auth::{AssertionAlg, AuthError, ClientCertificate, EndpointVersion, SignIn, Token};
 use crate::clock::now;
 use crate::cloud::{Cloud, CustomEndpoints};
@@ -18,13 +18,12 @@ use crate::goal::Method;
 use crate::powerbi::ladder::{self, Event, Outcome, Plan, Status};
 use crate::powerbi::{Api, RenewRequest};
 use crate::profile::{LastCheck, Profile, ProfileStore};
-use crate::report::mask;
 use crate::retry::{RetryPolicy, Waiting};
 use crate::secret::{
-    AccessToken, CertificatePassword, ClientSecret, Password, RefreshToken, Zeroizing,
+    AccessToken, CertificateKey, CertificatePassword, ClientSecret, Password, RefreshToken,
 };
 use crate::validate::{self, FieldProblem, TenantUse};
-use crate::vault::{SecretKind, Vault, VaultError};
+use crate::vault::{SecretKind, Vault};
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_util::sync::CancellationToken;
@@ -34,13 +33,15 @@ const KEPT: &str = "…";
 
 #[derive(Default)]
 pub(super) struct Inner {
-    client_secret: Option<ClientSecret>,
-    password: Option<Password>,
-    certificate_password: Option<CertificatePassword>,
-    draft: Option<Draft>,
-    token: Option<Token>,
+    pub(super) client_secret: Option<ClientSecret>,
+    pub(super) password: Option<Password>,
+    pub(super) certificate_password: Option<CertificatePassword>,
+    /// A certificate Keyway made ("set it up for me"), with its key.
+    pub(super) certificate_key: Option<CertificateKey>,
+    pub(super) draft: Option<Draft>,
+    pub(super) token: Option<Token>,
     pub(super) cancel: Option<CancellationToken>,
-    last_check: Option<LastCheck>,
+    pub(super) last_check: Option<LastCheck>,
     /// A custom cloud the person typed (Settings, the CLI's options) or confirmed (a preset's).
     pub(super) trusted_custom: Option<CustomEndpoints>,
     /// A preset's custom cloud, shown to the person and not yet confirmed.
@@ -51,10 +52,11 @@ pub(super) struct Inner {
 
 impl Inner {
     /// Drops the secrets the person typed (each wipes its memory as it goes).
-    fn drop_typed(&mut self) {
+    pub(super) fn drop_typed(&mut self) {
         self.client_secret = None;
         self.password = None;
         self.certificate_password = None;
+        self.certificate_key = None;
     }
 }
 
@@ -127,7 +129,22 @@ pub struct GraphSignIn<'a> {
     pub password: Option<(&'a str, Password)>,
 }
 
-fn missing(what: &str) -> Explanation {
+/// A certificate Keyway made is neither in this session nor in the keyring.
+pub(super) fn no_kept_certificate() -> Explanation {
+    Explanation::new(
+        "CERTIFICATE_NOT_SAVED",
+        "The certificate Keyway made for this connection is not here",
+        "Its private key lives only in the keyring of the computer where it was set up, and \
+         the keyring has none for this connection.",
+        vec![
+            "On that computer, use the saved connection there; here, renew the connection's \
+             credential or run \"Set it up for me\" again."
+                .into(),
+        ],
+    )
+}
+
+pub(super) fn missing(what: &str) -> Explanation {
     Explanation::new(
         "SECRET_MISSING",
         format!("Type the {what} first"),
@@ -277,13 +294,14 @@ impl Session {
         let (retry, mut waiting) = announced(&signin.retry);
         signin.retry = retry;
         let cancel = CancellationToken::new();
-        let (secret, password, cert_password) = {
+        let (secret, password, cert_password, kept) = {
             let mut inner = self.lock();
             inner.cancel = Some(cancel.clone());
             (
                 inner.client_secret.clone(),
                 inner.password.clone(),
                 inner.certificate_password.clone(),
+                inner.certificate_key.clone(),
             )
         };
         // What is missing here is explained as it is; what the sign-in says, below.
@@ -294,11 +312,16 @@ impl Session {
                     signin.client_secret(&s).await
                 }
                 Method::Certificate => {
-                    let path = draft.certificate_path.as_deref();
-                    let path = path.ok_or_else(|| missing("certificate file"))?;
-                    let key = draft.certificate_key.as_deref();
-                    let cert = ClientCertificate::load(path, key, cert_password.as_ref(), now())
-                        .map_err(explain)?;
+                    let cert = if draft.certificate_in_keyring {
+                        let kept = kept.ok_or_else(no_kept_certificate)?;
+                        ClientCertificate::from_kept(&kept, now())
+                    } else {
+                        let path = draft.certificate_path.as_deref();
+                        let path = path.ok_or_else(|| missing("certificate file"))?;
+                        let key = draft.certificate_key.as_deref();
+                        ClientCertificate::load(path, key, cert_password.as_ref(), now())
+                    };
+                    let cert = cert.map_err(explain)?;
                     let alg = if draft.rs256 {
                         AssertionAlg::Rs256
                     } else {
@@ -422,6 +445,10 @@ impl Session {
                 if let Some(p) = load_kept::<Password>(vault, name, &cloud).await? {
                     self.lock().password = Some(p);
                 }
+            }
+            Method::Certificate if from.profile.certificate_in_keyring => {
+                let kept = load_kept::<CertificateKey>(vault, name, &cloud).await?;
+                self.lock().certificate_key = kept;
             }
             Method::Certificate => {
                 if let Some(p) = load_kept::<CertificatePassword>(vault, name, &cloud).await? {
@@ -601,155 +628,6 @@ impl Session {
             )
         })?;
         Ok(chosen.expiry_date())
-    }
-
-    /// Saves the connection: the secret (or refresh token) to the keyring, the rest to the
-    /// profile file, with the last check of this session. Blocking (the keyring): call from a
-    /// blocking task.
-    pub fn save(
-        &self,
-        name: &str,
-        replace: bool,
-        secret_expires: Option<String>,
-        store: &ProfileStore,
-        vault: impl FnOnce() -> Result<Vault, VaultError>,
-    ) -> Result<Saved, Explanation> {
-        let draft = self.lock().draft.clone().ok_or_else(|| {
-            Explanation::new(
-                "NOT_SIGNED_IN",
-                "Sign in first",
-                "Keyway saves a connection once it has signed in with it.",
-                vec!["Go back and get a token.".into()],
-            )
-        })?;
-        self.save_draft(draft, name, replace, secret_expires, store, vault)
-    }
-
-    /// Saves answers that were not signed in with (`keyway profile save`), with the secrets
-    /// typed in this session. A certificate must load. Blocking (the keyring).
-    pub fn save_draft(
-        &self,
-        draft: Draft,
-        name: &str,
-        replace: bool,
-        secret_expires: Option<String>,
-        store: &ProfileStore,
-        vault: impl FnOnce() -> Result<Vault, VaultError>,
-    ) -> Result<Saved, Explanation> {
-        let name = name.trim();
-        if name.is_empty() || name.len() > 80 || name.contains(['/', '\\', '\n']) {
-            return Err(Explanation::new(
-                "NAME_INVALID",
-                "Give the connection a short name",
-                "The name is empty, too long, or has a slash or a line break in it.",
-                vec!["Use a few words, such as \"Sales embed\".".into()],
-            ));
-        }
-        if let Some(d) = &secret_expires {
-            super::cards::check_date(d)?;
-        }
-        let inner = self.lock();
-        if let (Some(path), None) = (&draft.certificate_path, &inner.token) {
-            let key = draft.certificate_key.as_deref();
-            ClientCertificate::load(path, key, inner.certificate_password.as_ref(), now())?;
-        }
-        let method = draft.method()?;
-        // Copies for the keyring, wiped when this returns.
-        let mut secrets: Vec<(SecretKind, Zeroizing<String>)> = vec![];
-        let mut keep = |kind, value: Option<&str>| {
-            if let Some(v) = value {
-                secrets.push((kind, Zeroizing::new(v.to_string())));
-            }
-        };
-        match method {
-            Method::ClientSecret => keep(
-                SecretKind::ClientSecret,
-                inner.client_secret.as_ref().map(ClientSecret::expose),
-            ),
-            Method::Certificate => keep(
-                SecretKind::CertificatePassword,
-                inner
-                    .certificate_password
-                    .as_ref()
-                    .map(CertificatePassword::expose),
-            ),
-            Method::Password => keep(
-                SecretKind::Password,
-                inner.password.as_ref().map(Password::expose),
-            ),
-            Method::Browser | Method::DeviceCode => keep(
-                SecretKind::RefreshToken,
-                inner
-                    .token
-                    .as_ref()
-                    .and_then(|t| t.refresh_token.as_ref())
-                    .map(|t| t.expose()),
-            ),
-        }
-        let last_check = inner.last_check.clone();
-        drop(inner);
-        let draft = self.adopt(draft)?;
-        let cloud = self.cloud(draft.cloud)?;
-        let old = store.get(name).ok();
-        // A name in use is refused before anything is written, so no saved secret is replaced.
-        if !replace && old.is_some() {
-            return Err(Explanation::new(
-                "PROFILE_EXISTS",
-                format!("A connection named \"{name}\" already exists"),
-                "Saving would replace it and its secret.",
-                vec!["Choose another name, or replace the saved one.".into()],
-            ));
-        }
-        // Replacing a connection on another sign-in host: its old secrets go, so none of them
-        // can ever be sent to the new host.
-        let old = old.filter(|o| o.authority().as_ref() != Some(&cloud.authority_host));
-        let forget = old.as_ref().is_some_and(|o| o.secret_location.is_some());
-        // The keyring first: if it is locked or missing, nothing is half-saved.
-        let vault = if secrets.is_empty() && !forget {
-            None
-        } else {
-            Some(vault()?)
-        };
-        if let (Some(old), Some(v)) = (&old, &vault) {
-            super::cards::forget_secrets(old, v)?;
-        }
-        let vault = vault.filter(|_| !secrets.is_empty());
-        if let Some(v) = &vault {
-            for (kind, value) in &secrets {
-                v.save(&secret_key(name, &cloud), *kind, value)?;
-            }
-        }
-        let profile = Profile {
-            name: name.to_string(),
-            cloud: draft.cloud,
-            custom: draft.custom.clone(),
-            tenant: draft.tenant.trim().to_string(),
-            client_id: draft.client_id.trim().to_string(),
-            method,
-            username: draft.username.clone().filter(|u| !u.trim().is_empty()),
-            certificate_path: draft.certificate_path.clone(),
-            certificate_thumbprint: None,
-            goal: draft.goal,
-            workspace: draft.workspace.clone().filter(|w| !w.trim().is_empty()),
-            scopes: draft.scopes.clone(),
-            secret_expires,
-            secret_location: vault.as_ref().map(Vault::place),
-            last_check,
-        };
-        store.put(profile, replace)?;
-        // Saved: the typed secrets are in the keyring now and need not stay in memory.
-        self.lock().drop_typed();
-        tracing::info!(
-            method = method.as_str(),
-            secrets = secrets.len(),
-            client_id = mask(&draft.client_id),
-            "connection saved"
-        );
-        Ok(Saved {
-            name: name.to_string(),
-            secret_location: vault.as_ref().map(Vault::place),
-            profile_file: store.path().display().to_string(),
-        })
     }
 }
 

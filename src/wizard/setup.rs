@@ -10,7 +10,7 @@ use crate::goal::Method;
 use crate::profile::{Profile, ProfileStore};
 use crate::secret::{ClientSecret, Zeroizing};
 use crate::setup::old_secret;
-use crate::setup::{plan, Admin, Found, Request, Step};
+use crate::setup::{plan, Admin, Found, NewCredential, Request, Step};
 use crate::vault::{SecretKind, Vault};
 use serde::Serialize;
 use std::sync::Arc;
@@ -33,7 +33,9 @@ pub struct SetupDone {
     pub tenant: String,
     /// The new app's client ID.
     pub client_id: String,
-    /// When its secret expires, `YYYY-MM-DD`.
+    /// How it signs in: with its client secret, or the certificate Keyway made.
+    pub method: Method,
+    /// When its secret or certificate expires, `YYYY-MM-DD`.
     pub secret_expires: String,
     /// Every step, as done.
     pub done: Vec<Step>,
@@ -107,15 +109,32 @@ impl Session {
             }
             x
         })?;
-        self.remember(Typed::ClientSecret, applied.secret.expose())?;
+        let method = self.hold_credential(applied.credential)?;
         if let Some(s) = self.lock().setup.as_mut() {
             s.planned = None;
         }
         Ok(SetupDone {
             tenant,
             client_id: applied.client_id,
+            method,
             secret_expires: applied.secret_expires,
             done: applied.done,
+        })
+    }
+
+    /// Holds a new app's credential for the sign-in and the save that follow (in the window and
+    /// the CLI alike); says how the app signs in with it. A certificate's draft sets
+    /// `certificate_in_keyring`.
+    pub fn hold_credential(&self, credential: NewCredential) -> Result<Method, Explanation> {
+        Ok(match credential {
+            NewCredential::Secret(s) => {
+                self.remember(Typed::ClientSecret, s.expose())?;
+                Method::ClientSecret
+            }
+            NewCredential::Certificate(kept) => {
+                self.lock().certificate_key = Some(kept);
+                Method::Certificate
+            }
         })
     }
 

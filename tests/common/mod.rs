@@ -36,12 +36,16 @@ pub fn keyway(
 /// fakecloud with the Contoso scenario, a custom cloud pointing every address at it, and an
 /// HTTP client that trusts its certificate authority.
 pub async fn emulator() -> (fakecloud::Running, keyway::cloud::Cloud, reqwest::Client) {
-    let cloud = fakecloud::start(
-        fakecloud::Scenario::contoso(),
-        fakecloud::Options::default(),
-    )
-    .await
-    .unwrap();
+    emulator_with(fakecloud::Scenario::contoso()).await
+}
+
+/// [`emulator`] with another scenario.
+pub async fn emulator_with(
+    scenario: fakecloud::Scenario,
+) -> (fakecloud::Running, keyway::cloud::Cloud, reqwest::Client) {
+    let cloud = fakecloud::start(scenario, fakecloud::Options::default())
+        .await
+        .unwrap();
     let custom = keyway::cloud::Cloud::custom(keyway::cloud::CustomEndpoints {
         authority_host: cloud.https_url.clone(),
         powerbi_api: cloud.https_url.clone(),

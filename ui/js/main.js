@@ -25,7 +25,7 @@ const BACK = { method: 'start', details: 'method', signin: 'details', token: 'de
 
 export const state = {
   draft: { goal: null, cloud: 'public', custom: null, tenant: '', clientId: '', method: null,
-    username: '', certificatePath: '', workspace: '', scopes: [], v1: false },
+    username: '', certificatePath: '', certificateInKeyring: false, workspace: '', scopes: [], v1: false },
   hints: {},          // masked hints of secrets the engine keeps: { clientSecret: '…cdef' }
   token: null,        // what the token says (never the token)
   outcome: null,      // the latest checks

@@ -49,7 +49,7 @@ mod services;
 pub use entra::ENTRA;
 pub use local::LOCAL;
 pub use oauth::OAUTH;
-pub use services::{FABRIC, HTTP, POWERBI};
+pub use services::{FABRIC, GRAPH, HTTP, POWERBI};
 
 /// Every entry, for listing and tests.
 pub fn all() -> impl Iterator<Item = &'static Entry> {
@@ -60,6 +60,7 @@ pub fn all() -> impl Iterator<Item = &'static Entry> {
         .chain(HTTP)
         .chain(LOCAL)
         .chain(OAUTH)
+        .chain(GRAPH)
 }
 
 /// The entry for an exact code.

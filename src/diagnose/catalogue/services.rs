@@ -249,3 +249,22 @@ pub static HTTP: &[Entry] = &[
         None,
     ),
 ];
+
+/// Microsoft Graph errors met while setting an app up, by the `code` in Graph's error body.
+pub static GRAPH: &[Entry] = &[
+    // 400 from `addPassword` (and certificate uploads) when an app management policy caps a
+    // credential's lifetime: "Credential lifetime exceeds the max value allowed as per assigned
+    // policy '…'." (github.com/Azure/azure-cli/issues/28522,
+    // github.com/OfficeDev/microsoft-365-agents-toolkit/issues/10998).
+    e(
+        "CredentialInvalidLifetimeAsPerAppPolicy",
+        "Your organisation does not allow a credential to last that long",
+        "An app management policy in this organisation limits how long client secrets and \
+         certificates may last, and the lifetime asked for is longer.",
+        &[
+            "Choose a shorter lifetime and run the setup again: it goes on from where it stopped.",
+            "Or ask the administrator who manages app policies for an exception for this app.",
+        ],
+        Some(AppCredentials),
+    ),
+];

@@ -97,6 +97,8 @@ async fn add_certificate(
     match app {
         Some(app) => {
             app.certificates.push(crate::scenario::Certificate {
+                key_id: uuid::Uuid::new_v4(),
+                display_name: String::new(),
                 pem: cert.pem,
                 expires: cert
                     .expires

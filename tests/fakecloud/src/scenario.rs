@@ -48,6 +48,25 @@ pub struct Tenant {
     /// Conditional Access: block every sign-in from outside a compliant device (AADSTS53003).
     #[serde(default)]
     pub conditional_access_blocks: bool,
+    /// An app management policy that caps how long new credentials may last.
+    #[serde(default)]
+    pub app_policy: Option<AppPolicy>,
+}
+
+/// An app management policy applied to every app: Graph refuses a client secret or certificate
+/// that would last longer (`CredentialInvalidLifetimeAsPerAppPolicy`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppPolicy {
+    /// Its ID; the nil UUID is the tenant's default policy.
+    #[serde(default)]
+    pub id: Uuid,
+    /// The longest a client secret may last, in days (Graph shows `P{days}D`).
+    #[serde(default)]
+    pub password_max_days: Option<u32>,
+    /// The longest a certificate may last, in days.
+    #[serde(default)]
+    pub key_max_days: Option<u32>,
 }
 
 /// The Power BI admin portal switches that decide what apps may do.
@@ -155,6 +174,12 @@ pub struct Secret {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Certificate {
+    /// Its key ID, as Graph lists it.
+    #[serde(default = "Uuid::new_v4")]
+    pub key_id: Uuid,
+    /// Display name.
+    #[serde(default)]
+    pub display_name: String,
     /// The certificate, PEM.
     pub pem: String,
     /// When it stops being accepted.

@@ -194,6 +194,8 @@ async fn every_modelled_refusal() {
     cloud.state.scenario.write().unwrap().tenants[0].apps[0]
         .certificates
         .push(fakecloud::scenario::Certificate {
+            key_id: uuid::Uuid::new_v4(),
+            display_name: String::new(),
             pem: cert.pem(),
             expires: time::macros::datetime!(2099-01-01 0:00 UTC),
         });

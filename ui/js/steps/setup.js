@@ -43,10 +43,13 @@ export function render(ctx) {
   };
   const [role, roleField] = select('setup-role', 'Role in the workspace',
     [['Member', 'Member'], ['Contributor', 'Contributor'], ['Admin', 'Admin'], ['Viewer', 'Viewer']], 'Member');
-  const [months, monthsField] = select('setup-months', 'The client secret lasts',
+  const [credential, credentialField] = select('setup-credential', 'How the app proves who it is',
+    [['secret', 'A client secret (simplest)'],
+      ['certificate', 'A certificate Keyway makes (stronger; its key never leaves this computer)']], 'secret');
+  const [months, monthsField] = select('setup-months', 'It lasts',
     [['3', '3 months'], ['6', '6 months'], ['12', '12 months'], ['24', '24 months']], '6');
   const more = h('details', { class: 'more', id: 'setup-more' },
-    h('summary', {}, 'More choices'), groupField, roleField, monthsField);
+    h('summary', {}, 'More choices'), groupField, roleField, credentialField, monthsField);
   const area = h('div', { id: 'setup-area', 'aria-live': 'polite' });
   const status = h('p', { class: 'status', id: 'setup-status', role: 'status' });
   let stop = () => {};
@@ -84,13 +87,16 @@ export function render(ctx) {
         list.append(stepItem(step, true));
         status.textContent = `${list.children.length} of ${steps.length} done…`;
       });
-      Object.assign(draft, { tenant: done.tenant, clientId: done.clientId, method: 'client-secret',
+      const certificate = done.method === 'certificate';
+      Object.assign(draft, { tenant: done.tenant, clientId: done.clientId, method: done.method,
+        certificateInKeyring: certificate, certificatePath: '',
         goal: draft.goal === 'automation' ? 'automation' : 'embed',
         workspace: workspace.value.trim() });
-      state.hints = { clientSecret: 'kept by Keyway' };
+      state.hints = certificate ? {} : { clientSecret: 'kept by Keyway' };
       state.secretExpires = done.secretExpires;
       status.textContent = '';
-      area.append(h('p', { id: 'setup-done' }, `The app is ready (client ID ${done.clientId}). Its secret is held by Keyway and expires on ${done.secretExpires}; you save it with the connection at the end.`),
+      const what = certificate ? 'Its certificate (with the private key)' : 'Its secret';
+      area.append(h('p', { id: 'setup-done' }, `The app is ready (client ID ${done.clientId}). ${what} is held by Keyway and expires on ${done.secretExpires}; you save it with the connection at the end.`),
         actions(h('button', { type: 'button', class: 'primary', id: 'setup-continue',
           onclick: () => ctx.go('signin') }, 'Sign in with the new app')));
       announce('The app is ready.');
@@ -130,13 +136,13 @@ export function render(ctx) {
       status.textContent = 'Reading what exists…';
       showPlan(await setupPlan({ appName: appName.value.trim(), group: group.value.trim(),
         workspace: workspace.value.trim() || null, role: role.value,
-        secretMonths: Number(months.value) }));
+        secretMonths: Number(months.value), credential: credential.value }));
     } catch (e) { fail(e); }
   } }, 'Sign in as an administrator');
 
   return [
     heading('Set it up for me'),
-    h('p', { class: 'lead' }, 'An administrator of your organisation signs in once. Keyway then shows every change it would make — the app, its secret, its security group, the Power BI setting and its workspace seat — and makes them only when you confirm.'),
+    h('p', { class: 'lead' }, 'An administrator of your organisation signs in once. Keyway then shows every change it would make — the app, its secret or certificate, its security group, the Power BI setting and its workspace seat — and makes them only when you confirm.'),
     tenantField, appField, wsField, more,
     actions(backButton(back), go),
     status, area,

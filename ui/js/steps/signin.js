@@ -13,8 +13,8 @@ export const stage = 3;
 const LEADS = {
   'client-secret': (to) => `Keyway signs in as the app: it sends the client secret only to ${to}. `
     + 'Nothing is saved yet.',
-  certificate: (to) => `Keyway signs in as the app with its certificate, at ${to}. `
-    + 'Nothing is saved yet.',
+  certificate: (to) => `Keyway signs in as the app with its certificate, at ${to}: it sends a `
+    + 'signed proof, never the private key. Nothing is saved yet.',
   password: (to) => `Keyway sends the user name and password only to ${to}.`,
   'device-code': 'You will get a short code to type on Microsoft’s sign-in page, on this or any other device.',
   browser: 'Your browser opens Microsoft’s sign-in page. Sign in there, then come back here.',

@@ -6,16 +6,21 @@
 //! Callers are administrators signed in with delegated Graph scopes (the "Register the app for
 //! me" path); Graph's error shape is `{ error: { code, message, innerError } }`.
 
-use crate::scenario::{App, Group, Secret, Tenant};
+mod applications;
+mod policies;
+
+use crate::scenario::{App, Group, Tenant};
 use crate::state::Shared;
 use crate::tokens::GRAPH_RESOURCES;
+use applications::{
+    add_password, create_application, delete_application, find_app_mut, get_application,
+    list_applications, patch_application, remove_password, APP_READ, APP_WRITE,
+};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use base64::Engine;
-use rand::Rng;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use time::format_description::well_known::Rfc3339;
@@ -60,7 +65,9 @@ pub fn routes() -> Router<Shared> {
         )
         .route(
             "/v1.0/applications/{id}",
-            get(get_application).delete(delete_application),
+            get(get_application)
+                .patch(patch_application)
+                .delete(delete_application),
         )
         .route("/v1.0/applications/{id}/addPassword", post(add_password))
         .route(
@@ -72,6 +79,14 @@ pub fn routes() -> Router<Shared> {
             get(list_service_principals).post(create_service_principal),
         )
         .route("/v1.0/oauth2PermissionGrants", post(grant_consent))
+        .route(
+            "/v1.0/policies/defaultAppManagementPolicy",
+            get(policies::default_policy),
+        )
+        .route(
+            "/v1.0/policies/appManagementPolicies/{id}",
+            get(policies::policy),
+        )
         .route("/v1.0/groups", get(list_groups).post(create_group))
         .route("/v1.0/groups/{id}/members", get(list_members))
         .route("/v1.0/groups/{id}", delete(delete_group))
@@ -82,33 +97,49 @@ pub fn routes() -> Router<Shared> {
         )
 }
 
-struct GraphError(StatusCode, &'static str, String);
+pub(super) struct GraphError(StatusCode, &'static str, String, Option<Value>);
+
+impl GraphError {
+    pub(super) fn new(status: StatusCode, code: &'static str, message: String) -> GraphError {
+        GraphError(status, code, message, None)
+    }
+
+    /// With Graph's `details` list.
+    pub(super) fn with_details(
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+        details: Value,
+    ) -> GraphError {
+        GraphError(status, code, message, Some(details))
+    }
+}
 
 impl IntoResponse for GraphError {
     fn into_response(self) -> Response {
         let now = OffsetDateTime::now_utc()
             .format(&Rfc3339)
             .unwrap_or_default();
-        (
-            self.0,
-            Json(json!({ "error": {
-                "code": self.1,
-                "message": self.2,
-                "innerError": {
-                    "date": now,
-                    "request-id": Uuid::new_v4(),
-                    "client-request-id": Uuid::new_v4(),
-                },
-            } })),
-        )
-            .into_response()
+        let mut error = json!({
+            "code": self.1,
+            "message": self.2,
+            "innerError": {
+                "date": now,
+                "request-id": Uuid::new_v4(),
+                "client-request-id": Uuid::new_v4(),
+            },
+        });
+        if let Some(details) = self.3 {
+            error["details"] = details;
+        }
+        (self.0, Json(json!({ "error": error }))).into_response()
     }
 }
 
 type Answer = Result<Response, GraphError>;
 
 fn denied() -> GraphError {
-    GraphError(
+    GraphError::new(
         StatusCode::FORBIDDEN,
         "Authorization_RequestDenied",
         "Insufficient privileges to complete the operation.".into(),
@@ -116,7 +147,7 @@ fn denied() -> GraphError {
 }
 
 fn bad(message: &str) -> GraphError {
-    GraphError(
+    GraphError::new(
         StatusCode::BAD_REQUEST,
         "Request_BadRequest",
         message.into(),
@@ -124,7 +155,7 @@ fn bad(message: &str) -> GraphError {
 }
 
 fn not_found(what: &str) -> GraphError {
-    GraphError(
+    GraphError::new(
         StatusCode::NOT_FOUND,
         "Request_ResourceNotFound",
         format!(
@@ -142,28 +173,28 @@ fn admin_tenant(state: &Shared, headers: &HeaderMap, scopes: &[&str]) -> Result<
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .ok_or_else(|| {
-            GraphError(
+            GraphError::new(
                 StatusCode::UNAUTHORIZED,
                 "InvalidAuthenticationToken",
                 "Access token is empty.".into(),
             )
         })?;
     let claims = state.key.verify(token).ok_or_else(|| {
-        GraphError(
+        GraphError::new(
             StatusCode::UNAUTHORIZED,
             "InvalidAuthenticationToken",
             "Access token validation failure. Invalid audience.".into(),
         )
     })?;
     if !GRAPH_RESOURCES.contains(&claims["aud"].as_str().unwrap_or_default()) {
-        return Err(GraphError(
+        return Err(GraphError::new(
             StatusCode::UNAUTHORIZED,
             "InvalidAuthenticationToken",
             "Access token validation failure. Invalid audience.".into(),
         ));
     }
     if claims["exp"].as_i64().unwrap_or(0) < OffsetDateTime::now_utc().unix_timestamp() {
-        return Err(GraphError(
+        return Err(GraphError::new(
             StatusCode::UNAUTHORIZED,
             "InvalidAuthenticationToken",
             "Lifetime validation failed, the token is expired.".into(),
@@ -211,120 +242,6 @@ fn with_tenant<T>(
 
 fn iso(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_default()
-}
-
-fn application_json(a: &App) -> Value {
-    let creds: Vec<Value> = a
-        .secrets
-        .iter()
-        .map(|s| {
-            json!({
-                "keyId": s.key_id, "displayName": s.display_name, "endDateTime": iso(s.expires),
-                "hint": s.value.chars().take(3).collect::<String>(), "secretText": null,
-            })
-        })
-        .collect();
-    json!({
-        "id": a.object_id, "appId": a.client_id, "displayName": a.display_name,
-        "signInAudience": "AzureADMyOrg", "isFallbackPublicClient": a.public_client,
-        "publicClient": { "redirectUris": a.redirect_uris }, "passwordCredentials": creds,
-    })
-}
-
-const APP_WRITE: &[&str] = &["Application.ReadWrite.All", "Directory.ReadWrite.All"];
-const APP_READ: &[&str] = &[
-    "Application.Read.All",
-    "Application.ReadWrite.All",
-    "Directory.Read.All",
-    "Directory.ReadWrite.All",
-];
-
-async fn create_application(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    Json(body): Json<Value>,
-) -> Answer {
-    let tenant = admin_tenant(&state, &headers, APP_WRITE)?;
-    let name = body["displayName"]
-        .as_str()
-        .filter(|n| !n.trim().is_empty())
-        .ok_or_else(|| bad("displayName is required."))?;
-    with_tenant(&state, tenant, |t| {
-        let redirects = body["publicClient"]["redirectUris"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|u| u.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let app = App {
-            client_id: Uuid::new_v4(),
-            object_id: Uuid::new_v4(),
-            service_principal_id: Uuid::new_v4(),
-            has_service_principal: false,
-            display_name: name.to_string(),
-            public_client: body["isFallbackPublicClient"].as_bool().unwrap_or(false),
-            redirect_uris: redirects,
-            disabled: false,
-            secrets: vec![],
-            certificates: vec![],
-            admin_consented_scopes: vec![],
-            application_permissions: vec![],
-        };
-        let out = application_json(&app);
-        t.apps.push(app);
-        Ok((StatusCode::CREATED, Json(out)).into_response())
-    })
-}
-
-/// `{id}` is the object ID, or `(appId='…')` as Graph's alternate key.
-fn find_app_mut<'t>(t: &'t mut Tenant, id: &str) -> Option<&'t mut App> {
-    let by_app_id = id
-        .strip_prefix("(appId='")
-        .and_then(|s| s.strip_suffix("')"));
-    t.apps.iter_mut().find(|a| match by_app_id {
-        Some(app_id) => a.client_id.to_string().eq_ignore_ascii_case(app_id),
-        None => a.object_id.to_string().eq_ignore_ascii_case(id),
-    })
-}
-
-async fn get_application(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Answer {
-    let tenant = admin_tenant(&state, &headers, APP_READ)?;
-    with_tenant(&state, tenant, |t| {
-        let app = find_app_mut(t, &id).ok_or_else(|| not_found(&id))?;
-        Ok(Json(application_json(app)).into_response())
-    })
-}
-
-async fn list_applications(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    Query(q): Query<HashMap<String, String>>,
-) -> Answer {
-    let tenant = admin_tenant(&state, &headers, APP_READ)?;
-    let filter = q.get("$filter").map(String::as_str).unwrap_or_default();
-    with_tenant(&state, tenant, |t| {
-        let value: Vec<Value> = t
-            .apps
-            .iter()
-            .filter(|a| {
-                matches_filter(
-                    filter,
-                    &[
-                        ("appId", a.client_id.to_string()),
-                        ("displayName", a.display_name.clone()),
-                    ],
-                )
-            })
-            .map(application_json)
-            .collect();
-        Ok(collection(&headers, "applications", value))
-    })
 }
 
 /// Whether an object passes a `$filter` of the form `PROPERTY eq 'VALUE'` (the one form these
@@ -438,50 +355,6 @@ async fn list_members(
     })
 }
 
-async fn add_password(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Json(body): Json<Value>,
-) -> Answer {
-    let tenant = admin_tenant(&state, &headers, APP_WRITE)?;
-    let cred = &body["passwordCredential"];
-    let now = OffsetDateTime::now_utc();
-    let expires = match cred["endDateTime"].as_str() {
-        Some(text) => OffsetDateTime::parse(text, &Rfc3339)
-            .map_err(|_| bad("endDateTime is not a valid date."))?,
-        None => now + time::Duration::days(730),
-    };
-    with_tenant(&state, tenant, |t| {
-        let app = find_app_mut(t, &id).ok_or_else(|| not_found(&id))?;
-        let mut raw = [0u8; 30];
-        rand::rng().fill(&mut raw);
-        let value = format!(
-            "{}8Q~{}",
-            &app.display_name
-                .chars()
-                .filter(char::is_ascii_alphanumeric)
-                .take(3)
-                .collect::<String>(),
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
-        );
-        let secret = Secret {
-            key_id: Uuid::new_v4(),
-            value: value.clone(),
-            display_name: cred["displayName"].as_str().unwrap_or_default().to_string(),
-            expires,
-        };
-        let out = json!({
-            "customKeyIdentifier": null, "displayName": secret.display_name,
-            "endDateTime": iso(expires),
-            "hint": value.chars().take(3).collect::<String>(), "keyId": secret.key_id,
-            "secretText": value, "startDateTime": iso(now),
-        });
-        app.secrets.push(secret);
-        Ok(Json(out).into_response())
-    })
-}
-
 fn sp_json(a: &App) -> Value {
     json!({ "id": a.service_principal_id, "appId": a.client_id, "appDisplayName": a.display_name,
             "accountEnabled": !a.disabled, "servicePrincipalType": "Application" })
@@ -501,7 +374,7 @@ async fn create_service_principal(
         let app =
             find_app_mut(t, &format!("(appId='{app_id}')")).ok_or_else(|| not_found(&app_id))?;
         if app.has_service_principal {
-            return Err(GraphError(
+            return Err(GraphError::new(
                 StatusCode::CONFLICT,
                 "Request_MultipleObjectsWithSameKeyValue",
                 "The service principal cannot be created, updated, or restored because the \
@@ -684,28 +557,6 @@ async fn add_member(
     })
 }
 
-/// `DELETE /applications/{id}`: the app goes, and with it its service principal in this
-/// tenant (Entra deletes an application's service principal in its home tenant with it).
-async fn delete_application(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Answer {
-    let tenant = admin_tenant(&state, &headers, APP_WRITE)?;
-    with_tenant(&state, tenant, |t| {
-        let app = find_app_mut(t, &id).ok_or_else(|| not_found(&id))?;
-        let (object_id, sp) = (app.object_id, app.service_principal_id);
-        t.apps.retain(|a| a.object_id != object_id);
-        for g in &mut t.groups {
-            g.members.retain(|m| *m != sp);
-        }
-        for w in &mut t.workspaces {
-            w.members.retain(|m| m.principal != sp);
-        }
-        Ok(StatusCode::NO_CONTENT.into_response())
-    })
-}
-
 const GROUP_WRITE: &[&str] = &["Group.ReadWrite.All", "Directory.ReadWrite.All"];
 
 /// `DELETE /groups/{id}`.
@@ -741,30 +592,6 @@ async fn remove_member(
             .retain(|m| !m.to_string().eq_ignore_ascii_case(&member));
         if group.members.len() == before {
             return Err(not_found(&member));
-        }
-        Ok(StatusCode::NO_CONTENT.into_response())
-    })
-}
-
-/// `POST /applications/{id}/removePassword` with `{"keyId": …}`: 204, or 404 for an unknown
-/// Secret ID.
-async fn remove_password(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Json(body): Json<Value>,
-) -> Answer {
-    let tenant = admin_tenant(&state, &headers, APP_WRITE)?;
-    let key = body["keyId"]
-        .as_str()
-        .and_then(|k| k.parse::<Uuid>().ok())
-        .ok_or_else(|| bad("keyId is required."))?;
-    with_tenant(&state, tenant, |t| {
-        let app = find_app_mut(t, &id).ok_or_else(|| not_found(&id))?;
-        let before = app.secrets.len();
-        app.secrets.retain(|s| s.key_id != key);
-        if app.secrets.len() == before {
-            return Err(not_found(&key.to_string()));
         }
         Ok(StatusCode::NO_CONTENT.into_response())
     })
