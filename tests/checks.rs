@@ -221,7 +221,7 @@ async fn the_tenant_switch_off_read_from_the_settings_then_on() {
     // Admin APIs open to every app, so the ladder can read the tenant settings.
     w.edit(CONTOSO, |t| {
         t.settings.service_principals_enabled = false;
-        t.settings.service_principals_admin_apis_group = None;
+        t.settings.service_principals_admin_apis_groups.clear();
     });
     let o = w.check_app(CONTOSO, EMBED, plan(Goal::Embed)).await;
     assert_eq!(status(&o, "tenant-switch"), Status::Fail);
@@ -270,7 +270,7 @@ async fn the_switch_off_inferred_when_the_settings_are_closed() {
 async fn not_in_the_allowed_group_then_added() {
     let w = world().await;
     w.edit(CONTOSO, |t| {
-        t.settings.service_principals_admin_apis_group = None
+        t.settings.service_principals_admin_apis_groups.clear()
     });
     let o = w.check_app(CONTOSO, OUTSIDE, plan(Goal::Embed)).await;
     assert_eq!(status(&o, "tenant-switch"), Status::Pass);

@@ -40,11 +40,15 @@ fn request() -> Request {
         role: "Member".into(),
         secret_months: 6,
         credential: Credential::Secret,
+        goal: Goal::Embed,
+        scopes: vec![],
+        detailed_metadata: false,
+        expressions: false,
     }
 }
 
 fn secret(applied: &keyway::setup::Applied) -> &keyway::secret::ClientSecret {
-    match &applied.credential {
+    match applied.credential.as_ref().expect("a credential") {
         NewCredential::Secret(s) => s,
         other => panic!("not a secret: {other:?}"),
     }
@@ -277,7 +281,10 @@ async fn undo_takes_back_exactly_what_the_run_made() {
     let after = admin.discover(&request).await.unwrap();
     assert_eq!(after.app, None);
     assert_eq!(after.group, found.group, "the group that existed stays");
-    assert_eq!(after.setting, found.setting, "the setting was not touched");
+    assert_eq!(
+        after.settings, found.settings,
+        "the setting was not touched"
+    );
     cloud.stop();
 }
 
@@ -410,7 +417,10 @@ async fn a_certificate_keyway_makes_signs_in_from_the_keyring_alone() {
         .any(|s| s.id == "certificate" && s.change == Change::Create));
     assert!(!planned.iter().any(|s| s.id == "secret"), "{planned:#?}");
     let applied = admin.apply(&request, &found, |_| {}).await.unwrap();
-    assert!(matches!(applied.credential, NewCredential::Certificate(_)));
+    assert!(matches!(
+        applied.credential,
+        Some(NewCredential::Certificate(_))
+    ));
 
     // Graph holds the public part only: its read-back lists one certificate, and no secret.
     let app = admin.read_app(&applied.client_id).await.unwrap();
@@ -433,7 +443,9 @@ async fn a_certificate_keyway_makes_signs_in_from_the_keyring_alone() {
     let vault = Vault::session_only();
     let session = Session::new(Some(cloud.ca_pem.as_bytes())).unwrap();
     session.trust_custom_cloud(endpoints.clone()).unwrap();
-    let method = session.hold_credential(applied.credential).unwrap();
+    let method = session
+        .hold_credential(applied.credential.unwrap())
+        .unwrap();
     assert_eq!(method, Method::Certificate);
     let draft = Draft {
         cloud: keyway::cloud::CloudId::Custom,
@@ -455,7 +467,7 @@ async fn a_certificate_keyway_makes_signs_in_from_the_keyring_alone() {
         .save(
             "Certified",
             false,
-            Some(applied.secret_expires.clone()),
+            applied.secret_expires.clone(),
             &store,
             move || Ok(vault_for_save),
         )
@@ -544,7 +556,7 @@ async fn a_lifetime_the_policy_refuses_names_the_longest_allowed_and_a_rerun_goe
         .collect();
     assert_eq!(creating, ["secret", "membership"], "{planned:#?}");
     let applied = admin.apply(&request, &found, |_| {}).await.unwrap();
-    assert!(matches!(applied.credential, NewCredential::Secret(_)));
+    assert!(matches!(applied.credential, Some(NewCredential::Secret(_))));
 
     // A certificate for another app: the same refusal, read from the certificates' limit.
     request.app_name = "Short-lived certificate".into();
@@ -558,5 +570,224 @@ async fn a_lifetime_the_policy_refuses_names_the_longest_allowed_and_a_rerun_goe
         "{:#?}",
         stopped.explanation.fix
     );
+    cloud.stop();
+}
+
+/// Keyway's session with fakecloud as a custom cloud.
+fn session_for(cloud: &fakecloud::Running, custom: &keyway::Cloud) -> (Session, Draft) {
+    let session = Session::new(Some(cloud.ca_pem.as_bytes())).unwrap();
+    let endpoints = keyway::cloud::CustomEndpoints {
+        authority_host: custom.authority_host.clone(),
+        powerbi_api: custom.powerbi_api.clone(),
+        fabric_api: custom.fabric_api.clone(),
+        ..Default::default()
+    };
+    session.trust_custom_cloud(endpoints.clone()).unwrap();
+    let draft = Draft {
+        cloud: keyway::cloud::CloudId::Custom,
+        custom: Some(endpoints),
+        tenant: CONTOSO.into(),
+        ..Draft::default()
+    };
+    (session, draft)
+}
+
+fn changes(steps: &[keyway::setup::Step]) -> Vec<(&str, Change)> {
+    steps.iter().map(|s| (s.id, s.change)).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_admin_goal_turns_on_the_admin_settings_and_removes_power_bi_app_permissions() {
+    let mut scenario = fakecloud::Scenario::contoso();
+    scenario.tenants[0].settings.service_principals_admin_apis = false;
+    scenario.tenants[0].settings.detailed_metadata = false;
+    let (cloud, custom, _) = common::emulator_with(scenario).await;
+    let admin = administrator(&cloud, &custom).await;
+    let mut request = request();
+    request.app_name = "Lineage scanner".into();
+    request.goal = Goal::Admin;
+    request.detailed_metadata = true;
+    let found = admin.discover(&request).await.unwrap();
+    let planned = plan(&request, &found);
+    assert_eq!(
+        changes(&planned),
+        [
+            ("app", Change::Create),
+            ("service-principal", Change::Create),
+            ("secret", Change::Create),
+            ("group", Change::Nothing),
+            ("membership", Change::Create),
+            ("tenant-setting", Change::Nothing),
+            ("admin-setting", Change::Update),
+            ("metadata-setting", Change::Update),
+            ("app-permissions", Change::Nothing),
+        ],
+        "no workspace seat: the admin APIs need none; {planned:#?}"
+    );
+    let applied = admin.apply(&request, &found, |_| {}).await.unwrap();
+    assert_eq!(applied.done, planned);
+
+    // Someone then gives the app Power BI's Tenant.Read.All as an application permission, as
+    // many guides say to: the admin APIs refuse it.
+    {
+        let mut s = cloud.state.scenario.write().unwrap();
+        let app = s.tenants[0]
+            .apps
+            .iter_mut()
+            .find(|a| a.display_name == "Lineage scanner")
+            .unwrap();
+        app.application_permissions = vec!["Tenant.Read.All".into()];
+        app.required_resource_access = vec![serde_json::json!({
+            "resourceAppId": "00000009-0000-0000-c000-000000000000",
+            "resourceAccess": [{ "id": "654b31ae-d941-4e22-8798-7add8fdf049f", "type": "Role" }]
+        })];
+    }
+    let (session, mut draft) = session_for(&cloud, &custom);
+    session
+        .remember(Typed::ClientSecret, secret(&applied).expose())
+        .unwrap();
+    draft.client_id = applied.client_id.clone();
+    draft.method = Some(Method::ClientSecret);
+    draft.goal = Some(Goal::Admin);
+    session
+        .sign_in(draft.clone(), |_: SignInEvent| {}, |_: &str| Ok(()))
+        .await
+        .unwrap();
+    let before = session
+        .check(Plan::new(Goal::Admin), &|_| {})
+        .await
+        .unwrap();
+    assert!(!before.ok, "{before:#?}");
+
+    // A re-run finds the permission by name and takes it off, and the app asks for it no more.
+    let found = admin.discover(&request).await.unwrap();
+    assert_eq!(found.requested_roles, 1);
+    let planned = plan(&request, &found);
+    let step = planned.iter().find(|s| s.id == "app-permissions").unwrap();
+    assert_eq!(step.change, Change::Update);
+    assert!(step.summary.contains("Tenant.Read.All"), "{}", step.summary);
+    let rerun = admin.apply(&request, &found, |_| {}).await.unwrap();
+    assert!(rerun.credential.is_none(), "the app keeps its secret");
+    let app = admin.read_app(&applied.client_id).await.unwrap();
+    assert_eq!(app["requiredResourceAccess"], serde_json::json!([]));
+    // A new token no longer carries the role.
+    session
+        .sign_in(draft, |_: SignInEvent| {}, |_: &str| Ok(()))
+        .await
+        .unwrap();
+    let after = session
+        .check(Plan::new(Goal::Admin), &|_| {})
+        .await
+        .unwrap();
+    assert!(after.ok, "{after:#?}");
+    let again = plan(&request, &admin.discover(&request).await.unwrap());
+    assert!(
+        again.iter().all(|s| s.change == Change::Nothing),
+        "{again:#?}"
+    );
+    cloud.stop();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_delegated_goal_registers_a_public_client_with_consent_so_nobody_is_asked() {
+    let (cloud, custom, _) = common::emulator().await;
+    let admin = administrator(&cloud, &custom).await;
+    let mut request = request();
+    request.app_name = "Finance notebooks".into();
+    request.goal = Goal::Delegated;
+    request.workspace = None;
+    let found = admin.discover(&request).await.unwrap();
+    let planned = plan(&request, &found);
+    assert_eq!(
+        changes(&planned),
+        [
+            ("app", Change::Create),
+            ("service-principal", Change::Create),
+            ("consent", Change::Create),
+        ],
+        "no secret, group, setting or seat: people sign in as themselves"
+    );
+    let applied = admin.apply(&request, &found, |_| {}).await.unwrap();
+    assert!(applied.credential.is_none());
+    let app = admin.read_app(&applied.client_id).await.unwrap();
+    assert_eq!(app["publicClient"]["redirectUris"][0], "http://localhost");
+    assert_eq!(app["isFallbackPublicClient"], true);
+    let ids: Vec<&str> = app["requiredResourceAccess"][0]["resourceAccess"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    // Workspace.Read.All, Report.Read.All and Dataset.Read.All, as Power BI numbers them.
+    assert_eq!(
+        ids,
+        [
+            "b2f1b2fa-f35c-407c-979c-a858a808ba85",
+            "4ae1bf56-f562-4747-b7bc-2fa0874ed46f",
+            "7f33e027-4039-419b-938e-2f8ca153e68e"
+        ]
+    );
+
+    // A person signs in in the browser: no consent page comes (sign_in_in_browser follows a
+    // redirect and would fail on one), and the delegated checks pass.
+    let (session, mut draft) = session_for(&cloud, &custom);
+    draft.client_id = applied.client_id.clone();
+    draft.method = Some(Method::Browser);
+    draft.goal = Some(Goal::Delegated);
+    draft.scopes = keyway::setup::scopes_of(&request);
+    let opened = Mutex::new(None::<String>);
+    let signing = session.sign_in(
+        draft.clone(),
+        |_: SignInEvent| {},
+        |url: &str| {
+            *opened.lock().unwrap() = Some(url.to_string());
+            Ok(())
+        },
+    );
+    let person = async {
+        for _ in 0..200 {
+            let url = opened.lock().unwrap().clone();
+            if let Some(url) = url {
+                common::sign_in_in_browser(&cloud, &url).await;
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    };
+    let (signed, ()) = tokio::join!(signing, person);
+    assert_eq!(signed.unwrap().who, "ada@contoso.com");
+    let mut checks = Plan::new(Goal::Delegated);
+    checks.scopes = draft.scopes.clone();
+    let outcome = session.check(checks, &|_| {}).await.unwrap();
+    assert!(outcome.ok, "{outcome:#?}");
+
+    // Asking for one more permission later adds it to the consent, and nothing else changes.
+    request.scopes = vec!["Dataset.ReadWrite.All".into()];
+    let found = admin.discover(&request).await.unwrap();
+    let planned = plan(&request, &found);
+    assert_eq!(
+        changes(&planned),
+        [
+            ("app", Change::Nothing),
+            ("service-principal", Change::Nothing),
+            ("consent", Change::Update),
+        ]
+    );
+    admin.apply(&request, &found, |_| {}).await.unwrap();
+    let consent = admin.discover(&request).await.unwrap().consent.unwrap().1;
+    assert_eq!(
+        consent,
+        [
+            "Workspace.Read.All",
+            "Report.Read.All",
+            "Dataset.Read.All",
+            "Dataset.ReadWrite.All"
+        ]
+    );
+
+    // A permission Power BI does not have is refused before anything changes.
+    request.scopes = vec!["Report.Delete.All".into()];
+    let refused = admin.discover(&request).await.unwrap_err();
+    assert_eq!(refused.code, "SETUP_UNKNOWN_SCOPE");
     cloud.stop();
 }

@@ -27,6 +27,20 @@ pub struct SetupArgs {
     /// Tenant ID or domain.
     #[arg(long)]
     tenant: String,
+    /// What the app is for: embed, data, admin (the read-only admin APIs) or delegated (people
+    /// sign in as themselves).
+    #[arg(long, default_value = "embed")]
+    goal: Goal,
+    /// The delegated goal's Power BI permissions, e.g. Report.Read.All (repeat or separate with
+    /// commas; default: Workspace.Read.All, Report.Read.All, Dataset.Read.All).
+    #[arg(long = "scope", value_delimiter = ',')]
+    scopes: Vec<String>,
+    /// The admin goal: also turn on detailed metadata in the admin APIs' answers.
+    #[arg(long)]
+    detailed_metadata: bool,
+    /// The admin goal: also turn on DAX and mashup expressions in them.
+    #[arg(long)]
+    expressions: bool,
     /// The app registration's name (reused when it exists).
     #[arg(long = "name")]
     app_name: String,
@@ -94,6 +108,10 @@ pub async fn run(a: SetupArgs) -> Outcome {
             CredentialArg::Secret => Credential::Secret,
             CredentialArg::Certificate => Credential::Certificate,
         },
+        goal: a.goal,
+        scopes: a.scopes.clone(),
+        detailed_metadata: a.detailed_metadata,
+        expressions: a.expressions,
     };
     keyway::setup::check_request(&request).map_err(Failure::usage)?;
     let custom = a.cloud.custom();
@@ -143,13 +161,19 @@ pub async fn run(a: SetupArgs) -> Outcome {
             return Err(Failure::from(stopped.explanation));
         }
     };
+    let made_credential = applied.credential.is_some();
     let mut saved = None;
     if let Some(name) = a.save_as.clone() {
         let session = session(a.ca_cert.as_deref())?;
         if let Some(c) = custom.clone() {
             session.trust_custom_cloud(c).map_err(Failure::usage)?;
         }
-        let method = session.hold_credential(applied.credential)?;
+        let delegated = a.goal == Goal::Delegated;
+        let method = match applied.credential {
+            Some(c) => session.hold_credential(c)?,
+            None if delegated => Method::Browser,
+            None => return Err(Failure::from(keyway::setup::no_new_credential())),
+        };
         let draft = Draft {
             cloud: a.cloud.cloud,
             custom,
@@ -157,12 +181,17 @@ pub async fn run(a: SetupArgs) -> Outcome {
             client_id: applied.client_id.clone(),
             method: Some(method),
             certificate_in_keyring: method == Method::Certificate,
-            goal: Some(Goal::Embed),
-            workspace: a.workspace.clone(),
+            goal: Some(a.goal),
+            workspace: a.workspace.clone().filter(|_| !delegated),
+            scopes: if delegated {
+                keyway::setup::scopes_of(&request)
+            } else {
+                vec![]
+            },
             ..Draft::default()
         };
         let store = ProfileStore::default_location();
-        let expires = Some(applied.secret_expires.clone());
+        let expires = applied.secret_expires.clone();
         let s = blocking(move || {
             session.save_draft(draft, &name, false, expires, &store, Vault::system)
         })
@@ -174,6 +203,18 @@ pub async fn run(a: SetupArgs) -> Outcome {
             &serde_json::json!({ "ok": true, "clientId": applied.client_id,
             "secretExpires": applied.secret_expires, "done": applied.done,
             "savedAs": saved.as_ref().map(|s| s.name.clone()) }),
+        ));
+    }
+    if a.goal == Goal::Delegated {
+        return Ok(match saved {
+            Some(s) => format!("Set up the app {} and saved \"{}\": people sign in as themselves, with no question of consent. Try it: keyway token --profile \"{}\".", applied.client_id, s.name, s.name),
+            None => format!("Set up the app {}: people sign in to it as themselves (browser or device code), with no question of consent.", applied.client_id),
+        });
+    }
+    if !made_credential {
+        return Ok(format!(
+            "The app {} is set up; it keeps the credentials it had (no new one was made).",
+            applied.client_id
         ));
     }
     Ok(match saved {

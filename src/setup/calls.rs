@@ -1,14 +1,13 @@
 //! The administrator's calls: Microsoft Graph for the app, its service principal, its secret and
 //! the group; Fabric's admin API for the tenant setting; Power BI for the workspace.
 
-use super::{
-    plan, Applied, Change, Created, Found, NewCredential, Request, Step, Stopped, SP_SETTING,
-};
+use super::{plan, Applied, Change, Created, Found, NewCredential, Request, Step, Stopped};
 use crate::auth::device::DeviceCodeInfo;
 use crate::auth::error::AuthError;
 use crate::auth::SignIn;
 use crate::cloud::Cloud;
 use crate::diagnose::{self, Answer, Context, Explanation};
+use crate::goal::Goal;
 use crate::secret::AccessToken;
 use crate::validate::TenantUse;
 use reqwest::Method;
@@ -51,6 +50,10 @@ impl Admin {
             "Group.ReadWrite.All".into(),
             // To read the limit of an app management policy that refuses a lifetime.
             "Policy.Read.All".into(),
+            // The delegated goal's consent for everyone, and the admin goal's removal of
+            // Power BI application permissions.
+            "DelegatedPermissionGrant.ReadWrite.All".into(),
+            "AppRoleAssignment.ReadWrite.All".into(),
         ];
         let first = graph
             .device_code(on_code, tokio::time::sleep, cancel)
@@ -158,6 +161,7 @@ impl Admin {
             found.app = id(&app, "id").zip(id(&app, "appId"));
             let count = |k: &str| app[k].as_array().map_or(0, Vec::len);
             found.credentials = count("passwordCredentials") + count("keyCredentials");
+            found.requested_roles = super::access::requested_roles(&app["requiredResourceAccess"]);
         }
         if let Some((_, app_id)) = &found.app {
             let sp = self.find("servicePrincipals", "appId", app_id).await?;
@@ -176,11 +180,7 @@ impl Admin {
             let all = self.call(Method::GET, &url, &[], None, false).await?;
             // Listed under `value` today, under `tenantSettings` in the first version.
             let list = all["value"].as_array().or(all["tenantSettings"].as_array());
-            let setting = list
-                .into_iter()
-                .flatten()
-                .find(|s| s["settingName"] == SP_SETTING);
-            found.setting = setting.map(|s| {
+            let settings = list.into_iter().flatten().filter_map(|s| {
                 let groups = s["enabledSecurityGroups"]
                     .as_array()
                     .into_iter()
@@ -189,10 +189,13 @@ impl Admin {
                         id(g, "graphId").map(|i| (i, id(g, "name").unwrap_or_default()))
                     })
                     .collect();
-                (s["enabled"] == true, groups)
+                Some((id(s, "settingName")?, (s["enabled"] == true, groups)))
             });
+            found.settings = Some(settings.collect());
         }
-        if let (Some(ws), Some(sp)) = (&request.workspace, &found.service_principal) {
+        self.discover_access(request, &mut found).await?;
+        let seat = matches!(request.goal, Goal::Embed | Goal::Data);
+        if let (Some(ws), Some(sp), true) = (&request.workspace, &found.service_principal, seat) {
             let ws = crate::validate::workspace_id(ws)?;
             let users = self
                 .call(
@@ -244,18 +247,8 @@ impl Admin {
             done.push(step);
         }
         let client_id = state.app.map(|(_, a)| a).unwrap_or_default();
-        let Some((credential, secret_expires)) = credential else {
-            return Err(Stopped {
-                created,
-                done,
-                explanation: Explanation::new(
-                    "SETUP_NO_SECRET",
-                    "No new secret or certificate was made",
-                    "The app existed, and Keyway keeps the credentials it has.",
-                    vec!["Renew the credential of the saved connection instead.".into()],
-                ),
-            });
-        };
+        // A re-run for an app that keeps its credentials makes none.
+        let (credential, secret_expires) = credential.unzip();
         Ok(Applied {
             client_id,
             credential,
@@ -283,8 +276,7 @@ impl Admin {
         };
         match step.id {
             "app" => {
-                let body =
-                    json!({ "displayName": request.app_name, "signInAudience": "AzureADMyOrg" });
+                let body = super::access::register_body(request, state)?;
                 let app = self
                     .call(
                         Method::POST,
@@ -371,14 +363,24 @@ impl Admin {
                 state.member = true;
                 created.push(Created::Member { group, member: sp });
             }
-            "tenant-setting" => {
+            "tenant-setting" | "admin-setting" | "metadata-setting" | "expressions-setting" => {
                 let group = state.group.clone().ok_or_else(missing)?;
-                let url = self
-                    .fabric_url(&format!("admin/tenantsettings/{SP_SETTING}/update"))
+                let (_, name, _) = super::SETTINGS
+                    .iter()
+                    .find(|(i, ..)| *i == step.id)
                     .ok_or_else(missing)?;
+                let url = self
+                    .fabric_url(&format!("admin/tenantsettings/{name}/update"))
+                    .ok_or_else(missing)?;
+                let before = state
+                    .settings
+                    .as_ref()
+                    .and_then(|s| s.get(*name))
+                    .cloned()
+                    .unwrap_or_default();
                 // The groups it already allows stay allowed.
-                let mut groups: Vec<Value> = match &state.setting {
-                    Some((true, g)) => g
+                let mut groups: Vec<Value> = match &before {
+                    (true, g) => g
                         .iter()
                         .map(|(i, n)| json!({ "graphId": i, "name": n }))
                         .collect(),
@@ -388,9 +390,14 @@ impl Admin {
                 let body = json!({ "enabled": true, "enabledSecurityGroups": groups });
                 self.call(Method::POST, &url, &[], Some(body), false)
                     .await?;
-                let (enabled, groups) = state.setting.clone().unwrap_or_default();
-                created.push(Created::Setting { enabled, groups });
+                created.push(Created::Setting {
+                    name: name.to_string(),
+                    enabled: before.0,
+                    groups: before.1,
+                });
             }
+            "consent" => self.consent(request, state, created).await?,
+            "app-permissions" => self.remove_app_permissions(state).await?,
             "workspace" => {
                 let sp = state.service_principal.clone().ok_or_else(missing)?;
                 let ws = request.workspace.clone().ok_or_else(missing)?;
@@ -425,9 +432,12 @@ impl Admin {
                     self.call(Method::DELETE, &url, &[], None, false).await?;
                     undone.push(format!("Removed the app from workspace {workspace}."));
                 }
-                Created::Setting { enabled, groups } => {
-                    let Some(url) =
-                        self.fabric_url(&format!("admin/tenantsettings/{SP_SETTING}/update"))
+                Created::Setting {
+                    name,
+                    enabled,
+                    groups,
+                } => {
+                    let Some(url) = self.fabric_url(&format!("admin/tenantsettings/{name}/update"))
                     else {
                         continue;
                     };
@@ -438,7 +448,12 @@ impl Admin {
                     let body = json!({ "enabled": enabled, "enabledSecurityGroups": groups });
                     self.call(Method::POST, &url, &[], Some(body), false)
                         .await?;
-                    undone.push("Put the tenant setting back as it was.".into());
+                    undone.push(format!("Put the tenant setting {name} back as it was."));
+                }
+                Created::Consent { id } => {
+                    let url = self.graph_url(&format!("oauth2PermissionGrants/{id}"));
+                    self.call(Method::DELETE, &url, &[], None, true).await?;
+                    undone.push("Took back the consent given for everyone.".into());
                 }
                 Created::Member { group, member } => {
                     let url = self.graph_url(&format!("groups/{group}/members/{member}/$ref"));

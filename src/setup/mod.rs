@@ -6,19 +6,26 @@
 //! Running it again finds what exists and plans nothing for it. What is applied is recorded step
 //! by step, so a failure says exactly what was created before it.
 //!
-//! This first part covers an app that signs in as itself with a client secret (the embed and
-//! automation goals). The calls are in [`calls`].
+//! Each goal gets what it needs: an app that signs in as itself (embed, data) gets a credential,
+//! the group, the setting and a workspace seat; the admin goal gets the admin API settings and
+//! loses any Power BI application permissions; the delegated goal gets a public-client app with
+//! Power BI's delegated permissions and the administrator's consent, and no credential. The
+//! calls are in [`calls`] and [`access`].
 
+mod access;
 mod calls;
 mod credential;
 mod renew;
 
+pub use access::{scopes_of, PowerBi, DEFAULT_SCOPES, POWERBI_APP_ID};
 pub use calls::Admin;
 pub use credential::{make_certificate, Credential, MadeCertificate, NewCredential};
 pub use renew::{old_secret, NewSecret};
 
 use crate::diagnose::Explanation;
+use crate::goal::Goal;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// Microsoft's Azure CLI: a public client in every tenant that may get Graph, Power BI and
 /// Fabric tokens for an administrator; the one the administrator signs in with by default.
@@ -28,6 +35,35 @@ pub const AZURE_CLI_CLIENT: &str = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
 pub const DEFAULT_GROUP: &str = "Power BI API apps";
 /// The tenant setting that lets service principals call Power BI and Fabric.
 pub const SP_SETTING: &str = "ServicePrincipalAccessPermissionAPIs";
+
+/// The tenant settings a run may turn on: the plan's step ID, Fabric's setting name, and the
+/// title the admin portal shows.
+pub const SETTINGS: [(&str, &str, &str); 4] = [
+    (
+        "tenant-setting",
+        SP_SETTING,
+        "Service principals can call Fabric public APIs",
+    ),
+    (
+        "admin-setting",
+        "AllowServicePrincipalsUseReadAdminAPIs",
+        "Service principals can access read-only admin APIs",
+    ),
+    (
+        "metadata-setting",
+        "AdminApisIncludeDetailedMetadata",
+        "Enhance admin APIs responses with detailed metadata",
+    ),
+    (
+        "expressions-setting",
+        "AdminApisIncludeExpressions",
+        "Enhance admin APIs responses with DAX and mashup expressions",
+    ),
+];
+
+fn embed() -> Goal {
+    Goal::Embed
+}
 
 /// What the administrator asked for.
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -46,6 +82,18 @@ pub struct Request {
     /// A client secret (the default) or a certificate Keyway makes.
     #[serde(default)]
     pub credential: Credential,
+    /// What the app is for (embed when not said).
+    #[serde(default = "embed")]
+    pub goal: Goal,
+    /// The delegated goal's Power BI permissions; none: [`DEFAULT_SCOPES`].
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// The admin goal: also turn on detailed metadata in the admin APIs' answers.
+    #[serde(default)]
+    pub detailed_metadata: bool,
+    /// The admin goal: also turn on DAX and mashup expressions in them.
+    #[serde(default)]
+    pub expressions: bool,
 }
 
 /// What a step does.
@@ -64,14 +112,17 @@ pub enum Change {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Step {
-    /// `app`, `service-principal`, `secret` or `certificate`, `group`, `membership`,
-    /// `tenant-setting`, `workspace`.
+    /// `app`, `service-principal`, `secret` or `certificate`, `group`, `membership`, a setting
+    /// of [`SETTINGS`], `app-permissions`, `workspace`, `consent`.
     pub id: &'static str,
     /// What happens.
     pub change: Change,
     /// The sentence shown.
     pub summary: String,
 }
+
+/// A tenant setting: on or off, and the groups (ID, name) it is limited to (none: everyone).
+pub type SettingState = (bool, Vec<(String, String)>);
 
 /// What exists before anything changes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -87,10 +138,19 @@ pub struct Found {
     pub group: Option<String>,
     /// The service principal is in the group.
     pub member: bool,
-    /// The tenant setting: on, and the groups it is limited to (none: everyone).
-    pub setting: Option<(bool, Vec<(String, String)>)>,
+    /// The tenant settings by name: on, and the groups they are limited to (none: everyone).
+    /// `None` when this cloud has no Fabric API to read them from.
+    pub settings: Option<BTreeMap<String, SettingState>>,
     /// The service principal's role in the workspace.
     pub workspace_role: Option<String>,
+    /// Power BI's service principal in this organisation.
+    pub powerbi: Option<PowerBi>,
+    /// The consent for everyone to Power BI's delegated permissions: its ID and scopes.
+    pub consent: Option<(String, Vec<String>)>,
+    /// Power BI application permissions consented for the app: assignment ID and name.
+    pub app_permissions: Vec<(String, String)>,
+    /// How many Power BI application permissions the registration asks for.
+    pub requested_roles: usize,
 }
 
 /// The plan for what was found: every step, including those with nothing to do.
@@ -109,14 +169,7 @@ pub fn plan(request: &Request, found: &Found) -> Vec<Step> {
                 Change::Nothing,
                 format!("Use the app registration “{name}” that exists (client ID {app_id})."),
             ),
-            None => step(
-                "app",
-                Change::Create,
-                format!(
-                    "Register the app “{name}” in this organisation only, with no API \
-                     permissions: it signs in as itself."
-                ),
-            ),
+            None => step("app", Change::Create, access::register_summary(request)),
         },
         match &found.service_principal {
             Some(id) => step(
@@ -130,80 +183,53 @@ pub fn plan(request: &Request, found: &Found) -> Vec<Step> {
                 "Create its service principal, the app's identity in this organisation.".into(),
             ),
         },
-        credential_step(request, found),
-        match &found.group {
-            Some(id) => step(
-                "group",
-                Change::Nothing,
-                format!("Use the security group “{group}” that exists (object ID {id})."),
-            ),
-            None => step(
-                "group",
-                Change::Create,
-                format!("Create the security group “{group}”."),
-            ),
-        },
-        if found.member {
-            step(
-                "membership",
-                Change::Nothing,
-                format!("The app is already in “{group}”."),
-            )
-        } else {
-            step(
-                "membership",
-                Change::Create,
-                format!("Add the app to “{group}”."),
-            )
-        },
     ];
-    let allowed = match &found.setting {
-        Some((true, groups)) => {
-            groups.is_empty()
-                || found
-                    .group
-                    .as_ref()
-                    .is_some_and(|g| groups.iter().any(|(id, _)| id == g))
-        }
-        _ => false,
-    };
-    steps.push(if found.setting.is_none() {
-        step(
-            "tenant-setting",
+    if request.goal == Goal::Delegated {
+        // People sign in as themselves: no credential, group, setting or seat.
+        steps.push(access::consent_step(request, found));
+        return steps;
+    }
+    steps.push(credential_step(request, found));
+    steps.push(match &found.group {
+        Some(id) => step(
+            "group",
             Change::Nothing,
-            format!(
-                "Keyway can't read the tenant settings in this cloud (no Fabric API address): \
-                 check that “Service principals can call Fabric public APIs” lets “{group}” in, \
-                 in the Power BI admin portal."
-            ),
-        )
-    } else if allowed {
+            format!("Use the security group “{group}” that exists (object ID {id})."),
+        ),
+        None => step(
+            "group",
+            Change::Create,
+            format!("Create the security group “{group}”."),
+        ),
+    });
+    steps.push(if found.member {
         step(
-            "tenant-setting",
+            "membership",
             Change::Nothing,
-            format!("“Service principals can call Fabric public APIs” already lets “{group}” in."),
+            format!("The app is already in “{group}”."),
         )
     } else {
-        let kept = match &found.setting {
-            Some((true, groups)) if !groups.is_empty() => format!(
-                " (the groups it already allows stay: {})",
-                groups
-                    .iter()
-                    .map(|(_, n)| format!("“{n}”"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            _ => String::new(),
-        };
         step(
-            "tenant-setting",
-            Change::Update,
-            format!(
-                "Turn on “Service principals can call Fabric public APIs” for “{group}”{kept}."
-            ),
+            "membership",
+            Change::Create,
+            format!("Add the app to “{group}”."),
         )
     });
-    if let Some(ws) = &request.workspace {
+    let wanted = |id: &str| match id {
+        "tenant-setting" => true,
+        "admin-setting" => request.goal == Goal::Admin,
+        "metadata-setting" => request.goal == Goal::Admin && request.detailed_metadata,
+        "expressions-setting" => request.goal == Goal::Admin && request.expressions,
+        _ => false,
+    };
+    for (id, name, title) in SETTINGS.iter().filter(|(id, ..)| wanted(id)) {
+        steps.push(setting_step(id, name, title, group, found));
+    }
+    if request.goal == Goal::Admin {
+        // The admin APIs need no workspace seat; they need the app to have no application
+        // permissions of Power BI.
+        steps.push(access::app_permissions_step(found));
+    } else if let Some(ws) = &request.workspace {
         steps.push(match &found.workspace_role {
             Some(role) => step(
                 "workspace",
@@ -218,6 +244,56 @@ pub fn plan(request: &Request, found: &Found) -> Vec<Step> {
         });
     }
     steps
+}
+
+/// The step for one tenant setting: nothing when it already lets the group in.
+fn setting_step(id: &'static str, name: &str, title: &str, group: &str, found: &Found) -> Step {
+    let step = |change, summary| Step {
+        id,
+        change,
+        summary,
+    };
+    let Some(settings) = &found.settings else {
+        return step(
+            Change::Nothing,
+            format!(
+                "Keyway can't read the tenant settings in this cloud (no Fabric API address): \
+                 check that “{title}” lets “{group}” in, in the Power BI admin portal."
+            ),
+        );
+    };
+    let setting = settings.get(name);
+    let allowed = match setting {
+        Some((true, groups)) => {
+            groups.is_empty()
+                || found
+                    .group
+                    .as_ref()
+                    .is_some_and(|g| groups.iter().any(|(id, _)| id == g))
+        }
+        _ => false,
+    };
+    if allowed {
+        return step(
+            Change::Nothing,
+            format!("“{title}” already lets “{group}” in."),
+        );
+    }
+    let kept = match setting {
+        Some((true, groups)) if !groups.is_empty() => format!(
+            " (the groups it already allows stay: {})",
+            groups
+                .iter()
+                .map(|(_, n)| format!("“{n}”"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        _ => String::new(),
+    };
+    step(
+        Change::Update,
+        format!("Turn on “{title}” for “{group}”{kept}."),
+    )
 }
 
 fn credential_step(request: &Request, found: &Found) -> Step {
@@ -266,10 +342,11 @@ fn credential_step(request: &Request, found: &Found) -> Step {
 pub struct Applied {
     /// The application (client) ID.
     pub client_id: String,
-    /// The new client secret or certificate (for the keyring).
-    pub credential: NewCredential,
+    /// The new client secret or certificate (for the keyring); none for the delegated goal,
+    /// whose people sign in as themselves.
+    pub credential: Option<NewCredential>,
     /// The credential's expiry date, `YYYY-MM-DD`.
-    pub secret_expires: String,
+    pub secret_expires: Option<String>,
     /// The steps, as done.
     pub done: Vec<Step>,
 }
@@ -284,11 +361,14 @@ pub enum Created {
     Group { id: String },
     /// A member added to a group that existed.
     Member { group: String, member: String },
-    /// The tenant setting as it was before.
+    /// A tenant setting, by name, as it was before.
     Setting {
+        name: String,
         enabled: bool,
         groups: Vec<(String, String)>,
     },
+    /// A consent for everyone to Power BI's delegated permissions, by ID.
+    Consent { id: String },
     /// A seat in a workspace.
     Seat {
         workspace: String,
@@ -305,6 +385,16 @@ pub struct Stopped {
     pub done: Vec<Step>,
     /// The failure, explained.
     pub explanation: Explanation,
+}
+
+/// Why there is no new secret to sign in with: the app existed and keeps its credentials.
+pub fn no_new_credential() -> Explanation {
+    Explanation::new(
+        "SETUP_NO_SECRET",
+        "No new secret or certificate was made",
+        "The app existed, and Keyway keeps the credentials it has; the other changes were made.",
+        vec!["Renew the credential of the saved connection that uses this app instead.".into()],
+    )
 }
 
 /// Checks a request before anything is read or sent.
@@ -346,6 +436,14 @@ pub fn check_request(request: &Request) -> Result<(), Explanation> {
     }
     if let Some(ws) = &request.workspace {
         crate::validate::workspace_id(ws)?;
+    }
+    if let Some(s) = request.scopes.iter().find(|s| {
+        s.is_empty() || s.len() > 60 || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
+    }) {
+        return bad(
+            "permission",
+            format!("“{s}” is not a Power BI permission name such as Report.Read.All."),
+        );
     }
     Ok(())
 }

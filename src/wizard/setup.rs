@@ -33,12 +33,15 @@ pub struct SetupDone {
     pub tenant: String,
     /// The new app's client ID.
     pub client_id: String,
-    /// How it signs in: with its client secret, or the certificate Keyway made.
+    /// How it signs in: with its client secret, the certificate Keyway made, or (the delegated
+    /// goal) each person in the browser.
     pub method: Method,
-    /// When its secret or certificate expires, `YYYY-MM-DD`.
-    pub secret_expires: String,
+    /// When its secret or certificate expires, `YYYY-MM-DD`; none without one.
+    pub secret_expires: Option<String>,
     /// Every step, as done.
     pub done: Vec<Step>,
+    /// The delegated goal's Power BI permissions, consented for everyone (else none).
+    pub scopes: Vec<String>,
 }
 
 fn not_signed_in() -> Explanation {
@@ -109,7 +112,11 @@ impl Session {
             }
             x
         })?;
-        let method = self.hold_credential(applied.credential)?;
+        let method = match applied.credential {
+            Some(c) => self.hold_credential(c)?,
+            None if request.goal == crate::goal::Goal::Delegated => Method::Browser,
+            None => return Err(crate::setup::no_new_credential()),
+        };
         if let Some(s) = self.lock().setup.as_mut() {
             s.planned = None;
         }
@@ -119,6 +126,11 @@ impl Session {
             method,
             secret_expires: applied.secret_expires,
             done: applied.done,
+            scopes: if request.goal == crate::goal::Goal::Delegated {
+                crate::setup::scopes_of(&request)
+            } else {
+                vec![]
+            },
         })
     }
 

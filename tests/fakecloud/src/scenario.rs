@@ -83,9 +83,9 @@ pub struct TenantSettings {
     /// "Service principals can access read-only admin APIs".
     #[serde(default)]
     pub service_principals_admin_apis: bool,
-    /// The security group that switch is limited to.
+    /// The security groups that switch is limited to; none means the whole organisation.
     #[serde(default)]
-    pub service_principals_admin_apis_group: Option<Uuid>,
+    pub service_principals_admin_apis_groups: Vec<Uuid>,
     /// "Enhance admin APIs responses with detailed metadata".
     #[serde(default)]
     pub detailed_metadata: bool,
@@ -104,7 +104,7 @@ impl Default for TenantSettings {
             service_principals_enabled: true,
             service_principals_groups: vec![],
             service_principals_admin_apis: false,
-            service_principals_admin_apis_group: None,
+            service_principals_admin_apis_groups: vec![],
             detailed_metadata: false,
             dax_expressions: false,
         }
@@ -151,6 +151,9 @@ pub struct App {
     /// Application Power BI permissions (app roles) consented by an administrator.
     #[serde(default)]
     pub application_permissions: Vec<String>,
+    /// The API permissions the registration asks for (Graph's `requiredResourceAccess`).
+    #[serde(default)]
+    pub required_resource_access: Vec<serde_json::Value>,
 }
 
 /// A client secret: what the portal shows as Secret ID and Value.

@@ -48,8 +48,12 @@ export function render(ctx) {
       ['certificate', 'A certificate Keyway makes (stronger; its key never leaves this computer)']], 'secret');
   const [months, monthsField] = select('setup-months', 'It lasts',
     [['3', '3 months'], ['6', '6 months'], ['12', '12 months'], ['24', '24 months']], '6');
+  const goals = [['embed', 'Show reports in another application'], ['data', 'Push or refresh data from a script'],
+    ['admin', 'Read every workspace’s metadata (admin APIs)'], ['delegated', 'People sign in as themselves']];
+  const [goal, goalField] = select('setup-goal', 'What the app is for', goals,
+    goals.some(([g]) => g === draft.goal) ? draft.goal : 'embed');
   const more = h('details', { class: 'more', id: 'setup-more' },
-    h('summary', {}, 'More choices'), groupField, roleField, credentialField, monthsField);
+    h('summary', {}, 'More choices'), goalField, groupField, roleField, credentialField, monthsField);
   const area = h('div', { id: 'setup-area', 'aria-live': 'polite' });
   const status = h('p', { class: 'status', id: 'setup-status', role: 'status' });
   let stop = () => {};
@@ -88,15 +92,18 @@ export function render(ctx) {
         status.textContent = `${list.children.length} of ${steps.length} done…`;
       });
       const certificate = done.method === 'certificate';
+      const delegated = goal.value === 'delegated';
       Object.assign(draft, { tenant: done.tenant, clientId: done.clientId, method: done.method,
-        certificateInKeyring: certificate, certificatePath: '',
-        goal: draft.goal === 'automation' ? 'automation' : 'embed',
-        workspace: workspace.value.trim() });
-      state.hints = certificate ? {} : { clientSecret: 'kept by Keyway' };
-      state.secretExpires = done.secretExpires;
+        certificateInKeyring: certificate, certificatePath: '', goal: goal.value,
+        workspace: delegated || goal.value === 'admin' ? '' : workspace.value.trim() });
+      if (delegated) draft.scopes = done.scopes;
+      state.hints = certificate || delegated ? {} : { clientSecret: 'kept by Keyway' };
+      state.secretExpires = done.secretExpires ?? '';
       status.textContent = '';
       const what = certificate ? 'Its certificate (with the private key)' : 'Its secret';
-      area.append(h('p', { id: 'setup-done' }, `The app is ready (client ID ${done.clientId}). ${what} is held by Keyway and expires on ${done.secretExpires}; you save it with the connection at the end.`),
+      area.append(h('p', { id: 'setup-done' }, delegated
+        ? `The app is ready (client ID ${done.clientId}). People sign in to it with their own accounts, and nobody is asked to consent.`
+        : `The app is ready (client ID ${done.clientId}). ${what} is held by Keyway and expires on ${done.secretExpires}; you save it with the connection at the end.`),
         actions(h('button', { type: 'button', class: 'primary', id: 'setup-continue',
           onclick: () => ctx.go('signin') }, 'Sign in with the new app')));
       announce('The app is ready.');
@@ -136,7 +143,9 @@ export function render(ctx) {
       status.textContent = 'Reading what exists…';
       showPlan(await setupPlan({ appName: appName.value.trim(), group: group.value.trim(),
         workspace: workspace.value.trim() || null, role: role.value,
-        secretMonths: Number(months.value), credential: credential.value }));
+        secretMonths: Number(months.value), credential: credential.value, goal: goal.value,
+        // The delegated goal asks for the permissions the person picked; none: Keyway's defaults.
+        scopes: goal.value === 'delegated' ? draft.scopes ?? [] : [] }));
     } catch (e) { fail(e); }
   } }, 'Sign in as an administrator');
 

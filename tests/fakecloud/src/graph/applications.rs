@@ -52,6 +52,7 @@ fn application_json(a: &App) -> Value {
         "id": a.object_id, "appId": a.client_id, "displayName": a.display_name,
         "signInAudience": "AzureADMyOrg", "isFallbackPublicClient": a.public_client,
         "publicClient": { "redirectUris": a.redirect_uris }, "passwordCredentials": creds,
+        "requiredResourceAccess": a.required_resource_access,
     })
 }
 
@@ -87,6 +88,10 @@ pub(super) async fn create_application(
             certificates: vec![],
             admin_consented_scopes: vec![],
             application_permissions: vec![],
+            required_resource_access: body["requiredResourceAccess"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default(),
         };
         let out = application_json(&app);
         t.apps.push(app);
@@ -244,8 +249,20 @@ pub(super) async fn patch_application(
     Json(body): Json<Value>,
 ) -> Answer {
     let tenant = admin_tenant(&state, &headers, APP_WRITE)?;
+    if let Some(required) = body["requiredResourceAccess"].as_array() {
+        with_tenant(&state, tenant, |t| {
+            let app = find_app_mut(t, &id).ok_or_else(|| not_found(&id))?;
+            app.required_resource_access = required.clone();
+            Ok(())
+        })?;
+    }
     let Some(list) = body["keyCredentials"].as_array() else {
-        return Err(bad("fakecloud updates keyCredentials only."));
+        if body["requiredResourceAccess"].is_array() {
+            return Ok(StatusCode::NO_CONTENT.into_response());
+        }
+        return Err(bad(
+            "fakecloud updates keyCredentials and requiredResourceAccess only.",
+        ));
     };
     with_tenant(&state, tenant, |t| {
         let mut certificates = vec![];

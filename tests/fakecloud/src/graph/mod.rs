@@ -7,6 +7,7 @@
 //! me" path); Graph's error shape is `{ error: { code, message, innerError } }`.
 
 mod applications;
+mod permissions;
 mod policies;
 
 use crate::scenario::{App, Group, Tenant};
@@ -19,7 +20,7 @@ use applications::{
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, patch, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -31,31 +32,6 @@ use uuid::Uuid;
 pub const POWERBI_APP_ID: &str = "00000009-0000-0000-c000-000000000000";
 /// The object ID fakecloud gives Power BI's service principal in every tenant.
 pub const POWERBI_SP_ID: &str = "00000009-aaaa-4aaa-8aaa-00000000b1b1";
-/// Delegated Power BI permissions, with the IDs Graph lists for them.
-const POWERBI_SCOPES: &[(&str, &str)] = &[
-    ("Workspace.Read.All", "b2f1b2fa-f35c-407c-979c-a858a808ba85"),
-    (
-        "Workspace.ReadWrite.All",
-        "445002fb-a6f2-4dc1-a81e-4254a111cf29",
-    ),
-    ("Report.Read.All", "4ae1bf56-f562-4747-b7bc-2fa0874ed46f"),
-    (
-        "Report.ReadWrite.All",
-        "7504609f-c495-4c64-8542-686125a5a36f",
-    ),
-    ("Dataset.Read.All", "7f33e027-4039-419b-938e-2f8ca153e68e"),
-    (
-        "Dataset.ReadWrite.All",
-        "322b68b2-0804-416e-86a5-d772c567b6e6",
-    ),
-    ("Content.Create", "f3076109-ca66-412a-be10-d4ee1be95d47"),
-    ("Tenant.Read.All", "0130d7d1-c5b5-4c0a-a6e7-2ab3c1d5e7b6"),
-    (
-        "Tenant.ReadWrite.All",
-        "d594897b-76e7-4b2b-984b-b4adff35e109",
-    ),
-];
-
 /// The routes.
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -78,7 +54,22 @@ pub fn routes() -> Router<Shared> {
             "/v1.0/servicePrincipals",
             get(list_service_principals).post(create_service_principal),
         )
-        .route("/v1.0/oauth2PermissionGrants", post(grant_consent))
+        .route(
+            "/v1.0/oauth2PermissionGrants",
+            get(permissions::list_grants).post(permissions::grant_consent),
+        )
+        .route(
+            "/v1.0/oauth2PermissionGrants/{id}",
+            patch(permissions::update_grant).delete(permissions::delete_grant),
+        )
+        .route(
+            "/v1.0/servicePrincipals/{id}/appRoleAssignments",
+            get(permissions::list_assignments),
+        )
+        .route(
+            "/v1.0/servicePrincipals/{id}/appRoleAssignments/{assignment}",
+            delete(permissions::delete_assignment),
+        )
         .route(
             "/v1.0/policies/defaultAppManagementPolicy",
             get(policies::default_policy),
@@ -399,14 +390,8 @@ async fn list_service_principals(
         .unwrap_or_default()
         .to_ascii_lowercase();
     if filter.contains(POWERBI_APP_ID) {
-        let scopes: Vec<Value> = POWERBI_SCOPES
-            .iter()
-            .map(|(v, id)| json!({ "id": id, "value": v, "type": "User", "isEnabled": true }))
-            .collect();
-        return Ok(Json(json!({ "value": [{
-            "id": POWERBI_SP_ID, "appId": POWERBI_APP_ID, "appDisplayName": "Power BI Service",
-            "oauth2PermissionScopes": scopes, "appRoles": [] }] }))
-        .into_response());
+        let value = vec![permissions::powerbi_service_principal()];
+        return Ok(collection(&headers, "servicePrincipals", value));
     }
     with_tenant(&state, tenant, |t| {
         let value: Vec<Value> = t
@@ -426,64 +411,6 @@ async fn list_service_principals(
             .map(sp_json)
             .collect();
         Ok(collection(&headers, "servicePrincipals", value))
-    })
-}
-
-async fn grant_consent(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    Json(body): Json<Value>,
-) -> Answer {
-    let tenant = admin_tenant(
-        &state,
-        &headers,
-        &[
-            "DelegatedPermissionGrant.ReadWrite.All",
-            "Directory.ReadWrite.All",
-        ],
-    )?;
-    if body["consentType"] != "AllPrincipals" {
-        return Err(bad("Only consentType AllPrincipals is supported here."));
-    }
-    if body["resourceId"] != POWERBI_SP_ID {
-        return Err(not_found(body["resourceId"].as_str().unwrap_or_default()));
-    }
-    let client_sp = body["clientId"]
-        .as_str()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let scopes: Vec<String> = body["scope"]
-        .as_str()
-        .unwrap_or_default()
-        .split_whitespace()
-        .map(str::to_string)
-        .collect();
-    if let Some(unknown) = scopes
-        .iter()
-        .find(|s| !POWERBI_SCOPES.iter().any(|(v, _)| v == s))
-    {
-        return Err(bad(&format!(
-            "Permission entry '{unknown}' is not a valid Power BI permission."
-        )));
-    }
-    with_tenant(&state, tenant, |t| {
-        let app = t
-            .apps
-            .iter_mut()
-            .find(|a| a.has_service_principal && a.service_principal_id.to_string() == client_sp)
-            .ok_or_else(|| not_found(&client_sp))?;
-        for s in &scopes {
-            if !app.admin_consented_scopes.contains(s) {
-                app.admin_consented_scopes.push(s.clone());
-            }
-        }
-        Ok((
-            StatusCode::CREATED,
-            Json(json!({ "id": Uuid::new_v4(), "clientId": client_sp,
-            "consentType": "AllPrincipals", "principalId": null, "resourceId": POWERBI_SP_ID,
-            "scope": scopes.join(" ") })),
-        )
-            .into_response())
     })
 }
 

@@ -19,9 +19,9 @@ pub(super) fn ensure_admin(state: &Shared, who: &Caller, fabric: bool) -> Result
     match who {
         Caller::App { sp, client_id, .. } => {
             let s = &tenant.settings;
+            let groups = &s.service_principals_admin_apis_groups;
             let allowed = s.service_principals_admin_apis
-                && s.service_principals_admin_apis_group
-                    .is_none_or(|g| tenant.in_group(g, *sp));
+                && (groups.is_empty() || groups.iter().any(|g| tenant.in_group(*g, *sp)));
             if !allowed {
                 refuse.error_info = Some("ServicePrincipalIsNotAllowedByTenantAdminSwitch");
                 return Err(refuse);
@@ -265,7 +265,7 @@ pub(super) async fn tenant_settings(State(state): State<Shared>, headers: Header
             "AllowServicePrincipalsUseReadAdminAPIs",
             "Service principals can access read-only admin APIs",
             s.service_principals_admin_apis,
-            group(s.service_principals_admin_apis_group.into_iter().collect()),
+            group(s.service_principals_admin_apis_groups.clone()),
             "AdminApiSettings",
         ),
         setting(
@@ -345,8 +345,11 @@ pub(super) async fn update_tenant_setting(
             }
             "AllowServicePrincipalsUseReadAdminAPIs" => {
                 s.service_principals_admin_apis = enabled;
-                s.service_principals_admin_apis_group = groups.first().copied();
+                s.service_principals_admin_apis_groups = groups;
             }
+            // These two can't be limited to groups in fakecloud: on is on for everyone.
+            "AdminApisIncludeDetailedMetadata" => s.detailed_metadata = enabled,
+            "AdminApisIncludeExpressions" => s.dax_expressions = enabled,
             _ => {
                 let mut e = PbiError::new(404, "TenantSettingNotFound")
                     .message(format!("The tenant setting {name} was not found."));
