@@ -483,6 +483,18 @@ fn samples() -> HashMap<String, String> {
                 "message": lifetime, "target": "EndDate" }] } }),
         ),
     );
+    // Graph's refusal of an account without the role, as github.com/pulumi/pulumi-azuread/issues/246
+    // quotes it.
+    m.insert(
+        "Authorization_RequestDenied".into(),
+        dump(
+            403,
+            &[("request-id", "aaff5926-456a-ad1c-d4f6-7026cebe0853")],
+            &json!({ "error": { "code": "Authorization_RequestDenied",
+                "message": "Insufficient privileges to complete the operation.",
+                "innerError": { "request-id": "aaff5926-456a-ad1c-d4f6-7026cebe0853" } } }),
+        ),
+    );
     for status in [400u16, 401, 403, 404, 408, 429, 500, 502, 503, 504] {
         m.insert(
             format!("HTTP_{status}"),

@@ -50,6 +50,9 @@ pub struct SetupArgs {
     /// The workspace the app gets a seat in.
     #[arg(long)]
     workspace: Option<String>,
+    /// Or a workspace by name: the administrator's workspace of that name, or a new one.
+    #[arg(long, conflicts_with = "workspace")]
+    new_workspace: Option<String>,
     /// Its role there: Admin, Member, Contributor or Viewer.
     #[arg(long, default_value = "Member")]
     role: String,
@@ -102,6 +105,7 @@ pub async fn run(a: SetupArgs) -> Outcome {
         app_name: a.app_name.trim().to_string(),
         group: a.group.trim().to_string(),
         workspace: a.workspace.clone(),
+        new_workspace: a.new_workspace.clone(),
         role: a.role.clone(),
         secret_months: a.secret_months,
         credential: match a.credential {
@@ -182,7 +186,7 @@ pub async fn run(a: SetupArgs) -> Outcome {
             method: Some(method),
             certificate_in_keyring: method == Method::Certificate,
             goal: Some(a.goal),
-            workspace: a.workspace.clone().filter(|_| !delegated),
+            workspace: applied.workspace.clone(),
             scopes: if delegated {
                 keyway::setup::scopes_of(&request)
             } else {
@@ -202,6 +206,7 @@ pub async fn run(a: SetupArgs) -> Outcome {
         return Ok(to_json(
             &serde_json::json!({ "ok": true, "clientId": applied.client_id,
             "secretExpires": applied.secret_expires, "done": applied.done,
+            "workspace": applied.workspace,
             "savedAs": saved.as_ref().map(|s| s.name.clone()) }),
         ));
     }

@@ -195,7 +195,24 @@ impl Admin {
         }
         self.discover_access(request, &mut found).await?;
         let seat = matches!(request.goal, Goal::Embed | Goal::Data);
-        if let (Some(ws), Some(sp), true) = (&request.workspace, &found.service_principal, seat) {
+        if let (Some(name), true) = (&request.new_workspace, seat) {
+            let filter = format!("name eq {}", literal(name.trim()));
+            let url = self.powerbi_url("groups");
+            let mine = self
+                .call(Method::GET, &url, &[("$filter", filter)], None, false)
+                .await?;
+            found.named_workspace = mine["value"].as_array().and_then(|w| {
+                w.iter()
+                    .find(|w| {
+                        w["name"]
+                            .as_str()
+                            .is_some_and(|n| n.eq_ignore_ascii_case(name.trim()))
+                    })
+                    .and_then(|w| id(w, "id"))
+            });
+        }
+        let workspace = request.workspace.clone().or(found.named_workspace.clone());
+        if let (Some(ws), Some(sp), true) = (&workspace, &found.service_principal, seat) {
             let ws = crate::validate::workspace_id(ws)?;
             let users = self
                 .call(
@@ -249,10 +266,13 @@ impl Admin {
         let client_id = state.app.map(|(_, a)| a).unwrap_or_default();
         // A re-run for an app that keeps its credentials makes none.
         let (credential, secret_expires) = credential.unzip();
+        let seat = done.iter().any(|s| s.id == "workspace");
+        let workspace = request.workspace.clone().or(state.named_workspace);
         Ok(Applied {
             client_id,
             credential,
             secret_expires,
+            workspace: workspace.filter(|_| seat),
             done,
         })
     }
@@ -398,9 +418,28 @@ impl Admin {
             }
             "consent" => self.consent(request, state, created).await?,
             "app-permissions" => self.remove_app_permissions(state).await?,
+            "new-workspace" => {
+                let name = request.new_workspace.clone().ok_or_else(missing)?;
+                let body = json!({ "name": name.trim() });
+                let url = self.powerbi_url("groups");
+                let made = self
+                    .call(
+                        Method::POST,
+                        &url,
+                        &[("workspaceV2", "True".into())],
+                        Some(body),
+                        false,
+                    )
+                    .await?;
+                state.named_workspace = Some(id(&made, "id"));
+                created.push(Created::Workspace {
+                    id: id(&made, "id"),
+                });
+            }
             "workspace" => {
                 let sp = state.service_principal.clone().ok_or_else(missing)?;
-                let ws = request.workspace.clone().ok_or_else(missing)?;
+                let ws = request.workspace.clone().or(state.named_workspace.clone());
+                let ws = ws.ok_or_else(missing)?;
                 let ws = crate::validate::workspace_id(&ws)?;
                 let body = json!({ "identifier": sp, "groupUserAccessRight": request.role,
                     "principalType": "App" });
@@ -449,6 +488,11 @@ impl Admin {
                     self.call(Method::POST, &url, &[], Some(body), false)
                         .await?;
                     undone.push(format!("Put the tenant setting {name} back as it was."));
+                }
+                Created::Workspace { id } => {
+                    let url = self.powerbi_url(&format!("groups/{id}"));
+                    self.call(Method::DELETE, &url, &[], None, false).await?;
+                    undone.push(format!("Deleted the workspace Keyway created ({id})."));
                 }
                 Created::Consent { id } => {
                     let url = self.graph_url(&format!("oauth2PermissionGrants/{id}"));

@@ -75,6 +75,9 @@ pub struct Request {
     pub group: String,
     /// The workspace (a GUID) the app gets a seat in; none skips that step.
     pub workspace: Option<String>,
+    /// Or a workspace by name, created when the administrator has none by that name.
+    #[serde(default)]
+    pub new_workspace: Option<String>,
     /// Its role there: Admin, Member, Contributor or Viewer.
     pub role: String,
     /// How long the client secret or certificate lasts, in months.
@@ -143,6 +146,8 @@ pub struct Found {
     pub settings: Option<BTreeMap<String, SettingState>>,
     /// The service principal's role in the workspace.
     pub workspace_role: Option<String>,
+    /// The ID of the workspace named by `new_workspace`, when the administrator has one.
+    pub named_workspace: Option<String>,
     /// Power BI's service principal in this organisation.
     pub powerbi: Option<PowerBi>,
     /// The consent for everyone to Power BI's delegated permissions: its ID and scopes.
@@ -229,7 +234,7 @@ pub fn plan(request: &Request, found: &Found) -> Vec<Step> {
         // The admin APIs need no workspace seat; they need the app to have no application
         // permissions of Power BI.
         steps.push(access::app_permissions_step(found));
-    } else if let Some(ws) = &request.workspace {
+    } else if let Some(ws) = workspace_of(request, &mut steps, found) {
         steps.push(match &found.workspace_role {
             Some(role) => step(
                 "workspace",
@@ -244,6 +249,28 @@ pub fn plan(request: &Request, found: &Found) -> Vec<Step> {
         });
     }
     steps
+}
+
+/// The workspace the seat is in: the one named by ID, or by name (after the step that finds
+/// or creates it).
+fn workspace_of(request: &Request, steps: &mut Vec<Step>, found: &Found) -> Option<String> {
+    if let Some(ws) = &request.workspace {
+        return Some(ws.clone());
+    }
+    let name = request.new_workspace.as_ref()?;
+    steps.push(match &found.named_workspace {
+        Some(id) => Step {
+            id: "new-workspace",
+            change: Change::Nothing,
+            summary: format!("Use the workspace “{name}” that exists (ID {id})."),
+        },
+        None => Step {
+            id: "new-workspace",
+            change: Change::Create,
+            summary: format!("Create the workspace “{name}”; you become its admin."),
+        },
+    });
+    Some(format!("“{name}”"))
 }
 
 /// The step for one tenant setting: nothing when it already lets the group in.
@@ -347,6 +374,8 @@ pub struct Applied {
     pub credential: Option<NewCredential>,
     /// The credential's expiry date, `YYYY-MM-DD`.
     pub secret_expires: Option<String>,
+    /// The workspace the app has its seat in (by ID), if any.
+    pub workspace: Option<String>,
     /// The steps, as done.
     pub done: Vec<Step>,
 }
@@ -369,6 +398,8 @@ pub enum Created {
     },
     /// A consent for everyone to Power BI's delegated permissions, by ID.
     Consent { id: String },
+    /// A workspace, by ID.
+    Workspace { id: String },
     /// A seat in a workspace.
     Seat {
         workspace: String,
@@ -436,6 +467,21 @@ pub fn check_request(request: &Request) -> Result<(), Explanation> {
     }
     if let Some(ws) = &request.workspace {
         crate::validate::workspace_id(ws)?;
+        if request.new_workspace.is_some() {
+            return bad(
+                "workspace",
+                "Name a workspace by its ID or a new one by its name, not both.".into(),
+            );
+        }
+    }
+    if let Some(name) = &request.new_workspace {
+        let n = name.trim();
+        if n.is_empty() || n.len() > 256 || n.chars().any(char::is_control) {
+            return bad(
+                "workspace name",
+                format!("“{n}” is empty, too long, or has a line break in it."),
+            );
+        }
     }
     if let Some(s) = request.scopes.iter().find(|s| {
         s.is_empty() || s.len() > 60 || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')

@@ -42,6 +42,8 @@ pub struct SetupDone {
     pub done: Vec<Step>,
     /// The delegated goal's Power BI permissions, consented for everyone (else none).
     pub scopes: Vec<String>,
+    /// The workspace the app has its seat in (by ID), if any.
+    pub workspace: Option<String>,
 }
 
 fn not_signed_in() -> Explanation {
@@ -126,6 +128,7 @@ impl Session {
             method,
             secret_expires: applied.secret_expires,
             done: applied.done,
+            workspace: applied.workspace,
             scopes: if request.goal == crate::goal::Goal::Delegated {
                 crate::setup::scopes_of(&request)
             } else {

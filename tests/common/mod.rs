@@ -2,6 +2,8 @@
 //! does, with secrets on standard input.
 #![allow(dead_code, clippy::unwrap_used)] // Each test file uses part of it; a panic is the report.
 
+pub mod setup;
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -91,12 +93,21 @@ pub async fn approve_device_code(
     cloud: &fakecloud::Running,
     codes: &std::sync::Mutex<Vec<String>>,
 ) {
+    approve_device_code_as(cloud, codes, "ada@contoso.com").await;
+}
+
+/// The same, as the person `upn`.
+pub async fn approve_device_code_as(
+    cloud: &fakecloud::Running,
+    codes: &std::sync::Mutex<Vec<String>>,
+    upn: &str,
+) {
     for _ in 0..100 {
         let code = codes.lock().unwrap().first().cloned();
         if let Some(code) = code {
             reqwest::Client::new()
                 .post(format!("{}/_fakecloud/device/approve", cloud.http_url))
-                .json(&serde_json::json!({ "user_code": code, "upn": "ada@contoso.com" }))
+                .json(&serde_json::json!({ "user_code": code, "upn": upn }))
                 .send()
                 .await
                 .unwrap();

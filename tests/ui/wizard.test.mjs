@@ -575,7 +575,7 @@ test('set it up for me: one administrator sign-in, the plan, one confirmation, t
     setup_sign_in: { __events: [code], __result: null },
     setup_plan: planned.plan,
     setup_apply: { __events: applied.done, __result: { tenant: CONTOSO, clientId: applied.clientId,
-      secretExpires: applied.secretExpires, done: applied.done } },
+      secretExpires: applied.secretExpires, done: applied.done, workspace: applied.workspace } },
   }) });
   await at(page, 'home');
   await page.click('#new-connection');

@@ -267,4 +267,20 @@ pub static GRAPH: &[Entry] = &[
         ],
         Some(AppCredentials),
     ),
+    // 403 from Graph when the signed-in account may not make the change: "Insufficient
+    // privileges to complete the operation." (github.com/pulumi/pulumi-azuread/issues/246 on
+    // creating an application, github.com/Azure/azure-cli/issues/27551 on listing them).
+    e(
+        "Authorization_RequestDenied",
+        "The account signed in may not make this change",
+        "Microsoft Graph refused: the account has no administrator role that allows it (or the \
+         sign-in was not given the permission for it).",
+        &[
+            "Sign in as an administrator with the Cloud Application Administrator and Groups \
+             Administrator roles (or Global Administrator).",
+            "Or send the plan to an administrator: keyway setup --plan shows every change before \
+             anything is made.",
+        ],
+        None,
+    ),
 ];

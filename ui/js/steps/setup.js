@@ -34,6 +34,8 @@ export function render(ctx) {
   const [workspace, wsField] = field('setup-workspace', 'Workspace ID (optional)', draft.workspace ?? '',
     'The app gets a seat there. It is the ID after /groups/ in the workspace’s address.');
   // The rest has good defaults; an administrator who wants others opens "More choices".
+  const [newWorkspace, newWsField] = field('setup-new-workspace', 'Or a workspace by name (optional)', '',
+    'Used when the ID above is empty: your workspace of that name, or a new one Keyway creates.');
   const [group, groupField] = field('setup-group', 'Security group the app joins', 'Power BI API apps',
     'Created if there is none by that name. Power BI’s setting for apps is limited to it.');
   const select = (sid, label, options, chosen) => {
@@ -53,7 +55,7 @@ export function render(ctx) {
   const [goal, goalField] = select('setup-goal', 'What the app is for', goals,
     goals.some(([g]) => g === draft.goal) ? draft.goal : 'embed');
   const more = h('details', { class: 'more', id: 'setup-more' },
-    h('summary', {}, 'More choices'), goalField, groupField, roleField, credentialField, monthsField);
+    h('summary', {}, 'More choices'), goalField, newWsField, groupField, roleField, credentialField, monthsField);
   const area = h('div', { id: 'setup-area', 'aria-live': 'polite' });
   const status = h('p', { class: 'status', id: 'setup-status', role: 'status' });
   let stop = () => {};
@@ -95,7 +97,7 @@ export function render(ctx) {
       const delegated = goal.value === 'delegated';
       Object.assign(draft, { tenant: done.tenant, clientId: done.clientId, method: done.method,
         certificateInKeyring: certificate, certificatePath: '', goal: goal.value,
-        workspace: delegated || goal.value === 'admin' ? '' : workspace.value.trim() });
+        workspace: done.workspace ?? '' });
       if (delegated) draft.scopes = done.scopes;
       state.hints = certificate || delegated ? {} : { clientSecret: 'kept by Keyway' };
       state.secretExpires = done.secretExpires ?? '';
@@ -143,6 +145,7 @@ export function render(ctx) {
       status.textContent = 'Reading what exists…';
       showPlan(await setupPlan({ appName: appName.value.trim(), group: group.value.trim(),
         workspace: workspace.value.trim() || null, role: role.value,
+        newWorkspace: workspace.value.trim() ? null : newWorkspace.value.trim() || null,
         secretMonths: Number(months.value), credential: credential.value, goal: goal.value,
         // The delegated goal asks for the permissions the person picked; none: Keyway's defaults.
         scopes: goal.value === 'delegated' ? draft.scopes ?? [] : [] }));

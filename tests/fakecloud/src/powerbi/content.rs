@@ -71,6 +71,71 @@ pub(super) async fn list_groups(
     Ok(collection(&base(&headers), "groups", value))
 }
 
+/// `POST /v1.0/myorg/groups?workspaceV2=True` (Groups - Create Group): a new workspace, its
+/// creator its admin. A name in use is refused as Power BI refuses it (400
+/// `PowerBIEntityAlreadyExists`, the body public Power BI clients match on).
+pub(super) async fn create_workspace(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> Answer {
+    let who = caller(&state, &headers, false)?;
+    ensure_scope(&who, &["Workspace.ReadWrite.All"])?;
+    let name = body["name"]
+        .as_str()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| PbiError::bad_request("The name is required"))?
+        .to_string();
+    let mut scenario = state.scenario.write().unwrap_or_else(|e| e.into_inner());
+    let tenant = scenario
+        .tenants
+        .iter_mut()
+        .find(|t| t.id == who.tenant())
+        .ok_or_else(PbiError::not_authorized)?;
+    ensure_app_allowed(tenant, &who)?;
+    if tenant
+        .workspaces
+        .iter()
+        .any(|w| w.name.eq_ignore_ascii_case(&name))
+    {
+        return Err(PbiError::new(400, "PowerBIEntityAlreadyExists"));
+    }
+    let ws = Workspace {
+        id: Uuid::new_v4(),
+        name,
+        capacity_id: None,
+        members: vec![crate::scenario::WorkspaceMember {
+            principal: who.principal(),
+            role: "Admin".into(),
+        }],
+        reports: vec![],
+        datasets: vec![],
+    };
+    let out = workspace_json(&ws);
+    tenant.workspaces.push(ws);
+    Ok(ok(StatusCode::OK, out))
+}
+
+/// `DELETE /v1.0/myorg/groups/{groupId}` (Groups - Delete Group), by one of its admins.
+pub(super) async fn delete_workspace(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(group): Path<String>,
+) -> Answer {
+    in_workspace(
+        &state,
+        &headers,
+        &group,
+        &["Workspace.ReadWrite.All"],
+        "Admin",
+        |_, t, i| {
+            t.workspaces.remove(i);
+            Ok(ok(StatusCode::OK, json!({})))
+        },
+    )
+}
+
 pub(super) async fn list_reports(
     State(state): State<Shared>,
     headers: HeaderMap,

@@ -24,7 +24,11 @@ use uuid::Uuid;
 pub fn routes() -> Router<Shared> {
     let g = "/v1.0/myorg/groups/{group}";
     Router::new()
-        .route("/v1.0/myorg/groups", get(list_groups))
+        .route(
+            "/v1.0/myorg/groups",
+            get(list_groups).post(create_workspace),
+        )
+        .route(g, delete(delete_workspace))
         .route(&format!("{g}/reports"), get(list_reports))
         .route(
             &format!("{g}/datasets"),

@@ -1,0 +1,95 @@
+//! What the "set it up for me" tests share: the administrator's device-code sign-in, a request,
+//! and Keyway's session with fakecloud as a custom cloud.
+
+use keyway::setup::{Admin, Change, Credential, NewCredential, Request};
+use keyway::wizard::{Draft, Session};
+use keyway::Goal;
+use std::sync::Mutex;
+use tokio_util::sync::CancellationToken;
+
+pub const CONTOSO: &str = "contoso.onmicrosoft.com";
+pub const AZURE_CLI: &str = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+/// The Sales workspace of the contoso scenario.
+pub const SALES: &str = "f0f0f0f0-1111-4111-8111-000000000001";
+
+/// Ada, an administrator, signed in with a device code.
+pub async fn administrator(cloud: &fakecloud::Running, custom: &keyway::Cloud) -> Admin {
+    administrator_as(cloud, custom, "ada@contoso.com").await
+}
+
+/// An administrator (or someone who is not one) signed in with a device code as `upn`.
+pub async fn administrator_as(
+    cloud: &fakecloud::Running,
+    custom: &keyway::Cloud,
+    upn: &str,
+) -> Admin {
+    try_administrator_as(cloud, custom, upn).await.unwrap()
+}
+
+/// The same sign-in, its refusal kept.
+pub async fn try_administrator_as(
+    cloud: &fakecloud::Running,
+    custom: &keyway::Cloud,
+    upn: &str,
+) -> Result<Admin, keyway::diagnose::Explanation> {
+    let http = keyway::http::client(Some(cloud.ca_pem.as_bytes())).unwrap();
+    let codes = Mutex::new(vec![]);
+    let shown =
+        |i: &keyway::auth::device::DeviceCodeInfo| codes.lock().unwrap().push(i.user_code.clone());
+    let signed = Admin::sign_in(
+        &http,
+        custom,
+        CONTOSO,
+        AZURE_CLI,
+        shown,
+        CancellationToken::new(),
+    );
+    let (admin, ()) = tokio::join!(signed, super::approve_device_code_as(cloud, &codes, upn));
+    admin
+}
+
+pub fn request() -> Request {
+    Request {
+        app_name: "Contoso's embed app".into(),
+        group: keyway::setup::DEFAULT_GROUP.into(),
+        workspace: Some(SALES.into()),
+        new_workspace: None,
+        role: "Member".into(),
+        secret_months: 6,
+        credential: Credential::Secret,
+        goal: Goal::Embed,
+        scopes: vec![],
+        detailed_metadata: false,
+        expressions: false,
+    }
+}
+
+pub fn secret(applied: &keyway::setup::Applied) -> &keyway::secret::ClientSecret {
+    match applied.credential.as_ref().expect("a credential") {
+        NewCredential::Secret(s) => s,
+        other => panic!("not a secret: {other:?}"),
+    }
+}
+
+/// Keyway's session with fakecloud as a custom cloud.
+pub fn session_for(cloud: &fakecloud::Running, custom: &keyway::Cloud) -> (Session, Draft) {
+    let session = Session::new(Some(cloud.ca_pem.as_bytes())).unwrap();
+    let endpoints = keyway::cloud::CustomEndpoints {
+        authority_host: custom.authority_host.clone(),
+        powerbi_api: custom.powerbi_api.clone(),
+        fabric_api: custom.fabric_api.clone(),
+        ..Default::default()
+    };
+    session.trust_custom_cloud(endpoints.clone()).unwrap();
+    let draft = Draft {
+        cloud: keyway::cloud::CloudId::Custom,
+        custom: Some(endpoints),
+        tenant: CONTOSO.into(),
+        ..Draft::default()
+    };
+    (session, draft)
+}
+
+pub fn changes(steps: &[keyway::setup::Step]) -> Vec<(&str, Change)> {
+    steps.iter().map(|s| (s.id, s.change)).collect()
+}

@@ -1,0 +1,292 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic is the failure report.
+//! "Set it up for me" for each goal, against fakecloud: the admin goal's settings and the Power BI
+//! application permissions it removes, the delegated goal's public client and consent, a
+//! workspace made by name, and an account that is not an administrator.
+
+mod common;
+
+use common::setup::{administrator, changes, request, secret, session_for, try_administrator_as};
+use keyway::powerbi::ladder::Plan;
+use keyway::setup::{plan, Change, Created};
+use keyway::wizard::{SignInEvent, Typed};
+use keyway::{Goal, Method};
+use std::sync::Mutex;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_admin_goal_turns_on_the_admin_settings_and_removes_power_bi_app_permissions() {
+    let mut scenario = fakecloud::Scenario::contoso();
+    scenario.tenants[0].settings.service_principals_admin_apis = false;
+    scenario.tenants[0].settings.detailed_metadata = false;
+    let (cloud, custom, _) = common::emulator_with(scenario).await;
+    let admin = administrator(&cloud, &custom).await;
+    let mut request = request();
+    request.app_name = "Lineage scanner".into();
+    request.goal = Goal::Admin;
+    request.detailed_metadata = true;
+    let found = admin.discover(&request).await.unwrap();
+    let planned = plan(&request, &found);
+    assert_eq!(
+        changes(&planned),
+        [
+            ("app", Change::Create),
+            ("service-principal", Change::Create),
+            ("secret", Change::Create),
+            ("group", Change::Nothing),
+            ("membership", Change::Create),
+            ("tenant-setting", Change::Nothing),
+            ("admin-setting", Change::Update),
+            ("metadata-setting", Change::Update),
+            ("app-permissions", Change::Nothing),
+        ],
+        "no workspace seat: the admin APIs need none; {planned:#?}"
+    );
+    let applied = admin.apply(&request, &found, |_| {}).await.unwrap();
+    assert_eq!(applied.done, planned);
+
+    // Someone then gives the app Power BI's Tenant.Read.All as an application permission, as
+    // many guides say to: the admin APIs refuse it.
+    {
+        let mut s = cloud.state.scenario.write().unwrap();
+        let app = s.tenants[0]
+            .apps
+            .iter_mut()
+            .find(|a| a.display_name == "Lineage scanner")
+            .unwrap();
+        app.application_permissions = vec!["Tenant.Read.All".into()];
+        app.required_resource_access = vec![serde_json::json!({
+            "resourceAppId": "00000009-0000-0000-c000-000000000000",
+            "resourceAccess": [{ "id": "654b31ae-d941-4e22-8798-7add8fdf049f", "type": "Role" }]
+        })];
+    }
+    let (session, mut draft) = session_for(&cloud, &custom);
+    session
+        .remember(Typed::ClientSecret, secret(&applied).expose())
+        .unwrap();
+    draft.client_id = applied.client_id.clone();
+    draft.method = Some(Method::ClientSecret);
+    draft.goal = Some(Goal::Admin);
+    session
+        .sign_in(draft.clone(), |_: SignInEvent| {}, |_: &str| Ok(()))
+        .await
+        .unwrap();
+    let before = session
+        .check(Plan::new(Goal::Admin), &|_| {})
+        .await
+        .unwrap();
+    assert!(!before.ok, "{before:#?}");
+
+    // A re-run finds the permission by name and takes it off, and the app asks for it no more.
+    let found = admin.discover(&request).await.unwrap();
+    assert_eq!(found.requested_roles, 1);
+    let planned = plan(&request, &found);
+    let step = planned.iter().find(|s| s.id == "app-permissions").unwrap();
+    assert_eq!(step.change, Change::Update);
+    assert!(step.summary.contains("Tenant.Read.All"), "{}", step.summary);
+    let rerun = admin.apply(&request, &found, |_| {}).await.unwrap();
+    assert!(rerun.credential.is_none(), "the app keeps its secret");
+    let app = admin.read_app(&applied.client_id).await.unwrap();
+    assert_eq!(app["requiredResourceAccess"], serde_json::json!([]));
+    // A new token no longer carries the role.
+    session
+        .sign_in(draft, |_: SignInEvent| {}, |_: &str| Ok(()))
+        .await
+        .unwrap();
+    let after = session
+        .check(Plan::new(Goal::Admin), &|_| {})
+        .await
+        .unwrap();
+    assert!(after.ok, "{after:#?}");
+    let again = plan(&request, &admin.discover(&request).await.unwrap());
+    assert!(
+        again.iter().all(|s| s.change == Change::Nothing),
+        "{again:#?}"
+    );
+    cloud.stop();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_delegated_goal_registers_a_public_client_with_consent_so_nobody_is_asked() {
+    let (cloud, custom, _) = common::emulator().await;
+    let admin = administrator(&cloud, &custom).await;
+    let mut request = request();
+    request.app_name = "Finance notebooks".into();
+    request.goal = Goal::Delegated;
+    request.workspace = None;
+    let found = admin.discover(&request).await.unwrap();
+    let planned = plan(&request, &found);
+    assert_eq!(
+        changes(&planned),
+        [
+            ("app", Change::Create),
+            ("service-principal", Change::Create),
+            ("consent", Change::Create),
+        ],
+        "no secret, group, setting or seat: people sign in as themselves"
+    );
+    let applied = admin.apply(&request, &found, |_| {}).await.unwrap();
+    assert!(applied.credential.is_none());
+    let app = admin.read_app(&applied.client_id).await.unwrap();
+    assert_eq!(app["publicClient"]["redirectUris"][0], "http://localhost");
+    assert_eq!(app["isFallbackPublicClient"], true);
+    let ids: Vec<&str> = app["requiredResourceAccess"][0]["resourceAccess"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    // Workspace.Read.All, Report.Read.All and Dataset.Read.All, as Power BI numbers them.
+    assert_eq!(
+        ids,
+        [
+            "b2f1b2fa-f35c-407c-979c-a858a808ba85",
+            "4ae1bf56-f562-4747-b7bc-2fa0874ed46f",
+            "7f33e027-4039-419b-938e-2f8ca153e68e"
+        ]
+    );
+
+    // A person signs in in the browser: no consent page comes (sign_in_in_browser follows a
+    // redirect and would fail on one), and the delegated checks pass.
+    let (session, mut draft) = session_for(&cloud, &custom);
+    draft.client_id = applied.client_id.clone();
+    draft.method = Some(Method::Browser);
+    draft.goal = Some(Goal::Delegated);
+    draft.scopes = keyway::setup::scopes_of(&request);
+    let opened = Mutex::new(None::<String>);
+    let signing = session.sign_in(
+        draft.clone(),
+        |_: SignInEvent| {},
+        |url: &str| {
+            *opened.lock().unwrap() = Some(url.to_string());
+            Ok(())
+        },
+    );
+    let person = async {
+        for _ in 0..200 {
+            let url = opened.lock().unwrap().clone();
+            if let Some(url) = url {
+                common::sign_in_in_browser(&cloud, &url).await;
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    };
+    let (signed, ()) = tokio::join!(signing, person);
+    assert_eq!(signed.unwrap().who, "ada@contoso.com");
+    let mut checks = Plan::new(Goal::Delegated);
+    checks.scopes = draft.scopes.clone();
+    let outcome = session.check(checks, &|_| {}).await.unwrap();
+    assert!(outcome.ok, "{outcome:#?}");
+
+    // Asking for one more permission later adds it to the consent, and nothing else changes.
+    request.scopes = vec!["Dataset.ReadWrite.All".into()];
+    let found = admin.discover(&request).await.unwrap();
+    let planned = plan(&request, &found);
+    assert_eq!(
+        changes(&planned),
+        [
+            ("app", Change::Nothing),
+            ("service-principal", Change::Nothing),
+            ("consent", Change::Update),
+        ]
+    );
+    admin.apply(&request, &found, |_| {}).await.unwrap();
+    let consent = admin.discover(&request).await.unwrap().consent.unwrap().1;
+    assert_eq!(
+        consent,
+        [
+            "Workspace.Read.All",
+            "Report.Read.All",
+            "Dataset.Read.All",
+            "Dataset.ReadWrite.All"
+        ]
+    );
+
+    // A permission Power BI does not have is refused before anything changes.
+    request.scopes = vec!["Report.Delete.All".into()];
+    let refused = admin.discover(&request).await.unwrap_err();
+    assert_eq!(refused.code, "SETUP_UNKNOWN_SCOPE");
+    cloud.stop();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_workspace_named_is_created_once_then_found_and_can_be_taken_back() {
+    let (cloud, custom, _) = common::emulator().await;
+    let admin = administrator(&cloud, &custom).await;
+    let mut request = request();
+    request.app_name = "Partner portal app".into();
+    request.workspace = None;
+    request.new_workspace = Some("Partner portal".into());
+    let found = admin.discover(&request).await.unwrap();
+    let planned = plan(&request, &found);
+    let tail: Vec<_> = changes(&planned).into_iter().rev().take(2).collect();
+    assert_eq!(
+        tail,
+        [
+            ("workspace", Change::Create),
+            ("new-workspace", Change::Create)
+        ],
+        "{planned:#?}"
+    );
+    let applied = admin.apply(&request, &found, |_| {}).await.unwrap();
+    let ws = applied.workspace.clone().expect("the new workspace's ID");
+    keyway::validate::workspace_id(&ws).unwrap();
+
+    // The new app works in it: it signs in and passes the embed checks there.
+    let (session, mut draft) = session_for(&cloud, &custom);
+    session
+        .remember(Typed::ClientSecret, secret(&applied).expose())
+        .unwrap();
+    draft.client_id = applied.client_id.clone();
+    draft.method = Some(Method::ClientSecret);
+    draft.goal = Some(Goal::Data);
+    session
+        .sign_in(draft, |_: SignInEvent| {}, |_: &str| Ok(()))
+        .await
+        .unwrap();
+    let mut checks = Plan::new(Goal::Data);
+    checks.workspace = Some(ws.clone());
+    let outcome = session.check(checks, &|_| {}).await.unwrap();
+    let seat = outcome.items.iter().find(|i| i.id == "workspace").unwrap();
+    assert_eq!(
+        seat.status,
+        keyway::powerbi::ladder::Status::Pass,
+        "{outcome:#?}"
+    );
+
+    // Found again by name: nothing to create.
+    let again = admin.discover(&request).await.unwrap();
+    assert_eq!(again.named_workspace.as_deref(), Some(ws.as_str()));
+    assert!(plan(&request, &again)
+        .iter()
+        .all(|s| s.change == Change::Nothing));
+
+    // Taken back, it is gone, and a plan would create it again.
+    let undone = admin
+        .undo(&[Created::Workspace { id: ws.clone() }])
+        .await
+        .unwrap();
+    assert!(undone[0].contains(&ws), "{undone:?}");
+    let gone = admin.discover(&request).await.unwrap();
+    assert_eq!(gone.named_workspace, None);
+    cloud.stop();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn someone_who_is_not_an_administrator_is_told_who_can_do_it() {
+    let (cloud, custom, _) = common::emulator().await;
+    let signed = try_administrator_as(&cloud, &custom, "nolicense@contoso.com").await;
+    let x = match signed {
+        Ok(admin) => admin.discover(&request()).await.unwrap_err(),
+        Err(x) => x,
+    };
+    assert_eq!(x.code, "Authorization_RequestDenied", "{x:#?}");
+    assert_eq!(x.http_status, Some(403));
+    assert!(
+        x.fix
+            .iter()
+            .any(|f| f.contains("Cloud Application Administrator")),
+        "{:#?}",
+        x.fix
+    );
+    cloud.stop();
+}
