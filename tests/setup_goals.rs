@@ -290,3 +290,73 @@ async fn someone_who_is_not_an_administrator_is_told_who_can_do_it() {
     );
     cloud.stop();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_administrator_can_sign_in_in_the_browser_instead_of_with_a_code() {
+    use std::io::BufRead;
+    let (cloud, _, _) = common::emulator().await;
+    let url = cloud.https_url.as_str();
+    // No browser opener on PATH: Keyway prints the address, and the person opens it.
+    let no_openers = std::env::temp_dir().join(format!("keyway-setup-nob-{}", std::process::id()));
+    std::fs::create_dir_all(&no_openers).unwrap();
+    let config = no_openers.join("config");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_keyway"))
+        .args([
+            "setup",
+            "--cloud",
+            "custom",
+            "--authority-host",
+            url,
+            "--powerbi-api",
+            url,
+        ])
+        .args(["--ca-cert", cloud.ca_path.to_str().unwrap()])
+        .args([
+            "--tenant",
+            common::setup::CONTOSO,
+            "--name",
+            "Browser admin app",
+        ])
+        .args(["--admin-browser", "--plan", "--json"])
+        .env("PATH", &no_openers)
+        .env_remove("BROWSER")
+        .env("KEYWAY_CONFIG_DIR", &config)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let (found, address) = tokio::sync::oneshot::channel();
+    let said = std::thread::spawn(move || {
+        let mut found = Some(found);
+        let mut all = vec![];
+        for line in stderr.lines().map_while(Result::ok) {
+            if line.starts_with("https://") {
+                if let Some(tx) = found.take() {
+                    let _ = tx.send(line.clone());
+                }
+            }
+            all.push(line);
+        }
+        all.join("\n")
+    });
+    let Ok(address) = address.await else {
+        let _ = child.kill();
+        panic!("no address on stderr: {}", said.join().unwrap());
+    };
+    common::sign_in_in_browser(&cloud, &address).await;
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    let said = said.join().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("stdout: {:?}; stderr: {said}", out.stdout));
+    assert_eq!(json["ok"], true, "{json}");
+    assert_eq!(json["plan"][0]["id"], "app");
+    assert_eq!(json["plan"][0]["change"], "create");
+    assert!(!said.contains("enter the code"), "no device code: {said}");
+    let _ = std::fs::remove_dir_all(&no_openers);
+    cloud.stop();
+}

@@ -284,19 +284,23 @@ pub fn set_custom_cloud(state: State<'_, AppState>, custom: CustomEndpoints) -> 
     state.session().trust_custom_cloud(custom).map(drop)
 }
 
-/// "Set it up for me": an administrator signs in with a device code (Microsoft's Azure CLI
-/// client), telling the window the code.
+/// "Set it up for me": an administrator signs in (Microsoft's Azure CLI client) with a device
+/// code, telling the window the code, or in the browser on this computer.
 #[tauri::command]
 pub async fn setup_sign_in(
     state: State<'_, AppState>,
     cloud: CloudId,
     tenant: String,
+    in_browser: Option<bool>,
     events: Channel<SignInEvent>,
 ) -> Answer<()> {
     let client = keyway::setup::AZURE_CLI_CLIENT;
+    let browser = in_browser.unwrap_or(false);
     state
         .session()
-        .setup_sign_in(cloud, &tenant, client, move |e| drop(events.send(e)))
+        .setup_sign_in(cloud, &tenant, client, browser, move |e| {
+            drop(events.send(e))
+        })
         .await
 }
 

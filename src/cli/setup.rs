@@ -66,6 +66,13 @@ pub struct SetupArgs {
     /// The public client the administrator signs in with.
     #[arg(long, default_value = AZURE_CLI_CLIENT)]
     admin_client_id: String,
+    /// The administrator signs in with a code on any device (the default: a help desk can guide
+    /// them from afar).
+    #[arg(long, conflicts_with = "admin_browser")]
+    admin_device_code: bool,
+    /// The administrator signs in in the browser on this computer instead.
+    #[arg(long)]
+    admin_browser: bool,
     /// Show the plan and change nothing (the default).
     #[arg(long, conflicts_with = "apply")]
     plan: bool,
@@ -126,15 +133,17 @@ pub async fn run(a: SetupArgs) -> Outcome {
         show_sign_in(SignInEvent::DeviceCode { info: info.clone() });
     };
     eprintln!("An administrator signs in once; nothing changes before the plan is confirmed.");
-    let admin = Admin::sign_in(
-        &http,
-        &cloud,
-        &a.tenant,
-        &a.admin_client_id,
-        shown,
-        CancellationToken::new(),
-    )
-    .await?;
+    let cancel = CancellationToken::new();
+    let admin = if a.admin_browser {
+        let open = |url: &str| {
+            eprintln!("Opening the browser for the administrator. If it does not open, open this address yourself:\n{url}");
+            keyway::wizard::open_page(&cloud, url)
+        };
+        let client = &a.admin_client_id;
+        Admin::sign_in_in_browser(&http, &cloud, &a.tenant, client, open, cancel).await?
+    } else {
+        Admin::sign_in(&http, &cloud, &a.tenant, &a.admin_client_id, shown, cancel).await?
+    };
     let found = admin.discover(&request).await?;
     let steps = plan(&request, &found);
     if !a.apply {

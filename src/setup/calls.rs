@@ -41,10 +41,45 @@ impl Admin {
         cancel: CancellationToken,
     ) -> Result<Admin, Explanation> {
         let ctx = Context::new(cloud, tenant, client_id);
-        let explain = |e: AuthError| diagnose::explain_auth_error(&e, &ctx);
         let graph_cloud = cloud.for_graph();
-        let mut graph =
-            SignIn::new(http, &graph_cloud, tenant, client_id, TenantUse::User).map_err(explain)?;
+        let graph = Self::graph_sign_in(http, &graph_cloud, tenant, client_id, &ctx)?;
+        let first = graph
+            .device_code(on_code, tokio::time::sleep, cancel)
+            .await
+            .map_err(|e| diagnose::explain_auth_error(&e, &ctx))?;
+        Self::signed_in(http, cloud, tenant, client_id, ctx, first).await
+    }
+
+    /// The same, in the administrator's browser on this computer (authorization code with PKCE,
+    /// back to a loopback address); `open` opens the sign-in page.
+    pub async fn sign_in_in_browser(
+        http: &reqwest::Client,
+        cloud: &Cloud,
+        tenant: &str,
+        client_id: &str,
+        open: impl FnOnce(&str) -> std::io::Result<()>,
+        cancel: CancellationToken,
+    ) -> Result<Admin, Explanation> {
+        let ctx = Context::new(cloud, tenant, client_id);
+        let graph_cloud = cloud.for_graph();
+        let graph = Self::graph_sign_in(http, &graph_cloud, tenant, client_id, &ctx)?;
+        let first = graph
+            .browser(open, crate::limits::browser_wait(), cancel)
+            .await
+            .map_err(|e| diagnose::explain_auth_error(&e, &ctx))?;
+        Self::signed_in(http, cloud, tenant, client_id, ctx, first).await
+    }
+
+    /// The Graph sign-in, with the scopes every step needs.
+    fn graph_sign_in<'h>(
+        http: &'h reqwest::Client,
+        graph_cloud: &'h Cloud,
+        tenant: &str,
+        client_id: &str,
+        ctx: &Context,
+    ) -> Result<SignIn<'h>, Explanation> {
+        let mut graph = SignIn::new(http, graph_cloud, tenant, client_id, TenantUse::User)
+            .map_err(|e| diagnose::explain_auth_error(&e, ctx))?;
         graph.scopes = vec![
             "Application.ReadWrite.All".into(),
             "Group.ReadWrite.All".into(),
@@ -55,10 +90,19 @@ impl Admin {
             "DelegatedPermissionGrant.ReadWrite.All".into(),
             "AppRoleAssignment.ReadWrite.All".into(),
         ];
-        let first = graph
-            .device_code(on_code, tokio::time::sleep, cancel)
-            .await
-            .map_err(explain)?;
+        Ok(graph)
+    }
+
+    /// From the Graph sign-in, the Power BI token by its refresh token: one sign-in for both.
+    async fn signed_in(
+        http: &reqwest::Client,
+        cloud: &Cloud,
+        tenant: &str,
+        client_id: &str,
+        ctx: Context,
+        first: crate::auth::Token,
+    ) -> Result<Admin, Explanation> {
+        let explain = |e: AuthError| diagnose::explain_auth_error(&e, &ctx);
         let rt =
             first.refresh_token.clone().ok_or_else(|| {
                 Explanation::new(

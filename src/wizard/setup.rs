@@ -56,21 +56,39 @@ fn not_signed_in() -> Explanation {
 }
 
 impl Session {
-    /// Signs an administrator in with a device code for `admin_client` (a public client).
+    /// Signs an administrator in for `admin_client` (a public client): with a device code, or
+    /// `in_browser` on this computer (the page opened only on the cloud's own sign-in host).
     pub async fn setup_sign_in(
         &self,
         cloud: CloudId,
         tenant: &str,
         admin_client: &str,
+        in_browser: bool,
         on: impl Fn(SignInEvent) + Send,
     ) -> Result<(), Explanation> {
         let cloud = self.cloud(cloud)?;
         let cancel = CancellationToken::new();
         self.lock().cancel = Some(cancel.clone());
-        let shown = |info: &crate::auth::device::DeviceCodeInfo| {
-            on(SignInEvent::DeviceCode { info: info.clone() });
+        let admin = if in_browser {
+            let open = |url: &str| {
+                let r = super::open_page(&cloud, url);
+                on(match &r {
+                    Ok(()) => SignInEvent::BrowserOpened { url: url.into() },
+                    Err(e) => SignInEvent::BrowserNotOpened {
+                        url: url.into(),
+                        reason: e.to_string(),
+                    },
+                });
+                r
+            };
+            Admin::sign_in_in_browser(&self.http, &cloud, tenant, admin_client, open, cancel)
+                .await?
+        } else {
+            let shown = |info: &crate::auth::device::DeviceCodeInfo| {
+                on(SignInEvent::DeviceCode { info: info.clone() });
+            };
+            Admin::sign_in(&self.http, &cloud, tenant, admin_client, shown, cancel).await?
         };
-        let admin = Admin::sign_in(&self.http, &cloud, tenant, admin_client, shown, cancel).await?;
         self.lock().setup = Some(SetupState {
             admin: Arc::new(admin),
             tenant: tenant.trim().to_string(),

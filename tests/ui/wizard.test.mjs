@@ -609,6 +609,27 @@ test('set it up for me: one administrator sign-in, the plan, one confirmation, t
   await context.close();
 });
 
+test('set it up for me in this computer\'s browser: the address when no browser opens, and the goal sent', async () => {
+  const planned = await coreSetup(fc, '--plan', 'UI browser app');
+  const address = `${fc.https}/contoso.onmicrosoft.com/oauth2/v2.0/authorize?client_id=04b07795-8ddb-461a-bbee-02f9e1bf7b46`;
+  const { page, context } = await openUi(browser, { responses: responses({
+    setup_sign_in: { __events: [{ event: 'browser-not-opened', url: address, reason: 'no opener' }], __result: null },
+    setup_plan: planned.plan,
+  }) });
+  await at(page, 'home');
+  await page.click('#new-connection');
+  await page.click('#open-setup');
+  await at(page, 'setup');
+  await page.fill('#setup-tenant', CONTOSO);
+  await page.click('#setup-more summary');
+  await page.selectOption('#setup-goal', 'admin');
+  await page.click('#setup-sign-in-browser');
+  await page.locator('#plan').waitFor();
+  assert.equal((await calls(page, 'setup_sign_in'))[0].args.inBrowser, true);
+  assert.equal((await calls(page, 'setup_plan'))[0].args.request.goal, 'admin');
+  await context.close();
+});
+
 test('at 800×600 the busiest screens need no sideways scrolling', async () => {
   const { page, context } = await openUi(browser, { responses: responses({
     run_checks: { __events: streamOf(real.switchOff), __result: real.switchOff },

@@ -85,8 +85,8 @@ export const trustPresetCloud = () => call('trust_preset_cloud');
 export const setCustomCloud = (custom) => call('set_custom_cloud', { custom });
 export const companyCa = () => call('company_ca');
 export const setCompanyCa = (pem) => call('set_company_ca', { pem });
-export const setupSignIn = (cloud, tenant, onEvent) =>
-  call('setup_sign_in', { cloud, tenant, events: channel(onEvent) });
+export const setupSignIn = (cloud, tenant, onEvent, inBrowser = false) =>
+  call('setup_sign_in', { cloud, tenant, inBrowser, events: channel(onEvent) });
 export const setupPlan = (request) => call('setup_plan', { request });
 export const setupApply = (onStep) => call('setup_apply', { events: channel(onStep) });
 export const setupUndo = () => call('setup_undo');

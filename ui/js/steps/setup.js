@@ -127,20 +127,31 @@ export function render(ctx) {
     }
   };
 
-  const go = h('button', { type: 'button', class: 'primary', id: 'setup-sign-in', onclick: async () => {
+  // The administrator signs in with a code on any device (a help desk can guide them from
+  // afar), or in this computer's browser.
+  const signIn = async (inBrowser) => {
     if (!tenant.value.trim()) { tenant.focus(); return; }
     go.disabled = true;
+    here.disabled = true;
     draft.tenant = tenant.value.trim();
-    status.textContent = 'Asking Microsoft for a code…';
+    status.textContent = inBrowser ? 'Opening the browser…' : 'Asking Microsoft for a code…';
     try {
       await setupSignIn(draft.cloud, draft.tenant, (event) => {
-        if (!ctx.isCurrent() || event.event !== 'device-code') return;
-        const view = deviceCodeView(event, draft);
-        stop = view.stop;
-        area.replaceChildren(view.node);
-        status.textContent = 'Waiting for the administrator to sign in…';
-        announce(`The code is ${event.userCode.split('').join(' ')}.`);
-      });
+        if (!ctx.isCurrent()) return;
+        if (event.event === 'browser-opened') {
+          status.textContent = 'Waiting for the administrator to finish signing in, in the browser…';
+        } else if (event.event === 'browser-not-opened') {
+          area.replaceChildren(h('p', {}, 'The browser did not open. Open this address in a browser on this computer:'),
+            h('p', { class: 'mono', id: 'setup-address' }, event.url));
+          status.textContent = 'Waiting for the administrator to sign in…';
+        } else if (event.event === 'device-code') {
+          const view = deviceCodeView(event, draft);
+          stop = view.stop;
+          area.replaceChildren(view.node);
+          status.textContent = 'Waiting for the administrator to sign in…';
+          announce(`The code is ${event.userCode.split('').join(' ')}.`);
+        }
+      }, inBrowser);
       stop();
       status.textContent = 'Reading what exists…';
       showPlan(await setupPlan({ appName: appName.value.trim(), group: group.value.trim(),
@@ -149,14 +160,18 @@ export function render(ctx) {
         secretMonths: Number(months.value), credential: credential.value, goal: goal.value,
         // The delegated goal asks for the permissions the person picked; none: Keyway's defaults.
         scopes: goal.value === 'delegated' ? draft.scopes ?? [] : [] }));
-    } catch (e) { fail(e); }
-  } }, 'Sign in as an administrator');
+    } catch (e) { fail(e); here.disabled = false; }
+  };
+  const go = h('button', { type: 'button', class: 'primary', id: 'setup-sign-in',
+    onclick: () => signIn(false) }, 'Sign in as an administrator');
+  const here = h('button', { type: 'button', class: 'secondary', id: 'setup-sign-in-browser',
+    onclick: () => signIn(true) }, 'In this computer’s browser');
 
   return [
     heading('Set it up for me'),
     h('p', { class: 'lead' }, 'An administrator of your organisation signs in once. Keyway then shows every change it would make — the app, its secret or certificate, its security group, the Power BI setting and its workspace seat — and makes them only when you confirm.'),
     tenantField, appField, wsField, more,
-    actions(backButton(back), go),
+    actions(backButton(back), here, go),
     status, area,
   ];
 }
