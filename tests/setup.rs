@@ -302,7 +302,7 @@ async fn a_secret_is_renewed_append_prove_remove() {
 
     let session = Session::new(Some(cloud.ca_pem.as_bytes())).unwrap();
     let renewed = session
-        .renew_secret(&admin, &profile, &vault, &store, 3)
+        .renew_credential(&admin, &profile, &vault, &store, 3)
         .await
         .unwrap();
     assert!(
@@ -458,6 +458,35 @@ async fn a_certificate_keyway_makes_signs_in_from_the_keyring_alone() {
     let outcome = fresh.check(checks, &|_| {}).await.unwrap();
     assert!(outcome.ok, "{outcome:#?}");
 
+    // Renewed: a new certificate is added (proved by the saved one), signs in, is kept, and the
+    // old one is removed (proved by the new one); the app lists only the new one.
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let old_thumbprint = keyway::auth::certificate::ClientCertificate::from_kept(&kept, now)
+        .unwrap()
+        .thumbprint_sha1;
+    let renewed = fresh
+        .renew_credential(&admin, &profile, &vault, &store, 3)
+        .await
+        .unwrap();
+    let new_kept = vault.load::<CertificateKey>(&key).unwrap().unwrap();
+    let new_thumbprint = keyway::auth::certificate::ClientCertificate::from_kept(&new_kept, now)
+        .unwrap()
+        .thumbprint_sha1;
+    assert_ne!(new_thumbprint, old_thumbprint);
+    let listed = admin.read_app(&applied.client_id).await.unwrap()["keyCredentials"].clone();
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed:#}");
+    assert_eq!(listed[0]["customKeyIdentifier"], new_thumbprint.as_str());
+    assert!(renewed.removed.is_some());
+    let profile = store.get("Certified").unwrap();
+    assert_eq!(
+        profile.secret_expires.as_deref(),
+        Some(renewed.expires.as_str())
+    );
+    fresh
+        .sign_in_saved(FromProfile::new(&profile, &vault), |_| {}, |_: &str| Ok(()))
+        .await
+        .unwrap();
+
     // Without the keyring's certificate, the saved connection says so plainly.
     let empty = Vault::session_only();
     let lost = Session::new(Some(cloud.ca_pem.as_bytes())).unwrap();
@@ -469,64 +498,5 @@ async fn a_certificate_keyway_makes_signs_in_from_the_keyring_alone() {
         .unwrap_err();
     assert_eq!(err.code, "CERTIFICATE_NOT_SAVED");
     let _ = std::fs::remove_dir_all(&dir);
-    cloud.stop();
-}
-
-/// An app management policy caps credential lifetimes. Graph's refusal names the policy, not
-/// its limit: Keyway reads the policy and says how many months it allows; a run with that
-/// lifetime then goes on from where the first one stopped (the app exists, with no credential).
-#[tokio::test(flavor = "multi_thread")]
-async fn a_lifetime_the_policy_refuses_names_the_longest_allowed_and_a_rerun_goes_on() {
-    let mut scenario = fakecloud::Scenario::contoso();
-    scenario.tenants[0].app_policy = Some(fakecloud::scenario::AppPolicy {
-        // The policy ID in github.com/Azure/azure-cli/issues/28522.
-        id: "538f1913-366a-440a-95a0-e195cb55b282".parse().unwrap(),
-        password_max_days: Some(90),
-        key_max_days: Some(45),
-    });
-    let (cloud, custom, _) = common::emulator_with(scenario).await;
-    let admin = administrator(&cloud, &custom).await;
-    let mut request = request();
-    request.app_name = "Short-lived".into();
-    request.workspace = None;
-    let found = admin.discover(&request).await.unwrap();
-    let stopped = admin.apply(&request, &found, |_| {}).await.unwrap_err();
-    let x = &stopped.explanation;
-    assert_eq!(x.code, "CredentialInvalidLifetimeAsPerAppPolicy", "{x:#?}");
-    assert_eq!(x.http_status, Some(400));
-    assert!(
-        x.fix[0].contains("at most 90 days: choose 2 months or less"),
-        "{:#?}",
-        x.fix
-    );
-    let done: Vec<&str> = stopped.done.iter().map(|s| s.id).collect();
-    assert_eq!(done, ["app", "service-principal"]);
-
-    // Run again with what the policy allows: the app is found, and only a secret is added.
-    request.secret_months = 2;
-    let found = admin.discover(&request).await.unwrap();
-    assert_eq!(found.credentials, 0);
-    let planned = plan(&request, &found);
-    let creating: Vec<&str> = planned
-        .iter()
-        .filter(|s| s.change == Change::Create)
-        .map(|s| s.id)
-        .collect();
-    assert_eq!(creating, ["secret", "membership"], "{planned:#?}");
-    let applied = admin.apply(&request, &found, |_| {}).await.unwrap();
-    assert!(matches!(applied.credential, Some(NewCredential::Secret(_))));
-
-    // A certificate for another app: the same refusal, read from the certificates' limit.
-    request.app_name = "Short-lived certificate".into();
-    request.credential = Credential::Certificate;
-    request.secret_months = 3;
-    let found = admin.discover(&request).await.unwrap();
-    let stopped = admin.apply(&request, &found, |_| {}).await.unwrap_err();
-    assert!(
-        stopped.explanation.fix[0]
-            .contains("a certificate last at most 45 days: choose 1 month or less"),
-        "{:#?}",
-        stopped.explanation.fix
-    );
     cloud.stop();
 }

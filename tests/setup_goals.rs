@@ -7,7 +7,7 @@ mod common;
 
 use common::setup::{administrator, changes, request, secret, session_for, try_administrator_as};
 use keyway::powerbi::ladder::Plan;
-use keyway::setup::{plan, Change, Created};
+use keyway::setup::{plan, Change, Created, Credential, NewCredential};
 use keyway::wizard::{SignInEvent, Typed};
 use keyway::{Goal, Method};
 use std::sync::Mutex;
@@ -358,5 +358,64 @@ async fn the_administrator_can_sign_in_in_the_browser_instead_of_with_a_code() {
     assert_eq!(json["plan"][0]["change"], "create");
     assert!(!said.contains("enter the code"), "no device code: {said}");
     let _ = std::fs::remove_dir_all(&no_openers);
+    cloud.stop();
+}
+
+/// An app management policy caps credential lifetimes. Graph's refusal names the policy, not
+/// its limit: Keyway reads the policy and says how many months it allows; a run with that
+/// lifetime then goes on from where the first one stopped (the app exists, with no credential).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lifetime_the_policy_refuses_names_the_longest_allowed_and_a_rerun_goes_on() {
+    let mut scenario = fakecloud::Scenario::contoso();
+    scenario.tenants[0].app_policy = Some(fakecloud::scenario::AppPolicy {
+        // The policy ID in github.com/Azure/azure-cli/issues/28522.
+        id: "538f1913-366a-440a-95a0-e195cb55b282".parse().unwrap(),
+        password_max_days: Some(90),
+        key_max_days: Some(45),
+    });
+    let (cloud, custom, _) = common::emulator_with(scenario).await;
+    let admin = administrator(&cloud, &custom).await;
+    let mut request = request();
+    request.app_name = "Short-lived".into();
+    request.workspace = None;
+    let found = admin.discover(&request).await.unwrap();
+    let stopped = admin.apply(&request, &found, |_| {}).await.unwrap_err();
+    let x = &stopped.explanation;
+    assert_eq!(x.code, "CredentialInvalidLifetimeAsPerAppPolicy", "{x:#?}");
+    assert_eq!(x.http_status, Some(400));
+    assert!(
+        x.fix[0].contains("at most 90 days: choose 2 months or less"),
+        "{:#?}",
+        x.fix
+    );
+    let done: Vec<&str> = stopped.done.iter().map(|s| s.id).collect();
+    assert_eq!(done, ["app", "service-principal"]);
+
+    // Run again with what the policy allows: the app is found, and only a secret is added.
+    request.secret_months = 2;
+    let found = admin.discover(&request).await.unwrap();
+    assert_eq!(found.credentials, 0);
+    let planned = plan(&request, &found);
+    let creating: Vec<&str> = planned
+        .iter()
+        .filter(|s| s.change == Change::Create)
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(creating, ["secret", "membership"], "{planned:#?}");
+    let applied = admin.apply(&request, &found, |_| {}).await.unwrap();
+    assert!(matches!(applied.credential, Some(NewCredential::Secret(_))));
+
+    // A certificate for another app: the same refusal, read from the certificates' limit.
+    request.app_name = "Short-lived certificate".into();
+    request.credential = Credential::Certificate;
+    request.secret_months = 3;
+    let found = admin.discover(&request).await.unwrap();
+    let stopped = admin.apply(&request, &found, |_| {}).await.unwrap_err();
+    assert!(
+        stopped.explanation.fix[0]
+            .contains("a certificate last at most 45 days: choose 1 month or less"),
+        "{:#?}",
+        stopped.explanation.fix
+    );
     cloud.stop();
 }

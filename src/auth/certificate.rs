@@ -221,6 +221,19 @@ impl ClientCertificate {
         })
     }
 
+    /// A proof that the app holds this certificate's key, for Graph's `addKey` and `removeKey`
+    /// on the application with object ID `app_object_id`: RS256 with `x5t`, audience
+    /// 00000002-0000-0000-c000-000000000000, valid for ten minutes (Microsoft Graph,
+    /// "application: addKey").
+    pub fn proof_of_possession(&self, app_object_id: &str, now: i64) -> Result<String, AuthError> {
+        let mut header = Header::new(Algorithm::RS256);
+        header.x5t = Some(URL_SAFE_NO_PAD.encode(&self.sha1));
+        let claims = json!({ "aud": "00000002-0000-0000-c000-000000000000",
+            "iss": app_object_id, "nbf": now, "exp": now + 600 });
+        jsonwebtoken::encode(&header, &claims, &self.key)
+            .map_err(|e| cert_problem(format!("Signing failed: {e}")))
+    }
+
     /// The signed assertion for `client_id` at `token_url` (the audience).
     pub fn assertion(
         &self,

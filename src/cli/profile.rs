@@ -381,18 +381,23 @@ async fn renew(
     let session = session(ca_cert.as_deref())?;
     let vault = system_vault().await?;
     let renewed = session
-        .renew_secret(&admin, &profile, &vault, store, months)
+        .renew_credential(&admin, &profile, &vault, store, months)
         .await?;
+    let (what, id) = if profile.method == keyway::Method::Certificate {
+        ("certificate", "key ID")
+    } else {
+        ("secret", "Secret ID")
+    };
     Ok(match renewed.removed {
         Some(key) => format!(
-            "Renewed \"{name}\": the new secret works, is in the keyring and expires on {}; the old \
-             one (Secret ID {key}) was removed.",
+            "Renewed \"{name}\": the new {what} works, is in the keyring and expires on {}; the \
+             old one ({id} {key}) was removed.",
             renewed.expires
         ),
         None => format!(
-            "Renewed \"{name}\": the new secret works, is in the keyring and expires on {}. The \
-             old one was kept: Keyway could not tell which of the app's secrets it was. Remove \
-             it in the portal once nothing uses it.",
+            "Renewed \"{name}\": the new {what} works, is in the keyring and expires on {}. The \
+             old one was kept: Keyway could not tell which of the app's credentials it was. \
+             Remove it in the portal once nothing uses it.",
             renewed.expires
         ),
     })

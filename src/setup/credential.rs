@@ -167,7 +167,11 @@ impl Admin {
 
     /// A refusal by an app management policy names the policy, not its limit: Keyway reads the
     /// policy and says how many months it allows. Any other failure is returned as it is.
-    async fn with_longest_allowed(&self, mut x: Explanation, kind: Credential) -> Explanation {
+    pub(super) async fn with_longest_allowed(
+        &self,
+        mut x: Explanation,
+        kind: Credential,
+    ) -> Explanation {
         if x.code != LIFETIME_REFUSED {
             return x;
         }

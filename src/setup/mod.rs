@@ -20,7 +20,7 @@ mod renew;
 pub use access::{scopes_of, PowerBi, DEFAULT_SCOPES, POWERBI_APP_ID};
 pub use calls::Admin;
 pub use credential::{make_certificate, Credential, MadeCertificate, NewCredential};
-pub use renew::{old_secret, NewSecret};
+pub use renew::{old_secret, NewCertificate, NewSecret};
 
 use crate::diagnose::Explanation;
 use crate::goal::Goal;

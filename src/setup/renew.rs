@@ -1,10 +1,13 @@
-//! Renewing a saved connection's client secret: add a new one, prove it signs in, keep it, and
-//! only then remove the old one — append, prove, remove — so the connection never stops working.
+//! Renewing a saved connection's client secret or certificate: add a new one, prove it signs
+//! in, keep it, and only then remove the old one — append, prove, remove — so the connection
+//! never stops working. A certificate is added and removed with Graph's `addKey` and
+//! `removeKey`, each proved by a certificate the app already has.
 
 use super::calls::Admin;
+use crate::auth::certificate::ClientCertificate;
 use crate::diagnose::Explanation;
 use crate::graph::SecretInfo;
-use crate::secret::ClientSecret;
+use crate::secret::{CertificateKey, ClientSecret};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -38,7 +41,98 @@ pub fn old_secret<'a>(before: &'a [SecretInfo], saved: &ClientSecret) -> Option<
     }
 }
 
+/// A new certificate added to an app, and the old one it replaces.
+#[derive(Debug)]
+pub struct NewCertificate {
+    /// The app's object ID.
+    pub object_id: String,
+    /// The new certificate and its private key.
+    pub kept: CertificateKey,
+    /// Its key ID in the app.
+    pub key_id: String,
+    /// When it expires, `YYYY-MM-DD`.
+    pub expires: String,
+    /// The key ID of the saved (old) certificate, found by its thumbprint; none if the app does
+    /// not list it.
+    pub old_key_id: Option<String>,
+}
+
+fn unusable(e: crate::auth::error::AuthError) -> Explanation {
+    Explanation::new(
+        "CERTIFICATE_NOT_SAVED",
+        "The saved certificate can't be used",
+        format!("The certificate kept in the keyring could not be read ({e})."),
+        vec!["Set the connection up again, or sign it in with a certificate file.".into()],
+    )
+}
+
 impl Admin {
+    /// Adds a new certificate, valid for `months`, to the app with this client ID, proving
+    /// possession with the saved certificate `old`.
+    pub async fn add_certificate(
+        &self,
+        client_id: &str,
+        old: &CertificateKey,
+        months: u32,
+    ) -> Result<NewCertificate, Explanation> {
+        let app = self.read_app(client_id).await?;
+        let object_id = app["id"].as_str().unwrap_or_default().to_string();
+        let now = time::OffsetDateTime::now_utc();
+        let signer = ClientCertificate::from_kept(old, now.unix_timestamp()).map_err(unusable)?;
+        let old_key_id = app["keyCredentials"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|k| {
+                k["customKeyIdentifier"]
+                    .as_str()
+                    .is_some_and(|t| t.eq_ignore_ascii_case(&signer.thumbprint_sha1))
+            })
+            .and_then(|k| k["keyId"].as_str().map(str::to_string));
+        let name = app["displayName"].as_str().unwrap_or("Keyway app");
+        let made = super::make_certificate(name, months, now)?;
+        let proof = signer
+            .proof_of_possession(&object_id, now.unix_timestamp())
+            .map_err(unusable)?;
+        let body = json!({ "keyCredential": { "type": "AsymmetricX509Cert", "usage": "Verify",
+            "key": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &made.der),
+            "displayName": "Keyway" }, "passwordCredential": null, "proof": proof });
+        let url = self.graph_url(&format!("applications/{object_id}/addKey"));
+        let added = match self.call(Method::POST, &url, &[], Some(body), true).await {
+            Ok(v) => v,
+            Err(x) => {
+                return Err(self
+                    .with_longest_allowed(x, super::Credential::Certificate)
+                    .await)
+            }
+        };
+        Ok(NewCertificate {
+            object_id,
+            kept: made.kept,
+            key_id: added["keyId"].as_str().unwrap_or_default().to_string(),
+            expires: made.expires,
+            old_key_id,
+        })
+    }
+
+    /// Removes one certificate, by its key ID, proving possession with `signer` (a certificate
+    /// the app keeps).
+    pub async fn remove_certificate(
+        &self,
+        object_id: &str,
+        key_id: &str,
+        signer: &CertificateKey,
+    ) -> Result<(), Explanation> {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let proof = ClientCertificate::from_kept(signer, now)
+            .and_then(|c| c.proof_of_possession(object_id, now))
+            .map_err(unusable)?;
+        let url = self.graph_url(&format!("applications/{object_id}/removeKey"));
+        let body = json!({ "keyId": key_id, "proof": proof });
+        self.call(Method::POST, &url, &[], Some(body), true).await?;
+        Ok(())
+    }
+
     /// The app registration with this client ID, as Graph reads it (its secrets' and
     /// certificates' details, never their values or keys).
     pub async fn read_app(&self, client_id: &str) -> Result<Value, Explanation> {

@@ -8,7 +8,7 @@ use crate::cloud::CloudId;
 use crate::diagnose::Explanation;
 use crate::goal::Method;
 use crate::profile::{Profile, ProfileStore};
-use crate::secret::{ClientSecret, Zeroizing};
+use crate::secret::{CertificateKey, ClientSecret, Zeroizing};
 use crate::setup::old_secret;
 use crate::setup::{plan, Admin, Found, NewCredential, Request, Step};
 use crate::vault::{SecretKind, Vault};
@@ -185,10 +185,96 @@ impl Session {
         Ok(undone)
     }
 
+    /// Renews a saved connection's credential: its client secret, or the certificate Keyway made
+    /// for it (kept in the keyring). A certificate file chosen by the person is theirs to renew.
+    pub async fn renew_credential(
+        &self,
+        admin: &Admin,
+        profile: &Profile,
+        vault: &Vault,
+        store: &ProfileStore,
+        months: u32,
+    ) -> Result<Renewed, Explanation> {
+        match profile.method {
+            Method::Certificate if profile.certificate_in_keyring => {
+                self.renew_certificate(admin, profile, vault, store, months)
+                    .await
+            }
+            Method::Certificate => Err(Explanation::new(
+                "RENEW_CERTIFICATE_FILE",
+                "This certificate is a file Keyway does not manage",
+                format!(
+                    "“{}” signs in with a certificate file chosen by hand.",
+                    profile.name
+                ),
+                vec![
+                    "Upload a new certificate to the app in the portal, then choose its file \
+                     in the connection's details."
+                        .into(),
+                ],
+            )),
+            _ => {
+                self.renew_secret(admin, profile, vault, store, months)
+                    .await
+            }
+        }
+    }
+
+    /// Renews the certificate Keyway made: a new one is added (proved by the saved one), signs
+    /// in, is kept in the keyring with its expiry date, and only then is the old one removed
+    /// (proved by the new one).
+    async fn renew_certificate(
+        &self,
+        admin: &Admin,
+        profile: &Profile,
+        vault: &Vault,
+        store: &ProfileStore,
+        months: u32,
+    ) -> Result<Renewed, Explanation> {
+        let cloud = self.cloud_of(profile)?;
+        let old = load_kept::<CertificateKey>(vault, &profile.name, &cloud)
+            .await?
+            .ok_or_else(super::session::no_kept_certificate)?;
+        let new = admin
+            .add_certificate(&profile.client_id, &old, months)
+            .await?;
+        self.lock().certificate_key = Some(new.kept.clone());
+        let no_person = |_: &str| Err(std::io::Error::other("no person to ask"));
+        let proved = self
+            .sign_in(Draft::from_profile(profile), |_| {}, no_person)
+            .await;
+        if let Err(mut x) = proved {
+            let _ = admin
+                .remove_certificate(&new.object_id, &new.key_id, &old)
+                .await;
+            self.lock().certificate_key = None;
+            x.fix
+                .push("The new certificate was removed again; the saved one is unchanged.".into());
+            return Err(x);
+        }
+        let (v, key) = (vault.clone(), secret_key(&profile.name, &cloud));
+        let value = Zeroizing::new(new.kept.expose().to_string());
+        blocking(move || Ok(v.save(&key, SecretKind::CertificateKey, &value)?)).await?;
+        set_secret_expiry(store, &profile.name, Some(&new.expires))?;
+        let removed = match &new.old_key_id {
+            Some(old_id) => {
+                admin
+                    .remove_certificate(&new.object_id, old_id, &new.kept)
+                    .await?;
+                Some(old_id.clone())
+            }
+            None => None,
+        };
+        Ok(Renewed {
+            expires: new.expires,
+            removed,
+        })
+    }
+
     /// Renews a saved connection's client secret: a new one is added, proved by signing in with
     /// it, kept in the keyring with its expiry date, and only then is the old one removed — when
     /// exactly one of the app's secrets can be it (another may serve another system).
-    pub async fn renew_secret(
+    async fn renew_secret(
         &self,
         admin: &Admin,
         profile: &Profile,
@@ -242,6 +328,7 @@ impl Session {
 pub struct Renewed {
     /// When the new secret expires, `YYYY-MM-DD`.
     pub expires: String,
-    /// The Secret ID of the old secret removed; none when Keyway could not tell which it was.
+    /// The Secret ID (or key ID) of the old secret or certificate removed; none when Keyway
+    /// could not tell which it was.
     pub removed: Option<String>,
 }

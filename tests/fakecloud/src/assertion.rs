@@ -35,30 +35,18 @@ pub fn verify(
         .decode(thumb.trim_end_matches('='))
         .map_err(|_| aadsts::assertion_signature())?;
 
-    let cert = app
-        .certificates
-        .iter()
-        .find_map(|c| {
-            let der = pem_to_der(&c.pem)?;
-            let matches = if thumb_is_sha256 {
-                Sha256::digest(&der).as_slice() == thumb.as_slice()
-            } else {
-                Sha1::digest(&der).as_slice() == thumb.as_slice()
-            };
-            matches.then_some((c, der))
-        })
-        .ok_or_else(|| {
-            EntraError::new(
-                401,
-                "invalid_client",
-                700027,
-                format!(
-                    "Client assertion failed signature validation. The key was not found: no \
+    let cert = registered(app, thumb_is_sha256, &thumb).ok_or_else(|| {
+        EntraError::new(
+            401,
+            "invalid_client",
+            700027,
+            format!(
+                "Client assertion failed signature validation. The key was not found: no \
                      certificate with this thumbprint is registered for app '{}'.",
-                    app.client_id
-                ),
-            )
-        })?;
+                app.client_id
+            ),
+        )
+    })?;
     if cert.0.expires <= now {
         return Err(EntraError::new(
             401,
@@ -120,6 +108,65 @@ pub fn verify(
         return Err(aadsts::assertion_replayed());
     }
     Ok(())
+}
+
+/// The app's certificate with this SHA-1 or SHA-256 thumbprint, and its DER.
+fn registered<'a>(
+    app: &'a App,
+    sha256: bool,
+    thumb: &[u8],
+) -> Option<(&'a crate::scenario::Certificate, Vec<u8>)> {
+    app.certificates.iter().find_map(|c| {
+        let der = pem_to_der(&c.pem)?;
+        let matches = if sha256 {
+            Sha256::digest(&der).as_slice() == thumb
+        } else {
+            Sha1::digest(&der).as_slice() == thumb
+        };
+        matches.then_some((c, der))
+    })
+}
+
+/// Graph's proof of possession for `addKey` and `removeKey`: a JWT signed with the private key
+/// of one of the app's valid certificates (named by `x5t`), `aud`
+/// 00000002-0000-0000-c000-000000000000, `iss` the application's object ID, and `exp` at most
+/// ten minutes after `nbf` (Microsoft Graph, "application: addKey"). Says why it is refused.
+pub fn verify_proof(app: &App, proof: &str, now: OffsetDateTime) -> Result<(), String> {
+    let header = jsonwebtoken::decode_header(proof).map_err(|e| e.to_string())?;
+    let thumb = header.x5t.ok_or("the proof names no certificate (x5t)")?;
+    let thumb = B64
+        .decode(thumb.trim_end_matches('='))
+        .map_err(|e| e.to_string())?;
+    let (cert, der) =
+        registered(app, false, &thumb).ok_or("no certificate of the app signed the proof")?;
+    if cert.expires <= now {
+        return Err("the certificate that signed the proof has expired".into());
+    }
+    let key = decoding_key(&der).ok_or("the certificate has no RSA key")?;
+    let mut validation = Validation::new(header.alg);
+    validation.validate_exp = false;
+    validation.validate_aud = false;
+    validation.required_spec_claims.clear();
+    let claims = jsonwebtoken::decode::<Value>(proof, &key, &validation)
+        .map_err(|e| e.to_string())?
+        .claims;
+    if claims["aud"] != "00000002-0000-0000-c000-000000000000" {
+        return Err("the proof's audience is not 00000002-0000-0000-c000-000000000000".into());
+    }
+    if !claims["iss"]
+        .as_str()
+        .is_some_and(|i| i.eq_ignore_ascii_case(&app.object_id.to_string()))
+    {
+        return Err("the proof's issuer is not the application's object ID".into());
+    }
+    let (nbf, exp) = (claims["nbf"].as_i64(), claims["exp"].as_i64());
+    let t = now.unix_timestamp();
+    match (nbf, exp) {
+        (Some(n), Some(e)) if e - n <= 600 && n - SKEW_SECONDS <= t && t <= e + SKEW_SECONDS => {
+            Ok(())
+        }
+        _ => Err("the proof is outside its time, or lasts more than ten minutes".into()),
+    }
 }
 
 /// The DER bytes of the first certificate in a PEM text.

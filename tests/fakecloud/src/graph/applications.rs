@@ -44,6 +44,7 @@ fn application_json(a: &App) -> Value {
             json!({
                 "keyId": c.key_id, "displayName": c.display_name, "endDateTime": iso(c.expires),
                 "type": "AsymmetricX509Cert", "usage": "Verify", "key": null,
+                "customKeyIdentifier": thumbprint(c),
             })
         })
         .collect();
@@ -269,23 +270,7 @@ pub(super) async fn patch_application(
         for k in list {
             let key_id = k["keyId"].as_str().and_then(|i| i.parse::<Uuid>().ok());
             match k["key"].as_str() {
-                Some(b64) => {
-                    let der = base64::engine::general_purpose::STANDARD
-                        .decode(b64)
-                        .map_err(|_| bad("Invalid value specified for property 'key'."))?;
-                    let (_, cert) = x509_parser::parse_x509_certificate(&der)
-                        .map_err(|_| bad("Invalid value specified for property 'key'."))?;
-                    let expires =
-                        OffsetDateTime::from_unix_timestamp(cert.validity().not_after.timestamp())
-                            .map_err(|_| bad("Invalid certificate dates."))?;
-                    super::policies::refuse_lifetime(t, false, expires)?;
-                    certificates.push(Certificate {
-                        key_id: key_id.unwrap_or_else(Uuid::new_v4),
-                        display_name: k["displayName"].as_str().unwrap_or_default().into(),
-                        pem: pem(&der),
-                        expires,
-                    });
-                }
+                Some(_) => certificates.push(certificate_from(t, k, key_id)?),
                 None => {
                     let app = find_app_mut(t, &id).ok_or_else(|| not_found(&id))?;
                     let kept = app
@@ -303,6 +288,39 @@ pub(super) async fn patch_application(
         app.certificates = certificates;
         Ok(StatusCode::NO_CONTENT.into_response())
     })
+}
+
+/// A key credential's certificate (`key`: base64 DER), checked against the tenant's lifetime
+/// policy.
+pub(super) fn certificate_from(
+    t: &Tenant,
+    k: &Value,
+    key_id: Option<Uuid>,
+) -> Result<Certificate, super::GraphError> {
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(k["key"].as_str().unwrap_or_default())
+        .map_err(|_| bad("Invalid value specified for property 'key'."))?;
+    let (_, cert) = x509_parser::parse_x509_certificate(&der)
+        .map_err(|_| bad("Invalid value specified for property 'key'."))?;
+    let expires = OffsetDateTime::from_unix_timestamp(cert.validity().not_after.timestamp())
+        .map_err(|_| bad("Invalid certificate dates."))?;
+    super::policies::refuse_lifetime(t, false, expires)?;
+    Ok(Certificate {
+        key_id: key_id.unwrap_or_else(Uuid::new_v4),
+        display_name: k["displayName"].as_str().unwrap_or_default().into(),
+        pem: pem(&der),
+        expires,
+    })
+}
+
+/// A certificate's SHA-1 thumbprint, upper-case hex: Graph's `customKeyIdentifier` for it.
+pub(super) fn thumbprint(c: &Certificate) -> String {
+    use sha1::Digest;
+    let der = crate::assertion::pem_to_der(&c.pem).unwrap_or_default();
+    sha1::Sha1::digest(der)
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect()
 }
 
 /// A certificate's DER as PEM, as a scenario keeps it.

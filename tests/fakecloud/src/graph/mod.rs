@@ -7,6 +7,7 @@
 //! me" path); Graph's error shape is `{ error: { code, message, innerError } }`.
 
 mod applications;
+mod keys;
 mod permissions;
 mod policies;
 
@@ -46,6 +47,8 @@ pub fn routes() -> Router<Shared> {
                 .delete(delete_application),
         )
         .route("/v1.0/applications/{id}/addPassword", post(add_password))
+        .route("/v1.0/applications/{id}/addKey", post(keys::add_key))
+        .route("/v1.0/applications/{id}/removeKey", post(keys::remove_key))
         .route(
             "/v1.0/applications/{id}/removePassword",
             post(remove_password),
