@@ -419,3 +419,68 @@ async fn a_lifetime_the_policy_refuses_names_the_longest_allowed_and_a_rerun_goe
     );
     cloud.stop();
 }
+
+/// Power BI applies a changed tenant setting only after a while (up to 15 minutes): the first
+/// check right after the setup says so, and a check once it has applied passes.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_setting_that_takes_time_is_explained_then_passes_on_a_later_check() {
+    let mut scenario = fakecloud::Scenario::contoso();
+    scenario.tenants[0].settings.service_principals_enabled = false;
+    scenario.tenants[0].settings_delay_seconds = 3;
+    let (cloud, custom, _) = common::emulator_with(scenario).await;
+    let admin = administrator(&cloud, &custom).await;
+    let mut request = request();
+    request.app_name = "Patient app".into();
+    request.workspace = None;
+    let found = admin.discover(&request).await.unwrap();
+    let planned = plan(&request, &found);
+    let setting = planned.iter().find(|s| s.id == "tenant-setting").unwrap();
+    assert_eq!(setting.change, Change::Update);
+    let applied = admin.apply(&request, &found, |_| {}).await.unwrap();
+    let (session, mut draft) = session_for(&cloud, &custom);
+    session
+        .remember(Typed::ClientSecret, secret(&applied).expose())
+        .unwrap();
+    draft.client_id = applied.client_id.clone();
+    draft.method = Some(Method::ClientSecret);
+    draft.goal = Some(Goal::Embed);
+    session
+        .sign_in(draft, |_: SignInEvent| {}, |_: &str| Ok(()))
+        .await
+        .unwrap();
+    let first = session
+        .check(Plan::new(Goal::Embed), &|_| {})
+        .await
+        .unwrap();
+    assert!(!first.ok, "{first:#?}");
+    // Power BI refuses the app while the settings read back show it allowed: the failing check
+    // says a change can take a while to reach Power BI.
+    let failed = first
+        .items
+        .iter()
+        .find(|i| i.status == keyway::powerbi::ladder::Status::Fail)
+        .unwrap();
+    let fix = failed.problem.as_ref().unwrap().fix.join(" ");
+    assert!(fix.contains("can take up to"), "{fix}");
+    // The administrator's read-back already shows it on: the re-run plans nothing.
+    let again = plan(&request, &admin.discover(&request).await.unwrap());
+    assert!(
+        again.iter().all(|s| s.change == Change::Nothing),
+        "{again:#?}"
+    );
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    let later = session
+        .check(Plan::new(Goal::Embed), &|_| {})
+        .await
+        .unwrap();
+    // Now Power BI lets the app in (it has no workspace yet: none was asked for).
+    for id in ["tenant-switch", "security-group", "list-workspaces"] {
+        let item = later.items.iter().find(|i| i.id == id).unwrap();
+        assert_eq!(
+            item.status,
+            keyway::powerbi::ladder::Status::Pass,
+            "{item:#?}"
+        );
+    }
+    cloud.stop();
+}

@@ -36,6 +36,39 @@ pub fn routes() -> Router<Shared> {
             "/_fakecloud/workspaces/{workspace}/members",
             post(add_workspace_member),
         )
+        .route("/_fakecloud/tenants/{tenant}/settings", post(set_settings))
+}
+
+/// What a test changes in a tenant's Power BI settings.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SettingsChange {
+    /// "Service principals can call Fabric public APIs", on or off (for the groups it names).
+    service_principals_enabled: Option<bool>,
+    /// How long a later change takes to reach API calls.
+    delay_seconds: Option<u64>,
+}
+
+/// `POST /_fakecloud/tenants/{tenant}/settings`: at once, whatever the delay.
+async fn set_settings(
+    State(state): State<Shared>,
+    Path(tenant): Path<String>,
+    Json(change): Json<SettingsChange>,
+) -> (StatusCode, Json<Value>) {
+    let mut scenario = state.scenario.write().unwrap_or_else(|e| e.into_inner());
+    let Some(t) = scenario.tenants.iter_mut().find(|t| t.matches(&tenant)) else {
+        return (
+            StatusCode::NOT_FOUND,
+            Json(json!({ "error": "no such tenant" })),
+        );
+    };
+    if let Some(on) = change.service_principals_enabled {
+        t.settings.service_principals_enabled = on;
+    }
+    if let Some(d) = change.delay_seconds {
+        t.settings_delay_seconds = d;
+    }
+    (StatusCode::OK, Json(json!({ "ok": true })))
 }
 
 #[derive(Deserialize)]

@@ -51,6 +51,13 @@ pub struct Tenant {
     /// An app management policy that caps how long new credentials may last.
     #[serde(default)]
     pub app_policy: Option<AppPolicy>,
+    /// How long a changed tenant setting takes to reach API calls (Power BI says up to 15
+    /// minutes); the settings read back show the change at once.
+    #[serde(default)]
+    pub settings_delay_seconds: u64,
+    /// The settings API calls still see while a change waits out that delay, and when it was made.
+    #[serde(skip)]
+    pub settings_before: Option<(TenantSettings, OffsetDateTime)>,
 }
 
 /// An app management policy applied to every app: Graph refuses a client secret or certificate
@@ -363,6 +370,28 @@ impl Scenario {
 }
 
 impl Tenant {
+    /// The settings API calls see now: the last change only once its delay has passed.
+    pub fn enforced_settings(&self) -> &TenantSettings {
+        match &self.settings_before {
+            Some((before, at))
+                if OffsetDateTime::now_utc()
+                    < *at + time::Duration::seconds(self.settings_delay_seconds as i64) =>
+            {
+                before
+            }
+            _ => &self.settings,
+        }
+    }
+
+    /// Changes the settings; API calls see the change after the tenant's delay.
+    pub fn change_settings(&mut self, change: impl FnOnce(&mut TenantSettings)) {
+        if self.settings_delay_seconds > 0 {
+            let seen = self.enforced_settings().clone();
+            self.settings_before = Some((seen, OffsetDateTime::now_utc()));
+        }
+        change(&mut self.settings);
+    }
+
     /// Whether `name` (GUID or domain) names this tenant.
     pub fn matches(&self, name: &str) -> bool {
         name.parse::<Uuid>()

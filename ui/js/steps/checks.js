@@ -44,9 +44,35 @@ export function render(ctx) {
 
   const paint = () => list.replaceChildren(...[...items.values()].map((i) => itemView(i, draft, run)));
 
+  // Right after "set it up for me" changed a setting or a group, Power BI may refuse the app for
+  // a while (up to 15 minutes): Keyway checks again by itself until it passes or that time is up.
+  let timer = null;
+  const stopTimer = () => { clearInterval(timer); timer = null; };
+  const settling = () => state.changedAt && Date.now() - state.changedAt < 15 * 60 * 1000;
+  const scheduleRecheck = () => {
+    let left = globalThis.KEYWAY_RECHECK_SECONDS ?? 30;
+    const count = h('span', { id: 'recheck-seconds' }, String(left));
+    const stop = h('button', { type: 'button', class: 'secondary small', id: 'stop-recheck',
+      onclick: () => { stopTimer(); note.remove(); } }, 'Stop checking');
+    const note = h('p', { class: 'hint', id: 'recheck' },
+      'Power BI can take up to 15 minutes to apply a change Keyway just made. Keyway checks again in ',
+      count, ' s. ', stop);
+    verdict.append(note);
+    verdict.scrollIntoView({ block: 'start' });
+    stop.focus({ preventScroll: true });
+    announce(`Power BI can take up to 15 minutes to apply the change. Keyway checks again in ${left} seconds.`);
+    timer = setInterval(() => {
+      if (!ctx.isCurrent()) { stopTimer(); return; }
+      left -= 1;
+      count.textContent = String(Math.max(left, 0));
+      if (left <= 0) { stopTimer(); run(); }
+    }, 1000);
+  };
+
   let running = false;
   async function run() {
     if (running) return;
+    stopTimer();
     running = true;
     runButton.disabled = true;
     verdict.replaceChildren(h('p', { class: 'hint' }, 'Checking…'));
@@ -78,7 +104,8 @@ export function render(ctx) {
         outcome.ok ? 'Everything this goal needs is in place.'
           : `${bad} ${bad === 1 ? 'problem' : 'problems'} to fix. Each one below says why and what to do.`));
       announce(outcome.ok ? 'All checks passed.' : `${bad} problems to fix.`);
-      if (!outcome.ok) document.querySelector('.check.fail .problem-what')?.closest('li')?.querySelector('button')?.focus();
+      if (!outcome.ok && settling()) scheduleRecheck();
+      if (!outcome.ok && !settling()) document.querySelector('.check.fail .problem-what')?.closest('li')?.querySelector('button')?.focus();
     } catch (e) {
       verdict.replaceChildren(problemBox(e, draft, { id: 'checks-problem' }));
     } finally {

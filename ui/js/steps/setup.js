@@ -101,6 +101,9 @@ export function render(ctx) {
       if (delegated) draft.scopes = done.scopes;
       state.hints = certificate || delegated ? {} : { clientSecret: 'kept by Keyway' };
       state.secretExpires = done.secretExpires ?? '';
+      // A changed setting or membership can take Power BI a while: the checks wait it out.
+      state.changedAt = done.done.some((s) => s.change !== 'nothing'
+        && (s.id.endsWith('-setting') || s.id === 'membership')) ? Date.now() : null;
       status.textContent = '';
       const what = certificate ? 'Its certificate (with the private key)' : 'Its secret';
       area.append(h('p', { id: 'setup-done' }, delegated

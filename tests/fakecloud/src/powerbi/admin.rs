@@ -18,7 +18,7 @@ pub(super) fn ensure_admin(state: &Shared, who: &Caller, fabric: bool) -> Result
     refuse.fabric = fabric;
     match who {
         Caller::App { sp, client_id, .. } => {
-            let s = &tenant.settings;
+            let s = tenant.enforced_settings();
             let groups = &s.service_principals_admin_apis_groups;
             let allowed = s.service_principals_admin_apis
                 && (groups.is_empty() || groups.iter().any(|g| tenant.in_group(*g, *sp)));
@@ -179,8 +179,8 @@ pub(super) async fn scan_result(
         .iter()
         .find(|t| t.id == s.tenant)
         .ok_or_else(PbiError::not_authorized)?;
-    let detailed = tenant.settings.detailed_metadata;
-    let expressions = tenant.settings.dax_expressions;
+    let detailed = tenant.enforced_settings().detailed_metadata;
+    let expressions = tenant.enforced_settings().dax_expressions;
     let workspaces: Vec<Value> = tenant
         .workspaces
         .iter()
@@ -337,8 +337,19 @@ pub(super) async fn update_tenant_setting(
             e.fabric = true;
             return Err(e);
         }
-        let s = &mut tenant.settings;
-        match name.as_str() {
+        let known = [
+            "ServicePrincipalAccessPermissionAPIs",
+            "AllowServicePrincipalsUseReadAdminAPIs",
+            "AdminApisIncludeDetailedMetadata",
+            "AdminApisIncludeExpressions",
+        ];
+        if !known.contains(&name.as_str()) {
+            let mut e = PbiError::new(404, "TenantSettingNotFound")
+                .message(format!("The tenant setting {name} was not found."));
+            e.fabric = true;
+            return Err(e);
+        }
+        tenant.change_settings(|s| match name.as_str() {
             "ServicePrincipalAccessPermissionAPIs" => {
                 s.service_principals_enabled = enabled;
                 s.service_principals_groups = groups;
@@ -349,14 +360,8 @@ pub(super) async fn update_tenant_setting(
             }
             // These two can't be limited to groups in fakecloud: on is on for everyone.
             "AdminApisIncludeDetailedMetadata" => s.detailed_metadata = enabled,
-            "AdminApisIncludeExpressions" => s.dax_expressions = enabled,
-            _ => {
-                let mut e = PbiError::new(404, "TenantSettingNotFound")
-                    .message(format!("The tenant setting {name} was not found."));
-                e.fabric = true;
-                return Err(e);
-            }
-        }
+            _ => s.dax_expressions = enabled,
+        });
     }
     let now = tenant_settings(State(state), headers).await?;
     let body = axum::body::to_bytes(now.into_body(), 1 << 20)

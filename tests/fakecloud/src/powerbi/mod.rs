@@ -253,7 +253,7 @@ fn caller(state: &Shared, headers: &HeaderMap, fabric: bool) -> Result<Caller, P
 /// A service principal may call Power BI only when the tenant switch allows it.
 fn ensure_app_allowed(tenant: &Tenant, who: &Caller) -> Result<(), PbiError> {
     if let Caller::App { sp, .. } = who {
-        let s = &tenant.settings;
+        let s = tenant.enforced_settings();
         let in_group = s.service_principals_groups.is_empty()
             || s.service_principals_groups
                 .iter()
