@@ -2,12 +2,13 @@
 //! fakecloud held to Microsoft's published description of the Power BI REST API, not to
 //! Keyway's client: every object it answers with has the properties the description requires,
 //! no property it does not define, and values of the described type and enumeration.
-//! `spec/powerbi-definitions.json` is copied from the Power BI swagger (its source is inside).
+//! `spec/powerbi-definitions.json` is copied from the Power BI swagger (its source is inside);
+//! `spec/fabric-shapes.json` from Fabric's admin swagger (microsoft/fabric-rest-api-specs).
 
 mod common;
 
 use fakecloud::Scenario;
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 const CONTOSO: &str = "contoso.onmicrosoft.com";
 const SALES: &str = "f0f0f0f0-1111-4111-8111-000000000001";
@@ -16,6 +17,11 @@ fn definitions() -> Map<String, Value> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/spec/powerbi-definitions.json");
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     doc["definitions"].as_object().unwrap().clone()
+}
+
+/// The definition a `$ref` names, in this file or another (`../common/definitions.json#/…`).
+fn ref_name(r: &str) -> &str {
+    r.rsplit("#/definitions/").next().unwrap_or(r)
 }
 
 /// A definition's properties and required names, `allOf` and `$ref` followed.
@@ -30,7 +36,7 @@ fn shape(defs: &Map<String, Value>, name: &str) -> (Map<String, Value>, Vec<Stri
         .collect();
     for part in def["allOf"].as_array().into_iter().flatten() {
         if let Some(r) = part["$ref"].as_str() {
-            let (p, req) = shape(defs, r.trim_start_matches("#/definitions/"));
+            let (p, req) = shape(defs, ref_name(r));
             props.extend(p);
             required.extend(req);
         }
@@ -49,7 +55,7 @@ fn check_value(
     problems: &mut Vec<String>,
 ) {
     if let Some(r) = schema["$ref"].as_str() {
-        let name = r.trim_start_matches("#/definitions/");
+        let name = ref_name(r);
         if defs[name]["enum"].is_array() {
             return check_value(defs, &defs[name], value, at, problems);
         }
@@ -175,6 +181,77 @@ async fn power_bi_answers_match_the_published_description() {
             );
         }
     }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    cloud.stop();
+}
+
+#[tokio::test]
+async fn fabric_tenant_settings_match_fabrics_published_description() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/spec/fabric-shapes.json");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let defs = doc["definitions"].as_object().unwrap().clone();
+    let (cloud, http) = common::start_with(Scenario::contoso()).await;
+    let base = cloud.https_url.clone();
+    let token_for = |scope: &'static str| {
+        let (http, base) = (http.clone(), base.clone());
+        async move {
+            common::access_token(
+                &http,
+                &base,
+                CONTOSO,
+                &[
+                    ("grant_type", "password"),
+                    ("client_id", "04b07795-8ddb-461a-bbee-02f9e1bf7b46"),
+                    ("username", "ada@contoso.com"),
+                    ("password", "Correct-Horse-42"),
+                    ("scope", scope),
+                ],
+            )
+            .await
+        }
+    };
+    let writer = token_for("https://analysis.windows.net/powerbi/api/Tenant.ReadWrite.All").await;
+    let reader = token_for("https://analysis.windows.net/powerbi/api/Tenant.Read.All").await;
+    let mut problems = vec![];
+    let list: Value = http
+        .get(format!("{base}/v1/admin/tenantsettings"))
+        .bearer_auth(&writer)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        list["value"].as_array().is_some_and(|v| !v.is_empty()),
+        "{list}"
+    );
+    check_object(&defs, "TenantSettings", &list, "list", &mut problems);
+    let group =
+        json!({ "graphId": "a1a1a1a1-0000-4000-8000-000000000001", "name": "Power BI API apps" });
+    let update = |token: String| {
+        http.post(format!(
+            "{base}/v1/admin/tenantsettings/ServicePrincipalAccessPermissionAPIs/update"
+        ))
+        .bearer_auth(token)
+        .json(&json!({ "enabled": true, "enabledSecurityGroups": [group.clone()] }))
+        .send()
+    };
+    let updated = update(writer.clone()).await.unwrap();
+    assert_eq!(updated.status(), 200);
+    let updated: Value = updated.json().await.unwrap();
+    check_object(
+        &defs,
+        "UpdateTenantSettingResponse",
+        &updated,
+        "update",
+        &mut problems,
+    );
+    // A token without Tenant.ReadWrite.All is refused in Fabric's error shape.
+    let refused = update(reader).await.unwrap();
+    assert_eq!(refused.status(), 403);
+    let refused: Value = refused.json().await.unwrap();
+    check_object(&defs, "ErrorResponse", &refused, "refusal", &mut problems);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     cloud.stop();
 }

@@ -117,9 +117,15 @@ pub(super) async fn get_application(
     Path(id): Path<String>,
 ) -> Answer {
     let tenant = admin_tenant(&state, &headers, APP_READ)?;
+    let context = format!(
+        "{}/v1.0/$metadata#applications/$entity",
+        crate::entra::base_url(&headers, "https")
+    );
     with_tenant(&state, tenant, |t| {
         let app = find_app_mut(t, &id).ok_or_else(|| not_found(&id))?;
-        Ok(Json(application_json(app)).into_response())
+        let mut out = application_json(app);
+        out["@odata.context"] = json!(context);
+        Ok(Json(out).into_response())
     })
 }
 

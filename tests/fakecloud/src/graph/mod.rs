@@ -57,6 +57,13 @@ pub fn routes() -> Router<Shared> {
             "/v1.0/servicePrincipals",
             get(list_service_principals).post(create_service_principal),
         )
+        .route("/v1.0/servicePrincipals/{id}", get(get_service_principal))
+        // `applications(appId='…')` and `servicePrincipals(appId='…')`: the alternate key
+        // Graph's metadata declares, one path segment with the key inside.
+        .route(
+            "/v1.0/{keyed}",
+            get(keyed_get).patch(keyed_patch).delete(keyed_delete),
+        )
         .route(
             "/v1.0/oauth2PermissionGrants",
             get(permissions::list_grants).post(permissions::grant_consent),
@@ -346,6 +353,81 @@ async fn list_members(
             })
             .collect();
         Ok(collection(&headers, "directoryObjects", value))
+    })
+}
+
+/// Splits `set(appId='…')` into the set and `(appId='…')`.
+fn alternate_key(keyed: &str) -> Result<(&str, String), GraphError> {
+    let open = keyed.find("(appId='").filter(|_| keyed.ends_with("')"));
+    match open {
+        Some(i) => Ok((&keyed[..i], keyed[i..].to_string())),
+        None => Err(GraphError::new(
+            StatusCode::BAD_REQUEST,
+            "BadRequest",
+            format!("Resource not found for the segment '{keyed}'."),
+        )),
+    }
+}
+
+async fn keyed_get(state: State<Shared>, headers: HeaderMap, Path(keyed): Path<String>) -> Answer {
+    match alternate_key(&keyed)? {
+        ("applications", key) => get_application(state, headers, Path(key)).await,
+        ("servicePrincipals", key) => get_service_principal(state, headers, Path(key)).await,
+        _ => Err(not_found(&keyed)),
+    }
+}
+
+async fn keyed_patch(
+    state: State<Shared>,
+    headers: HeaderMap,
+    Path(keyed): Path<String>,
+    body: Json<Value>,
+) -> Answer {
+    match alternate_key(&keyed)? {
+        ("applications", key) => patch_application(state, headers, Path(key), body).await,
+        _ => Err(not_found(&keyed)),
+    }
+}
+
+async fn keyed_delete(
+    state: State<Shared>,
+    headers: HeaderMap,
+    Path(keyed): Path<String>,
+) -> Answer {
+    match alternate_key(&keyed)? {
+        ("applications", key) => delete_application(state, headers, Path(key)).await,
+        _ => Err(not_found(&keyed)),
+    }
+}
+
+/// `GET /servicePrincipals/{id}`, by object ID or `(appId='…')`.
+async fn get_service_principal(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Answer {
+    let tenant = admin_tenant(&state, &headers, APP_READ)?;
+    let by_app_id = id
+        .strip_prefix("(appId='")
+        .and_then(|s| s.strip_suffix("')"))
+        .map(str::to_string);
+    let context = format!(
+        "{}/v1.0/$metadata#servicePrincipals/$entity",
+        crate::entra::base_url(&headers, "https")
+    );
+    with_tenant(&state, tenant, |t| {
+        let app = t
+            .apps
+            .iter()
+            .filter(|a| a.has_service_principal)
+            .find(|a| match &by_app_id {
+                Some(app_id) => a.client_id.to_string().eq_ignore_ascii_case(app_id),
+                None => a.service_principal_id.to_string().eq_ignore_ascii_case(&id),
+            })
+            .ok_or_else(|| not_found(&id))?;
+        let mut out = sp_json(app);
+        out["@odata.context"] = json!(context);
+        Ok(Json(out).into_response())
     })
 }
 
