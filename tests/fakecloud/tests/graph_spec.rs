@@ -61,10 +61,10 @@ fn check(shapes: &Value, ty: &str, nullable: bool, value: &Value, at: &str, out:
             let name = ty.trim_start_matches("microsoft.graph.");
             if shapes["types"].get(name).is_some() {
                 object(shapes, name, value, at, out);
-            } else if shapes["enumTypes"].get(name).is_some() {
-                if !text.is_some_and(|t| shapes["enumTypes"][name]["members"].get(t).is_some()) {
-                    out.push(format!("{at}: {value} is not a member of {name}"));
-                }
+            } else if shapes["enumTypes"].get(name).is_some()
+                && text.is_none_or(|t| shapes["enumTypes"][name]["members"].get(t).is_none())
+            {
+                out.push(format!("{at}: {value} is not a member of {name}"));
             }
             // A type the extract does not describe is not checked further.
             true
