@@ -25,6 +25,7 @@ fn main() {
             "company_ca",
             "set_company_ca",
             "setup_sign_in",
+            "renew_connection",
             "setup_plan",
             "setup_apply",
             "setup_undo",

@@ -304,6 +304,30 @@ pub async fn setup_sign_in(
         .await
 }
 
+/// Renews a saved connection's secret or certificate: an administrator signs in (device code,
+/// or the browser here), a new one is added and proved, then the old one removed.
+#[tauri::command]
+pub async fn renew_connection(
+    state: State<'_, AppState>,
+    name: String,
+    months: u32,
+    in_browser: Option<bool>,
+    events: Channel<SignInEvent>,
+) -> Answer<keyway::wizard::Renewed> {
+    let vault = keyway::wizard::system_vault().await?;
+    state
+        .session()
+        .renew_saved(
+            &name,
+            months,
+            in_browser.unwrap_or(false),
+            &state.store,
+            &vault,
+            move |e| drop(events.send(e)),
+        )
+        .await
+}
+
 /// The plan: what exists, and every change, in words. Nothing changes.
 #[tauri::command]
 pub async fn setup_plan(state: State<'_, AppState>, request: SetupRequest) -> Answer<Vec<Step>> {

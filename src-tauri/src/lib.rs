@@ -39,6 +39,7 @@ pub fn run() {
             commands::company_ca,
             commands::set_company_ca,
             commands::setup_sign_in,
+            commands::renew_connection,
             commands::setup_plan,
             commands::setup_apply,
             commands::setup_undo,

@@ -42,6 +42,8 @@ pub struct ProfileCard {
     pub days_left: Option<i64>,
     /// The secret expires within [`EXPIRING_WITHIN_DAYS`] (or already has).
     pub expiring_soon: bool,
+    /// What Keyway can renew for it: `secret`, or `certificate` (one Keyway made); none else.
+    pub renew: Option<&'static str>,
 }
 
 impl ProfileCard {
@@ -119,6 +121,11 @@ fn card(p: &Profile, now: i64) -> ProfileCard {
         secret_expires: p.secret_expires.clone(),
         days_left: days,
         expiring_soon,
+        renew: match p.method {
+            crate::goal::Method::ClientSecret => Some("secret"),
+            crate::goal::Method::Certificate if p.certificate_in_keyring => Some("certificate"),
+            _ => None,
+        },
     }
 }
 

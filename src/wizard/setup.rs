@@ -67,11 +67,31 @@ impl Session {
         on: impl Fn(SignInEvent) + Send,
     ) -> Result<(), Explanation> {
         let cloud = self.cloud(cloud)?;
+        let admin = self
+            .admin_sign_in(&cloud, tenant, admin_client, in_browser, on)
+            .await?;
+        self.lock().setup = Some(SetupState {
+            admin: Arc::new(admin),
+            tenant: tenant.trim().to_string(),
+            planned: None,
+            created: vec![],
+        });
+        Ok(())
+    }
+
+    async fn admin_sign_in(
+        &self,
+        cloud: &crate::cloud::Cloud,
+        tenant: &str,
+        admin_client: &str,
+        in_browser: bool,
+        on: impl Fn(SignInEvent) + Send,
+    ) -> Result<Admin, Explanation> {
         let cancel = CancellationToken::new();
         self.lock().cancel = Some(cancel.clone());
-        let admin = if in_browser {
+        if in_browser {
             let open = |url: &str| {
-                let r = super::open_page(&cloud, url);
+                let r = super::open_page(cloud, url);
                 on(match &r {
                     Ok(()) => SignInEvent::BrowserOpened { url: url.into() },
                     Err(e) => SignInEvent::BrowserNotOpened {
@@ -81,21 +101,42 @@ impl Session {
                 });
                 r
             };
-            Admin::sign_in_in_browser(&self.http, &cloud, tenant, admin_client, open, cancel)
-                .await?
+            Admin::sign_in_in_browser(&self.http, cloud, tenant, admin_client, open, cancel).await
         } else {
             let shown = |info: &crate::auth::device::DeviceCodeInfo| {
                 on(SignInEvent::DeviceCode { info: info.clone() });
             };
-            Admin::sign_in(&self.http, &cloud, tenant, admin_client, shown, cancel).await?
-        };
-        self.lock().setup = Some(SetupState {
-            admin: Arc::new(admin),
-            tenant: tenant.trim().to_string(),
-            planned: None,
-            created: vec![],
-        });
-        Ok(())
+            Admin::sign_in(&self.http, cloud, tenant, admin_client, shown, cancel).await
+        }
+    }
+
+    /// Renews the saved connection `name` from the window: an administrator (or the app's owner)
+    /// signs in for its tenant, then [`Session::renew_credential`].
+    pub async fn renew_saved(
+        &self,
+        name: &str,
+        months: u32,
+        in_browser: bool,
+        store: &ProfileStore,
+        vault: &Vault,
+        on: impl Fn(SignInEvent) + Send,
+    ) -> Result<Renewed, Explanation> {
+        if !(1..=24).contains(&months) {
+            return Err(Explanation::new(
+                "SETUP_REQUEST_INVALID",
+                "The lifetime can't be used",
+                "Choose between 1 and 24 months.",
+                vec!["Choose between 1 and 24 months.".into()],
+            ));
+        }
+        let profile = store.get(name)?;
+        let cloud = self.cloud_of(&profile)?;
+        let client = crate::setup::AZURE_CLI_CLIENT;
+        let admin = self
+            .admin_sign_in(&cloud, &profile.tenant, client, in_browser, on)
+            .await?;
+        self.renew_credential(&admin, &profile, vault, store, months)
+            .await
     }
 
     /// Reads what exists and plans the changes; nothing is changed.

@@ -536,6 +536,25 @@ test('settings: secret expiry dates, and a custom cloud checked before it is use
   await context.close();
 });
 
+test('a saved connection is renewed from its card: the administrator\'s code, then the new expiry said', async () => {
+  const cards = [{ name: 'Sales embed', goal: 'Embed reports for customers', method: 'App with a client secret', cloud: 'Public (worldwide)', tenant: CONTOSO, clientId: EMBED.client, badge: 'expiring', badgeText: 'Secret expires in 9 days', lastSummary: null, secretExpires: '2026-12-16', daysLeft: 9, renew: 'secret' },
+    { name: 'Me', goal: 'Call the API as yourself', method: 'Sign in in the browser', cloud: 'Public (worldwide)', tenant: CONTOSO, clientId: EMBED.client, badge: 'working', badgeText: 'Working', lastSummary: null, renew: null }];
+  const code = { event: 'device-code', userCode: 'RNW4ZK9QP', verificationUri: 'https://microsoft.com/devicelogin', expiresIn: 900, message: null };
+  const { page, context } = await openUi(browser, { responses: responses({
+    list_profiles: { cards, notice: null },
+    open_profile: { cloud: 'public', tenant: CONTOSO, clientId: EMBED.client, method: 'client-secret' },
+    renew_connection: { __events: [code], __result: { expires: '2027-06-07', removed: '2c8f0d5e-1111-4111-8111-000000000001' } },
+  }) });
+  await at(page, 'home');
+  assert.equal(await page.locator('#renew-button-me').count(), 0, 'a browser sign-in has nothing to renew');
+  await page.click('#renew-button-sales-embed');
+  await page.getByText(/Renewed “Sales embed”: the new one works/).waitFor();
+  assert.match(await page.locator('#status-sales-embed').textContent(), /expires on 2027-06-07\. The old one was removed\./);
+  assert.deepEqual((await calls(page, 'renew_connection'))[0].args.name, 'Sales embed');
+  await noViolations(page, 'home after renewing');
+  await context.close();
+});
+
 test('settings: the company certificate authority is checked by the engine, named, and can be forgotten', async () => {
   const notCa = path.join(os.tmpdir(), `keyway-not-a-ca-${process.pid}.pem`);
   await writeFile(notCa, '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n');

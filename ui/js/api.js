@@ -88,5 +88,7 @@ export const setCompanyCa = (pem) => call('set_company_ca', { pem });
 export const setupSignIn = (cloud, tenant, onEvent, inBrowser = false) =>
   call('setup_sign_in', { cloud, tenant, inBrowser, events: channel(onEvent) });
 export const setupPlan = (request) => call('setup_plan', { request });
+export const renewConnection = (name, onEvent, months = 6, inBrowser = false) =>
+  call('renew_connection', { name, months, inBrowser, events: channel(onEvent) });
 export const setupApply = (onStep) => call('setup_apply', { events: channel(onStep) });
 export const setupUndo = () => call('setup_undo');

@@ -1,7 +1,8 @@
 // Home: the saved connections with their state at a glance, and the way to add one.
 
-import { listProfiles, openProfile, deleteProfile, forgetSession } from '../api.js';
+import { listProfiles, openProfile, deleteProfile, forgetSession, renewConnection } from '../api.js';
 import { h, heading, announce, problemBox, writeReport } from '../dom.js';
+import { deviceCodeView } from '../device-code.js';
 
 export const id = 'home';
 export const title = 'My connections';
@@ -26,6 +27,37 @@ function card(p, ctx, list) {
     }
   };
   const report = () => writeReport(p.name, status);
+  // Renewing: an administrator (or the app's owner) signs in with a code; a new secret or
+  // certificate is added, proved, kept, and only then the old one removed.
+  const renewWords = p.renew === 'certificate' ? 'Renew certificate' : 'Renew secret';
+  const renewArea = h('div', { class: 'renew-area', id: `renew-${slug(p.name)}` });
+  const renew = async (event) => {
+    const button = event.currentTarget;
+    button.disabled = true;
+    status.textContent = 'An administrator or the app’s owner signs in to renew it…';
+    let stop = () => {};
+    try {
+      const draft = await openProfile(p.name);
+      const done = await renewConnection(p.name, (e) => {
+        if (e.event !== 'device-code') return;
+        const view = deviceCodeView(e, draft);
+        stop = view.stop;
+        renewArea.replaceChildren(view.node);
+      });
+      stop();
+      const said = `Renewed “${p.name}”: the new one works, is kept by Keyway and expires on ${done.expires}. `
+        + (done.removed ? 'The old one was removed.' : 'The old one was kept: remove it in the portal once nothing uses it.');
+      list.replaceChildren(...(await cards(ctx, list)));
+      const now = document.getElementById(`status-${slug(p.name)}`);
+      if (now) now.textContent = said;
+      announce(said);
+    } catch (e) {
+      stop();
+      renewArea.replaceChildren();
+      status.textContent = e.title;
+      button.disabled = false;
+    }
+  };
   const remove = async (event) => {
     const button = event.currentTarget;
     if (button.dataset.confirm !== 'yes') {
@@ -54,9 +86,11 @@ function card(p, ctx, list) {
         'aria-label': `Check again: “${p.name}”` }, 'Check again'),
       h('button', { type: 'button', class: 'secondary small', onclick: report,
         'aria-label': `Support report: “${p.name}”` }, 'Support report'),
+      p.renew ? h('button', { type: 'button', class: 'secondary small', onclick: renew,
+        id: `renew-button-${slug(p.name)}`, 'aria-label': `${renewWords}: “${p.name}”` }, renewWords) : null,
       h('button', { type: 'button', class: 'secondary small danger', onclick: remove,
         'aria-label': `Delete: “${p.name}”` }, 'Delete')),
-    status);
+    status, renewArea);
 }
 
 function slug(s) {
