@@ -279,6 +279,8 @@ test('set it up for me: the administrator approves a device code, one confirmati
   await type('#setup-tenant', CONTOSO);
   await type('#setup-app-name', 'Window setup app');
   await type('#setup-workspace', SALES);
+  await click('#setup-more summary');                // the choices with good defaults, shown
+  await screenshot('setup-choices');
   await click('#setup-sign-in');
   const code = await text('#user-code');
   await screenshot('setup-device-code');
