@@ -61,7 +61,7 @@ say "The real keyring (Secret Service), the profile life cycle and the fault mat
 keyring_status=0
 # The test binaries are built out here and run as they are inside the session: a cargo inside it
 # sees another HOME and PATH, and some build scripts would build their crates again.
-keyring_tests=$(cargo test --locked --test keyring --test faults --no-run --message-format=json |
+keyring_tests=$(cargo test --workspace --locked --test keyring --test faults --no-run --message-format=json |
   node -e 'for (const l of require("fs").readFileSync(0, "utf8").split("\n"))
     if (l.startsWith("{")) { const m = JSON.parse(l); if (m.profile?.test && m.executable) console.log(m.executable) }')
 for test_bin in $keyring_tests; do
