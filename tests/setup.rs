@@ -215,11 +215,23 @@ async fn the_cli_plans_without_changing_anything_then_applies() {
     cloud.stop();
 }
 
+/// Contoso where Ada administers apps and groups but not Power BI: she is a member, not an admin,
+/// of Sales, and may not use Power BI's admin API, so she can't give anyone a seat there.
+fn not_a_power_bi_admin() -> fakecloud::Scenario {
+    let mut scenario = fakecloud::Scenario::contoso();
+    for u in &mut scenario.tenants[0].users {
+        if u.upn == "ada@contoso.com" {
+            u.fabric_admin = false;
+        }
+    }
+    scenario
+}
+
 /// A failure at the last step (the workspace seat) takes back the membership it added to a
 /// group that existed, and the app; the group itself and the setting stay as they were.
 #[tokio::test(flavor = "multi_thread")]
 async fn undo_takes_back_exactly_what_the_run_made() {
-    let (cloud, custom, _) = common::emulator().await;
+    let (cloud, custom, _) = common::emulator_with(not_a_power_bi_admin()).await;
     let admin = administrator(&cloud, &custom).await;
     let request = request(); // Sales: the administrator is not its admin, so the seat fails
     let found = admin.discover(&request).await.unwrap();
@@ -248,7 +260,7 @@ async fn undo_takes_back_exactly_what_the_run_made() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_cli_takes_back_a_failed_run_when_asked() {
-    let (cloud, _, _) = common::emulator().await;
+    let (cloud, _, _) = common::emulator_with(not_a_power_bi_admin()).await;
     // Sales: the administrator is not its admin, so the last step (the seat) fails.
     let failed = ["--workspace", SALES, "--apply", "--undo-on-failure"];
     let (code, out) = keyway_setup(&cloud, &failed).await;

@@ -5,10 +5,12 @@
 
 mod common;
 
-use common::setup::{administrator, changes, request, secret, session_for, try_administrator_as};
+use common::setup::{
+    administrator, changes, request, session_for, signed_in_app, try_administrator_as,
+};
 use keyway::powerbi::ladder::Plan;
 use keyway::setup::{plan, Change, Created, Credential, NewCredential};
-use keyway::wizard::{SignInEvent, Typed};
+use keyway::wizard::SignInEvent;
 use keyway::{Goal, Method};
 use std::sync::Mutex;
 
@@ -58,17 +60,7 @@ async fn the_admin_goal_turns_on_the_admin_settings_and_removes_power_bi_app_per
             "resourceAccess": [{ "id": "654b31ae-d941-4e22-8798-7add8fdf049f", "type": "Role" }]
         })];
     }
-    let (session, mut draft) = session_for(&cloud, &custom);
-    session
-        .remember(Typed::ClientSecret, secret(&applied).expose())
-        .unwrap();
-    draft.client_id = applied.client_id.clone();
-    draft.method = Some(Method::ClientSecret);
-    draft.goal = Some(Goal::Admin);
-    session
-        .sign_in(draft.clone(), |_: SignInEvent| {}, |_: &str| Ok(()))
-        .await
-        .unwrap();
+    let (session, draft) = signed_in_app(&cloud, &custom, &applied, Goal::Admin).await;
     let before = session
         .check(Plan::new(Goal::Admin), &|_| {})
         .await
@@ -232,17 +224,7 @@ async fn a_workspace_named_is_created_once_then_found_and_can_be_taken_back() {
     keyway::validate::workspace_id(&ws).unwrap();
 
     // The new app works in it: it signs in and passes the embed checks there.
-    let (session, mut draft) = session_for(&cloud, &custom);
-    session
-        .remember(Typed::ClientSecret, secret(&applied).expose())
-        .unwrap();
-    draft.client_id = applied.client_id.clone();
-    draft.method = Some(Method::ClientSecret);
-    draft.goal = Some(Goal::Data);
-    session
-        .sign_in(draft, |_: SignInEvent| {}, |_: &str| Ok(()))
-        .await
-        .unwrap();
+    let (session, _) = signed_in_app(&cloud, &custom, &applied, Goal::Data).await;
     let mut checks = Plan::new(Goal::Data);
     checks.workspace = Some(ws.clone());
     let outcome = session.check(checks, &|_| {}).await.unwrap();
@@ -437,17 +419,7 @@ async fn a_setting_that_takes_time_is_explained_then_passes_on_a_later_check() {
     let setting = planned.iter().find(|s| s.id == "tenant-setting").unwrap();
     assert_eq!(setting.change, Change::Update);
     let applied = admin.apply(&request, &found, |_| {}).await.unwrap();
-    let (session, mut draft) = session_for(&cloud, &custom);
-    session
-        .remember(Typed::ClientSecret, secret(&applied).expose())
-        .unwrap();
-    draft.client_id = applied.client_id.clone();
-    draft.method = Some(Method::ClientSecret);
-    draft.goal = Some(Goal::Embed);
-    session
-        .sign_in(draft, |_: SignInEvent| {}, |_: &str| Ok(()))
-        .await
-        .unwrap();
+    let (session, _) = signed_in_app(&cloud, &custom, &applied, Goal::Embed).await;
     let first = session
         .check(Plan::new(Goal::Embed), &|_| {})
         .await
@@ -482,5 +454,108 @@ async fn a_setting_that_takes_time_is_explained_then_passes_on_a_later_check() {
             "{item:#?}"
         );
     }
+    cloud.stop();
+}
+
+/// A Power BI administrator who is not a member of the workspace: Keyway reads its users and
+/// gives the app its seat with the admin API, and can take that seat back the same way. One who is
+/// a member but not its admin gets the seat given with the admin API too.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_administrator_outside_the_workspace_seats_the_app_with_the_admin_api() {
+    const ADA: &str = "aaaaaaaa-0000-4000-8000-00000000ada0";
+    const OTHER: &str = "f0f0f0f0-1111-4111-8111-000000000002";
+    let mut scenario = fakecloud::Scenario::contoso();
+    for w in &mut scenario.tenants[0].workspaces {
+        if w.id.to_string() == common::setup::SALES {
+            w.members.retain(|m| m.principal.to_string() != ADA);
+        } else if w.id.to_string() == OTHER {
+            for m in &mut w.members {
+                if m.principal.to_string() == ADA {
+                    m.role = "Member".into();
+                }
+            }
+        }
+    }
+    let (cloud, custom, _) = common::emulator_with(scenario).await;
+    let admin = administrator(&cloud, &custom).await;
+    let mut request = request();
+    request.app_name = "Seated by an admin".into();
+    let found = admin.discover(&request).await.unwrap();
+    assert!(found.workspace_as_admin, "Ada is not a member of Sales");
+    let planned = plan(&request, &found);
+    let seat = planned.iter().find(|s| s.id == "workspace").unwrap();
+    assert_eq!(seat.change, Change::Create);
+    assert!(seat.summary.contains("admin API"), "{}", seat.summary);
+    let applied = admin.apply(&request, &found, |_| {}).await.unwrap();
+    let again = admin.discover(&request).await.unwrap();
+    assert_eq!(again.workspace_role.as_deref(), Some("Member"));
+    // The app then passes the embed checks in that workspace.
+    let (session, _) = signed_in_app(&cloud, &custom, &applied, Goal::Embed).await;
+    let mut checks = Plan::new(Goal::Embed);
+    checks.workspace = Some(common::setup::SALES.into());
+    let outcome = session.check(checks, &|_| {}).await.unwrap();
+    assert!(outcome.ok, "{outcome:#?}");
+    // Taken back with the admin API as well.
+    let sp = again.service_principal.clone().unwrap();
+    admin
+        .undo(&[Created::Seat {
+            workspace: common::setup::SALES.into(),
+            principal: sp,
+            as_admin: true,
+        }])
+        .await
+        .unwrap();
+    let after = admin.discover(&request).await.unwrap();
+    assert_eq!(after.workspace_role, None);
+
+    // A member who may not add anyone there: the workspace's own call is refused, and the seat
+    // is given with the admin API.
+    request.workspace = Some(OTHER.into());
+    let found = admin.discover(&request).await.unwrap();
+    assert!(
+        !found.workspace_as_admin,
+        "a member reads the users herself"
+    );
+    admin.apply(&request, &found, |_| {}).await.unwrap();
+    let seated = admin.discover(&request).await.unwrap();
+    assert_eq!(seated.workspace_role.as_deref(), Some("Member"));
+    cloud.stop();
+}
+
+/// An administrator who may register apps and groups but is not a Fabric administrator: the plan
+/// says who turns the tenant setting on and where, and the rest is done.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_setting_the_administrator_may_not_change_is_left_to_a_fabric_administrator() {
+    let mut scenario = fakecloud::Scenario::contoso();
+    let t = &mut scenario.tenants[0];
+    t.settings.service_principals_enabled = false;
+    t.users
+        .iter_mut()
+        .find(|u| u.upn == "ada@contoso.com")
+        .unwrap()
+        .fabric_admin = false;
+    let (cloud, custom, _) = common::emulator_with(scenario).await;
+    let admin = administrator(&cloud, &custom).await;
+    let mut request = request();
+    request.app_name = "Half-done app".into();
+    request.workspace = None;
+    let found = admin.discover(&request).await.unwrap();
+    assert!(found.settings_refused);
+    let planned = plan(&request, &found);
+    let setting = planned.iter().find(|s| s.id == "tenant-setting").unwrap();
+    assert_eq!(setting.change, Change::Manual);
+    assert!(
+        setting.summary.contains("A Fabric administrator turns on"),
+        "{}",
+        setting.summary
+    );
+    let applied = admin.apply(&request, &found, |_| {}).await.unwrap();
+    assert!(applied.credential.is_some());
+    assert_eq!(applied.done, planned);
+    // Nothing was changed in the tenant settings.
+    let on = cloud.state.scenario.read().unwrap().tenants[0]
+        .settings
+        .service_principals_enabled;
+    assert!(!on);
     cloud.stop();
 }

@@ -102,6 +102,7 @@ fn line(step: &Step) -> String {
         Change::Create => "create",
         Change::Update => "change",
         Change::Nothing => "as is ",
+        Change::Manual => "by hand",
     };
     format!("  [{mark}] {}", step.summary)
 }

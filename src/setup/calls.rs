@@ -24,6 +24,16 @@ pub struct Admin {
     powerbi: AccessToken,
 }
 
+/// Where a workspace's seats are: the workspace's own users, or (for a Power BI administrator
+/// who is not a member of it) the admin API's.
+fn seat_path(workspace: &str, as_admin: bool) -> String {
+    if as_admin {
+        format!("admin/groups/{workspace}/users")
+    } else {
+        format!("groups/{workspace}/users")
+    }
+}
+
 /// An OData string literal: quotes doubled (OData ABNF `SQUOTE-in-string`).
 fn literal(value: &str) -> String {
     format!("'{}'", value.replace('\'', "''"))
@@ -221,7 +231,15 @@ impl Admin {
                 .is_some_and(|m| m.iter().any(|m| m["id"].as_str() == Some(sp.as_str())));
         }
         if let Some(url) = self.fabric_url("admin/tenantsettings") {
-            let all = self.call(Method::GET, &url, &[], None, false).await?;
+            let all = match self.call(Method::GET, &url, &[], None, false).await {
+                Ok(all) => all,
+                // Not a Fabric administrator: the plan names who turns the settings on.
+                Err(x) if matches!(x.http_status, Some(401 | 403)) => {
+                    found.settings_refused = true;
+                    Value::Null
+                }
+                Err(x) => return Err(x),
+            };
             // Listed under `value` today, under `tenantSettings` in the first version.
             let list = all["value"].as_array().or(all["tenantSettings"].as_array());
             let settings = list.into_iter().flatten().filter_map(|s| {
@@ -235,7 +253,9 @@ impl Admin {
                     .collect();
                 Some((id(s, "settingName")?, (s["enabled"] == true, groups)))
             });
-            found.settings = Some(settings.collect());
+            if !found.settings_refused {
+                found.settings = Some(settings.collect());
+            }
         }
         self.discover_access(request, &mut found).await?;
         let seat = matches!(request.goal, Goal::Embed | Goal::Data);
@@ -256,28 +276,47 @@ impl Admin {
             });
         }
         let workspace = request.workspace.clone().or(found.named_workspace.clone());
-        if let (Some(ws), Some(sp), true) = (&workspace, &found.service_principal, seat) {
+        if let (Some(ws), true) = (&workspace, seat) {
             let ws = crate::validate::workspace_id(ws)?;
-            let users = self
-                .call(
-                    Method::GET,
-                    &self.powerbi_url(&format!("groups/{ws}/users")),
-                    &[],
-                    None,
-                    false,
-                )
-                .await?;
-            found.workspace_role = users["value"].as_array().and_then(|u| {
+            let users = self.workspace_users(&ws, &mut found).await?;
+            let sp = found.service_principal.clone().unwrap_or_default();
+            found.workspace_role = users.as_array().and_then(|u| {
                 u.iter()
                     .find(|u| {
                         u["identifier"]
                             .as_str()
-                            .is_some_and(|i| i.eq_ignore_ascii_case(sp))
+                            .is_some_and(|i| i.eq_ignore_ascii_case(&sp))
                     })
                     .and_then(|u| id(u, "groupUserAccessRight"))
             });
         }
         Ok(found)
+    }
+
+    /// A workspace's users. An administrator who is not a member of it reads them with the Power
+    /// BI admin API instead (Admin - Groups GetGroupsAsAdmin with `$expand=users`), and the seat
+    /// is then given with the admin API too.
+    async fn workspace_users(&self, ws: &str, found: &mut Found) -> Result<Value, Explanation> {
+        let url = self.powerbi_url(&format!("groups/{ws}/users"));
+        match self.call(Method::GET, &url, &[], None, false).await {
+            Ok(users) => Ok(users["value"].clone()),
+            Err(x) if matches!(x.http_status, Some(401 | 403 | 404)) => {
+                let query = [
+                    ("$filter", format!("id eq '{ws}'")),
+                    ("$expand", "users".to_string()),
+                    ("$top", "1".to_string()),
+                ];
+                let url = self.powerbi_url("admin/groups");
+                // When the admin API refuses too, the first refusal says more.
+                let all = self
+                    .call(Method::GET, &url, &query, None, false)
+                    .await
+                    .map_err(|_| x)?;
+                found.workspace_as_admin = true;
+                Ok(all["value"][0]["users"].clone())
+            }
+            Err(x) => Err(x),
+        }
     }
 
     /// Applies the plan for what was found, step by step; `on` hears of each step as it is done.
@@ -292,7 +331,7 @@ impl Admin {
         let mut state = found.clone();
         let mut credential = None;
         for step in plan(request, found) {
-            if step.change != Change::Nothing {
+            if matches!(step.change, Change::Create | Change::Update) {
                 let result = self
                     .apply_step(request, &step, &mut state, &mut credential, &mut created)
                     .await;
@@ -487,12 +526,28 @@ impl Admin {
                 let ws = crate::validate::workspace_id(&ws)?;
                 let body = json!({ "identifier": sp, "groupUserAccessRight": request.role,
                     "principalType": "App" });
-                let url = self.powerbi_url(&format!("groups/{ws}/users"));
-                self.call(Method::POST, &url, &[], Some(body), false)
-                    .await?;
+                let mut as_admin = state.workspace_as_admin;
+                let url = self.powerbi_url(&seat_path(&ws, as_admin));
+                match self
+                    .call(Method::POST, &url, &[], Some(body.clone()), false)
+                    .await
+                {
+                    Ok(_) => {}
+                    // A member who is not the workspace's admin may not add anyone: a Power BI
+                    // administrator can, with the admin API.
+                    Err(x) if !as_admin && matches!(x.http_status, Some(401 | 403)) => {
+                        let url = self.powerbi_url(&seat_path(&ws, true));
+                        self.call(Method::POST, &url, &[], Some(body), false)
+                            .await
+                            .map_err(|_| x)?;
+                        as_admin = true;
+                    }
+                    Err(x) => return Err(x),
+                }
                 created.push(Created::Seat {
                     workspace: ws,
                     principal: sp,
+                    as_admin,
                 });
             }
             _ => {}
@@ -510,8 +565,10 @@ impl Admin {
                 Created::Seat {
                     workspace,
                     principal,
+                    as_admin,
                 } => {
-                    let url = self.powerbi_url(&format!("groups/{workspace}/users/{principal}"));
+                    let seats = seat_path(workspace, *as_admin);
+                    let url = self.powerbi_url(&format!("{seats}/{principal}"));
                     self.call(Method::DELETE, &url, &[], None, false).await?;
                     undone.push(format!("Removed the app from workspace {workspace}."));
                 }

@@ -109,6 +109,8 @@ pub enum Change {
     Update,
     /// Already as needed: nothing is done.
     Nothing,
+    /// Someone else must do it (the step says who and where); Keyway changes nothing.
+    Manual,
 }
 
 /// One step of the plan, in plain words, naming the object it creates, changes or reuses.
@@ -142,12 +144,18 @@ pub struct Found {
     /// The service principal is in the group.
     pub member: bool,
     /// The tenant settings by name: on, and the groups they are limited to (none: everyone).
-    /// `None` when this cloud has no Fabric API to read them from.
+    /// `None` when this cloud has no Fabric API to read them from, or the administrator may not.
     pub settings: Option<BTreeMap<String, SettingState>>,
+    /// Fabric refused to show the tenant settings to this administrator (not a Fabric
+    /// administrator): a Fabric administrator turns them on.
+    pub settings_refused: bool,
     /// The service principal's role in the workspace.
     pub workspace_role: Option<String>,
     /// The ID of the workspace named by `new_workspace`, when the administrator has one.
     pub named_workspace: Option<String>,
+    /// The administrator is not a member of the workspace: its seat is given with the Power BI
+    /// admin API.
+    pub workspace_as_admin: bool,
     /// Power BI's service principal in this organisation.
     pub powerbi: Option<PowerBi>,
     /// The consent for everyone to Power BI's delegated permissions: its ID and scopes.
@@ -241,6 +249,15 @@ pub fn plan(request: &Request, found: &Found) -> Vec<Step> {
                 Change::Nothing,
                 format!("The app is already {role} of workspace {ws}."),
             ),
+            None if found.workspace_as_admin => step(
+                "workspace",
+                Change::Create,
+                format!(
+                    "Add the app as {} of workspace {ws}, with the Power BI admin API (you are \
+                     not a member of that workspace).",
+                    request.role
+                ),
+            ),
             None => step(
                 "workspace",
                 Change::Create,
@@ -280,6 +297,15 @@ fn setting_step(id: &'static str, name: &str, title: &str, group: &str, found: &
         change,
         summary,
     };
+    if found.settings_refused {
+        return step(
+            Change::Manual,
+            format!(
+                "A Fabric administrator turns on “{title}” for “{group}” in the Power BI admin \
+                 portal (Tenant settings): you may not change Power BI's tenant settings."
+            ),
+        );
+    }
     let Some(settings) = &found.settings else {
         return step(
             Change::Nothing,
@@ -400,10 +426,11 @@ pub enum Created {
     Consent { id: String },
     /// A workspace, by ID.
     Workspace { id: String },
-    /// A seat in a workspace.
+    /// A seat in a workspace (given with the admin API when `as_admin`).
     Seat {
         workspace: String,
         principal: String,
+        as_admin: bool,
     },
 }
 

@@ -93,3 +93,27 @@ pub fn session_for(cloud: &fakecloud::Running, custom: &keyway::Cloud) -> (Sessi
 pub fn changes(steps: &[keyway::setup::Step]) -> Vec<(&str, Change)> {
     steps.iter().map(|s| (s.id, s.change)).collect()
 }
+
+/// Keyway's session signed in as the new app with its new secret, for `goal`.
+pub async fn signed_in_app(
+    cloud: &fakecloud::Running,
+    custom: &keyway::Cloud,
+    applied: &keyway::setup::Applied,
+    goal: Goal,
+) -> (Session, Draft) {
+    let (session, mut draft) = session_for(cloud, custom);
+    session
+        .remember(
+            keyway::wizard::Typed::ClientSecret,
+            secret(applied).expose(),
+        )
+        .unwrap();
+    draft.client_id = applied.client_id.clone();
+    draft.method = Some(keyway::Method::ClientSecret);
+    draft.goal = Some(goal);
+    session
+        .sign_in(draft.clone(), |_| {}, |_: &str| Ok(()))
+        .await
+        .unwrap();
+    (session, draft)
+}

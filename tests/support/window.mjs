@@ -49,14 +49,22 @@ export async function startApp({ env = {}, application = APP_BIN } = {}) {
   let nativePort = await freePort();
   while (nativePort === port) nativePort = await freePort();
   const log = [];
+  // Its own process group: tauri-driver, WebKitWebDriver and the app are stopped together.
   const child = spawn(process.env.TAURI_DRIVER || 'tauri-driver',
     ['--port', String(port), '--native-port', String(nativePort)],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   child.stdout.on('data', (d) => log.push(String(d)));
   child.stderr.on('data', (d) => log.push(String(d)));
+  const group = (signal) => { try { process.kill(-child.pid, signal); } catch { /* gone */ } };
   const stop = async (driver) => {
     try { if (driver) await withTimeout(driver.quit(), 10000, 'closing the app'); } catch { /* gone */ }
-    child.kill('SIGTERM');
+    group('SIGTERM');
+    setTimeout(() => group('SIGKILL'), 2000).unref();
+    // An app that outlives the driver keeps the driver's output pipes open, and with them this
+    // process: let go of them.
+    child.stdout.destroy();
+    child.stderr.destroy();
+    child.unref();
   };
   try {
     await waitForPort(port, 15000);

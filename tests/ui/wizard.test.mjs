@@ -548,7 +548,7 @@ test('a saved connection is renewed from its card: the administrator\'s code, th
   await at(page, 'home');
   assert.equal(await page.locator('#renew-button-me').count(), 0, 'a browser sign-in has nothing to renew');
   await page.click('#renew-button-sales-embed');
-  await page.getByText(/Renewed “Sales embed”: the new one works/).waitFor();
+  await page.locator('#status-sales-embed', { hasText: /Renewed “Sales embed”: the new one works/ }).waitFor();
   assert.match(await page.locator('#status-sales-embed').textContent(), /expires on 2027-06-07\. The old one was removed\./);
   assert.deepEqual((await calls(page, 'renew_connection'))[0].args.name, 'Sales embed');
   await noViolations(page, 'home after renewing');

@@ -10,8 +10,8 @@ export const id = 'setup';
 export const title = 'Set it up for me';
 export const stage = -1;
 
-const BADGE = { create: 'Create', update: 'Change', nothing: 'Already in place' };
-const DONE = { create: 'Done', update: 'Changed', nothing: 'Already in place' };
+const BADGE = { create: 'Create', update: 'Change', nothing: 'Already in place', manual: 'For an administrator' };
+const DONE = { create: 'Done', update: 'Changed', nothing: 'Already in place', manual: 'For an administrator' };
 
 function stepItem(step, done = false) {
   return h('li', { class: `plan-step ${step.change}`, 'data-step': step.id, 'data-change': step.change },
@@ -69,7 +69,7 @@ export function render(ctx) {
   };
 
   const showPlan = (steps) => {
-    const changes = steps.filter((s) => s.change !== 'nothing').length;
+    const changes = steps.filter((s) => s.change === 'create' || s.change === 'update').length;
     const confirm = h('button', { type: 'button', class: 'primary', id: 'setup-apply',
       onclick: () => apply(steps) }, changes ? 'Make these changes' : 'Continue');
     area.replaceChildren(
@@ -102,7 +102,7 @@ export function render(ctx) {
       state.hints = certificate || delegated ? {} : { clientSecret: 'kept by Keyway' };
       state.secretExpires = done.secretExpires ?? '';
       // A changed setting or membership can take Power BI a while: the checks wait it out.
-      state.changedAt = done.done.some((s) => s.change !== 'nothing'
+      state.changedAt = done.done.some((s) => (s.change === 'create' || s.change === 'update')
         && (s.id.endsWith('-setting') || s.id === 'membership')) ? Date.now() : null;
       status.textContent = '';
       const what = certificate ? 'Its certificate (with the private key)' : 'Its secret';

@@ -82,17 +82,78 @@ pub(super) async fn admin_groups(
         .iter()
         .find(|t| t.id == who.tenant())
         .ok_or_else(PbiError::not_authorized)?;
+    // `$filter=id eq '…'` (the one form Keyway sends) and `$expand=users`.
+    let filter = q.get("$filter").map(|f| f.to_ascii_lowercase());
+    let users = q
+        .get("$expand")
+        .is_some_and(|e| e.split(',').any(|x| x.trim() == "users"));
     let value = tenant
         .workspaces
         .iter()
+        .filter(|w| {
+            filter
+                .as_ref()
+                .is_none_or(|f| f.contains(&format!("'{}'", w.id)))
+        })
         .take(top)
         .map(|w| {
             let mut v = workspace_json(w);
             v["state"] = json!("Active");
+            if users {
+                v["users"] = w.members.iter().map(|m| member_json(tenant, m)).collect();
+            }
             v
         })
         .collect();
     Ok(collection(&base(&headers), "groups", value))
+}
+
+/// A Power BI administrator's write through the admin API: Tenant.ReadWrite.All.
+fn admin_writer(state: &Shared, headers: &HeaderMap) -> Result<Caller, PbiError> {
+    let who = caller(state, headers, false)?;
+    ensure_admin(state, &who, false)?;
+    ensure_scope(&who, &["Tenant.ReadWrite.All"])?;
+    Ok(who)
+}
+
+/// Runs `f` on workspace `group` for a Power BI administrator writing through the admin API,
+/// member of it or not.
+fn as_admin_in(
+    state: &Shared,
+    headers: &HeaderMap,
+    group: &str,
+    f: impl FnOnce(&mut Tenant, usize) -> Result<(), PbiError>,
+) -> Answer {
+    let who = admin_writer(state, headers)?;
+    let mut scenario = state.scenario.write().unwrap_or_else(|e| e.into_inner());
+    let tenant = caller_tenant(&mut scenario, &who)?;
+    let i = tenant
+        .workspaces
+        .iter()
+        .position(|w| w.id.to_string().eq_ignore_ascii_case(group))
+        .ok_or_else(PbiError::not_found)?;
+    f(tenant, i)?;
+    Ok(ok(StatusCode::OK, json!({})))
+}
+
+/// `POST /v1.0/myorg/admin/groups/{groupId}/users` (Admin - Groups AddUserAsAdmin): a Power BI
+/// administrator gives someone a role in a workspace they are not a member of.
+pub(super) async fn add_user_as_admin(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path(group): Path<String>,
+    Json(body): Json<Value>,
+) -> Answer {
+    as_admin_in(&state, &headers, &group, |t, i| seat(t, i, &body))
+}
+
+/// `DELETE /v1.0/myorg/admin/groups/{groupId}/users/{user}` (Admin - Groups DeleteUserAsAdmin).
+pub(super) async fn delete_user_as_admin(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path((group, user)): Path<(String, String)>,
+) -> Answer {
+    as_admin_in(&state, &headers, &group, |t, i| unseat(t, i, &user))
 }
 
 pub(super) async fn scan_get_info(
@@ -323,11 +384,7 @@ pub(super) async fn update_tenant_setting(
         .unwrap_or_default();
     {
         let mut scenario = state.scenario.write().unwrap_or_else(|e| e.into_inner());
-        let tenant = scenario
-            .tenants
-            .iter_mut()
-            .find(|t| t.id == who.tenant())
-            .ok_or_else(PbiError::not_authorized)?;
+        let tenant = caller_tenant(&mut scenario, &who)?;
         if let Some(g) = groups
             .iter()
             .find(|g| !tenant.groups.iter().any(|x| x.object_id == **g))

@@ -88,11 +88,7 @@ pub(super) async fn create_workspace(
         .ok_or_else(|| PbiError::bad_request("The name is required"))?
         .to_string();
     let mut scenario = state.scenario.write().unwrap_or_else(|e| e.into_inner());
-    let tenant = scenario
-        .tenants
-        .iter_mut()
-        .find(|t| t.id == who.tenant())
-        .ok_or_else(PbiError::not_authorized)?;
+    let tenant = caller_tenant(&mut scenario, &who)?;
     ensure_app_allowed(tenant, &who)?;
     if tenant
         .workspaces
@@ -209,23 +205,74 @@ pub(super) async fn list_users(
         let value = t.workspaces[i]
             .members
             .iter()
-            .map(|m| {
-                let user = t.users.iter().find(|u| u.object_id == m.principal);
-                let app = t
-                    .apps
-                    .iter()
-                    .find(|a| a.service_principal_id == m.principal);
-                let (kind, name, id) = match (user, app) {
-                    (Some(u), _) => ("User", u.display_name.clone(), u.upn.clone()),
-                    (_, Some(a)) => ("App", a.display_name.clone(), m.principal.to_string()),
-                    _ => ("Group", String::new(), m.principal.to_string()),
-                };
-                json!({ "identifier": id, "displayName": name, "principalType": kind,
-                        "groupUserAccessRight": m.role, "graphId": m.principal })
-            })
+            .map(|m| member_json(t, m))
             .collect();
         Ok(collection(&b, "groups/users", value))
     })
+}
+
+/// A workspace member as Power BI lists it (a `GroupUser`).
+pub(super) fn member_json(t: &Tenant, m: &crate::scenario::WorkspaceMember) -> Value {
+    let user = t.users.iter().find(|u| u.object_id == m.principal);
+    let app = t
+        .apps
+        .iter()
+        .find(|a| a.service_principal_id == m.principal);
+    let (kind, name, id) = match (user, app) {
+        (Some(u), _) => ("User", u.display_name.clone(), u.upn.clone()),
+        (_, Some(a)) => ("App", a.display_name.clone(), m.principal.to_string()),
+        _ => ("Group", String::new(), m.principal.to_string()),
+    };
+    json!({ "identifier": id, "displayName": name, "principalType": kind,
+            "groupUserAccessRight": m.role, "graphId": m.principal })
+}
+
+/// Gives the principal a body names (`identifier`, `principalType`, `groupUserAccessRight`) its
+/// role in workspace `i`.
+pub(super) fn seat(t: &mut Tenant, i: usize, body: &Value) -> Result<(), PbiError> {
+    let right = body["groupUserAccessRight"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    if !["Admin", "Member", "Contributor", "Viewer"].contains(&right.as_str()) {
+        return Err(PbiError::bad_request(
+            "groupUserAccessRight must be Admin, Member, Contributor or Viewer",
+        ));
+    }
+    let identifier = body["identifier"].as_str().unwrap_or_default();
+    let principal = match body["principalType"].as_str() {
+        Some("User") => t.user(identifier).map(|u| u.object_id),
+        Some("App") | Some("Group") => identifier.parse::<Uuid>().ok(),
+        _ => {
+            return Err(PbiError::bad_request(
+                "principalType must be User, App or Group",
+            ))
+        }
+    }
+    .ok_or_else(|| PbiError::bad_request("The identifier was not found"))?;
+    let ws = &mut t.workspaces[i];
+    ws.members.retain(|m| m.principal != principal);
+    ws.members.push(crate::scenario::WorkspaceMember {
+        principal,
+        role: right,
+    });
+    Ok(())
+}
+
+/// Takes `user` (a UPN or an object ID) out of workspace `i`.
+pub(super) fn unseat(t: &mut Tenant, i: usize, user: &str) -> Result<(), PbiError> {
+    let principal = t
+        .user(user)
+        .map(|u| u.object_id)
+        .or_else(|| user.parse::<Uuid>().ok())
+        .ok_or_else(|| PbiError::bad_request("The user was not found"))?;
+    let ws = &mut t.workspaces[i];
+    let before = ws.members.len();
+    ws.members.retain(|m| m.principal != principal);
+    if ws.members.len() == before {
+        return Err(PbiError::bad_request("The user is not in this workspace"));
+    }
+    Ok(())
 }
 
 pub(super) async fn add_user(
@@ -241,32 +288,7 @@ pub(super) async fn add_user(
         &["Workspace.ReadWrite.All"],
         "Admin",
         |_, t, i| {
-            let right = body["groupUserAccessRight"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string();
-            if !["Admin", "Member", "Contributor", "Viewer"].contains(&right.as_str()) {
-                return Err(PbiError::bad_request(
-                    "groupUserAccessRight must be Admin, Member, Contributor or Viewer",
-                ));
-            }
-            let identifier = body["identifier"].as_str().unwrap_or_default();
-            let principal = match body["principalType"].as_str() {
-                Some("User") => t.user(identifier).map(|u| u.object_id),
-                Some("App") | Some("Group") => identifier.parse::<Uuid>().ok(),
-                _ => {
-                    return Err(PbiError::bad_request(
-                        "principalType must be User, App or Group",
-                    ))
-                }
-            }
-            .ok_or_else(|| PbiError::bad_request("The identifier was not found"))?;
-            let ws = &mut t.workspaces[i];
-            ws.members.retain(|m| m.principal != principal);
-            ws.members.push(crate::scenario::WorkspaceMember {
-                principal,
-                role: right,
-            });
+            seat(t, i, &body)?;
             Ok(ok(StatusCode::OK, json!({})))
         },
     )
@@ -601,17 +623,7 @@ pub(super) async fn delete_user(
         &["Workspace.ReadWrite.All"],
         "Admin",
         |_, t, i| {
-            let principal = t
-                .user(&user)
-                .map(|u| u.object_id)
-                .or_else(|| user.parse::<Uuid>().ok())
-                .ok_or_else(|| PbiError::bad_request("The user was not found"))?;
-            let ws = &mut t.workspaces[i];
-            let before = ws.members.len();
-            ws.members.retain(|m| m.principal != principal);
-            if ws.members.len() == before {
-                return Err(PbiError::bad_request("The user is not in this workspace"));
-            }
+            unseat(t, i, &user)?;
             Ok(ok(StatusCode::OK, json!({})))
         },
     )

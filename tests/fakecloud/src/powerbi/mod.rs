@@ -53,6 +53,14 @@ pub fn routes() -> Router<Shared> {
         .route("/v1.0/myorg/GenerateToken", post(generate_token_multi))
         .route("/v1.0/myorg/capacities", get(capacities))
         .route("/v1.0/myorg/admin/groups", get(admin_groups))
+        .route(
+            "/v1.0/myorg/admin/groups/{group}/users",
+            post(add_user_as_admin),
+        )
+        .route(
+            "/v1.0/myorg/admin/groups/{group}/users/{user}",
+            delete(delete_user_as_admin),
+        )
         .route("/v1.0/myorg/admin/workspaces/getInfo", post(scan_get_info))
         .route(
             "/v1.0/myorg/admin/workspaces/scanStatus/{scan}",
@@ -301,6 +309,18 @@ fn at_least(role: &str, needed: &str) -> bool {
 }
 
 /// Resolves caller, tenant and workspace, checking access; runs `f` on them.
+/// The caller's tenant, to change.
+fn caller_tenant<'s>(
+    scenario: &'s mut crate::scenario::Scenario,
+    who: &Caller,
+) -> Result<&'s mut Tenant, PbiError> {
+    scenario
+        .tenants
+        .iter_mut()
+        .find(|t| t.id == who.tenant())
+        .ok_or_else(PbiError::not_authorized)
+}
+
 fn in_workspace<T>(
     state: &Shared,
     headers: &HeaderMap,
@@ -311,11 +331,7 @@ fn in_workspace<T>(
 ) -> Result<T, PbiError> {
     let who = caller(state, headers, false)?;
     let mut scenario = state.scenario.write().unwrap_or_else(|e| e.into_inner());
-    let tenant = scenario
-        .tenants
-        .iter_mut()
-        .find(|t| t.id == who.tenant())
-        .ok_or_else(PbiError::not_authorized)?;
+    let tenant = caller_tenant(&mut scenario, &who)?;
     ensure_app_allowed(tenant, &who)?;
     ensure_scope(&who, scopes)?;
     let gid = group
