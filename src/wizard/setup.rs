@@ -280,11 +280,7 @@ impl Session {
             .add_certificate(&profile.client_id, &old, months)
             .await?;
         self.lock().certificate_key = Some(new.kept.clone());
-        let no_person = |_: &str| Err(std::io::Error::other("no person to ask"));
-        let proved = self
-            .sign_in(Draft::from_profile(profile), |_| {}, no_person)
-            .await;
-        if let Err(mut x) = proved {
+        if let Err(mut x) = self.prove(profile).await {
             let _ = admin
                 .remove_certificate(&new.object_id, &new.key_id, &old)
                 .await;
@@ -293,10 +289,9 @@ impl Session {
                 .push("The new certificate was removed again; the saved one is unchanged.".into());
             return Err(x);
         }
-        let (v, key) = (vault.clone(), secret_key(&profile.name, &cloud));
-        let value = Zeroizing::new(new.kept.expose().to_string());
-        blocking(move || Ok(v.save(&key, SecretKind::CertificateKey, &value)?)).await?;
-        set_secret_expiry(store, &profile.name, Some(&new.expires))?;
+        let kept = (SecretKind::CertificateKey, new.kept.expose());
+        self.keep_renewed(vault, store, profile, kept, &new.expires)
+            .await?;
         let removed = match &new.old_key_id {
             Some(old_id) => {
                 admin
@@ -310,6 +305,30 @@ impl Session {
             expires: new.expires,
             removed,
         })
+    }
+
+    /// Signs the saved connection in with the new credential the session holds, asking nobody.
+    async fn prove(&self, profile: &Profile) -> Result<(), Explanation> {
+        let no_person = |_: &str| Err(std::io::Error::other("no person to ask"));
+        self.sign_in(Draft::from_profile(profile), |_| {}, no_person)
+            .await
+            .map(drop)
+    }
+
+    /// Keeps a proved credential in the keyring for the saved connection, with its expiry date.
+    async fn keep_renewed(
+        &self,
+        vault: &Vault,
+        store: &ProfileStore,
+        profile: &Profile,
+        (kind, value): (SecretKind, &str),
+        expires: &str,
+    ) -> Result<(), Explanation> {
+        let cloud = self.cloud_of(profile)?;
+        let (v, key) = (vault.clone(), secret_key(&profile.name, &cloud));
+        let value = Zeroizing::new(value.to_string());
+        blocking(move || Ok(v.save(&key, kind, &value)?)).await?;
+        set_secret_expiry(store, &profile.name, Some(expires))
     }
 
     /// Renews a saved connection's client secret: a new one is added, proved by signing in with
@@ -335,20 +354,15 @@ impl Session {
         let old = load_kept::<ClientSecret>(vault, &profile.name, &cloud).await?;
         let new = admin.add_secret(&profile.client_id, months).await?;
         self.remember(Typed::ClientSecret, new.secret.expose())?;
-        let no_person = |_: &str| Err(std::io::Error::other("no person to ask"));
-        let proved = self
-            .sign_in(Draft::from_profile(profile), |_| {}, no_person)
-            .await;
-        if let Err(mut x) = proved {
+        if let Err(mut x) = self.prove(profile).await {
             let _ = admin.remove_secret(&new.object_id, &new.key_id).await;
             x.fix
                 .push("The new secret was removed again; the saved one is unchanged.".into());
             return Err(x);
         }
-        let (v, key) = (vault.clone(), secret_key(&profile.name, &cloud));
-        let value = Zeroizing::new(new.secret.expose().to_string());
-        blocking(move || Ok(v.save(&key, SecretKind::ClientSecret, &value)?)).await?;
-        set_secret_expiry(store, &profile.name, Some(&new.expires))?;
+        let kept = (SecretKind::ClientSecret, new.secret.expose());
+        self.keep_renewed(vault, store, profile, kept, &new.expires)
+            .await?;
         let removed = match old.as_ref().and_then(|o| old_secret(&new.before, o)) {
             Some(s) => {
                 admin.remove_secret(&new.object_id, &s.key_id).await?;
