@@ -26,6 +26,7 @@ fn main() {
             "set_company_ca",
             "setup_sign_in",
             "renew_connection",
+            "setup_workspaces",
             "setup_plan",
             "setup_apply",
             "setup_undo",

@@ -196,9 +196,43 @@ async fn keyway_setup(cloud: &fakecloud::Running, extra: &[&str]) -> (i32, serde
 #[tokio::test(flavor = "multi_thread")]
 async fn the_cli_plans_without_changing_anything_then_applies() {
     let (cloud, _, _) = common::emulator().await;
+    // With no workspace named, the plan lists Ada's workspaces to choose from, by name: those
+    // the tenant model seats her in (one more given here).
+    let mine = {
+        let mut s = cloud.state.scenario.write().unwrap();
+        let t = &mut s.tenants[0];
+        let ada = t.users.iter().find(|u| u.upn == "ada@contoso.com").unwrap();
+        let member = fakecloud::scenario::WorkspaceMember {
+            principal: ada.object_id,
+            role: "Admin".into(),
+        };
+        let ada = member.principal;
+        t.workspaces[0].members.push(member);
+        let mut mine: Vec<(String, String)> = t
+            .workspaces
+            .iter()
+            .filter(|w| w.members.iter().any(|m| m.principal == ada))
+            .map(|w| (w.id.to_string(), w.name.clone()))
+            .collect();
+        mine.sort_by_key(|(_, name)| name.to_lowercase());
+        mine
+    };
     let (code, planned) = keyway_setup(&cloud, &["--plan"]).await;
     assert_eq!(code, 0, "{planned}");
     assert_eq!(planned["plan"][0]["change"], "create", "{planned}");
+    let listed: Vec<(String, String)> = planned["workspaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["id"].as_str().unwrap().into(),
+                w["name"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(listed, mine, "{planned}");
+    assert!(mine.len() >= 2, "{mine:?}");
     let (_, again) = keyway_setup(&cloud, &["--plan"]).await;
     assert_eq!(again["plan"], planned["plan"], "--plan changed nothing");
     let (code, applied) = keyway_setup(&cloud, &["--apply"]).await;

@@ -208,6 +208,12 @@ async fn a_workspace_named_is_created_once_then_found_and_can_be_taken_back() {
     request.app_name = "Partner portal app".into();
     request.workspace = None;
     request.new_workspace = Some("Partner portal".into());
+    // The administrator's own workspaces, to pick from: not that one yet.
+    let before = admin.workspaces().await.unwrap();
+    assert!(
+        !before.iter().any(|w| w.name == "Partner portal"),
+        "{before:?}"
+    );
     let found = admin.discover(&request).await.unwrap();
     let planned = plan(&request, &found);
     let tail: Vec<_> = changes(&planned).into_iter().rev().take(2).collect();
@@ -222,6 +228,18 @@ async fn a_workspace_named_is_created_once_then_found_and_can_be_taken_back() {
     let applied = admin.apply(&request, &found, |_| {}).await.unwrap();
     let ws = applied.workspace.clone().expect("the new workspace's ID");
     keyway::validate::workspace_id(&ws).unwrap();
+    let after = admin.workspaces().await.unwrap();
+    let made = keyway::setup::Workspace {
+        id: ws.clone(),
+        name: "Partner portal".into(),
+    };
+    assert_eq!(after.len(), before.len() + 1, "{after:?}");
+    assert!(after.contains(&made), "{after:?}");
+    let names: Vec<String> = after.iter().map(|w| w.name.to_lowercase()).collect();
+    assert!(
+        names.windows(2).all(|p| p[0] <= p[1]),
+        "sorted by name: {names:?}"
+    );
 
     // The new app works in it: it signs in and passes the embed checks there.
     let (session, _) = signed_in_app(&cloud, &custom, &applied, Goal::Data).await;
@@ -234,6 +252,8 @@ async fn a_workspace_named_is_created_once_then_found_and_can_be_taken_back() {
         keyway::powerbi::ladder::Status::Pass,
         "{outcome:#?}"
     );
+    // The whole ladder for the data goal passes: the empty tenant to a working connection.
+    assert!(outcome.ok, "{}", outcome.to_text());
 
     // Found again by name: nothing to create.
     let again = admin.discover(&request).await.unwrap();
@@ -540,10 +560,14 @@ async fn a_setting_the_administrator_may_not_change_is_left_to_a_fabric_administ
     request.app_name = "Half-done app".into();
     request.workspace = None;
     let found = admin.discover(&request).await.unwrap();
-    assert!(found.settings_refused);
+    assert_eq!(found.settings, keyway::setup::Settings::Refused);
     let planned = plan(&request, &found);
     let setting = planned.iter().find(|s| s.id == "tenant-setting").unwrap();
     assert_eq!(setting.change, Change::Manual);
+    // With the page where it is done: the admin portal of this cloud (fakecloud's Power BI).
+    let page = setting.link.as_deref().unwrap();
+    assert!(page.ends_with("/admin-portal/tenantSettings"), "{page}");
+    assert!(custom.may_open(page), "{page}");
     assert!(
         setting.summary.contains("A Fabric administrator turns on"),
         "{}",

@@ -284,17 +284,23 @@ pub fn set_custom_cloud(state: State<'_, AppState>, custom: CustomEndpoints) -> 
     state.session().trust_custom_cloud(custom).map(drop)
 }
 
-/// "Set it up for me": an administrator signs in (Microsoft's Azure CLI client) with a device
-/// code, telling the window the code, or in the browser on this computer.
+/// "Set it up for me": an administrator signs in (with Microsoft's Azure CLI client, or the
+/// organisation's own public client) with a device code, telling the window the code, or in the
+/// browser on this computer.
 #[tauri::command]
 pub async fn setup_sign_in(
     state: State<'_, AppState>,
     cloud: CloudId,
     tenant: String,
+    admin_client: Option<String>,
     in_browser: Option<bool>,
     events: Channel<SignInEvent>,
 ) -> Answer<()> {
-    let client = keyway::setup::AZURE_CLI_CLIENT;
+    let client = admin_client
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    let client = client.unwrap_or(keyway::setup::AZURE_CLI_CLIENT);
     let browser = in_browser.unwrap_or(false);
     state
         .session()
@@ -326,6 +332,12 @@ pub async fn renew_connection(
             move |e| drop(events.send(e)),
         )
         .await
+}
+
+/// The signed-in administrator's workspaces, to choose the app's seat from.
+#[tauri::command]
+pub async fn setup_workspaces(state: State<'_, AppState>) -> Answer<Vec<keyway::setup::Workspace>> {
+    state.session().setup_workspaces().await
 }
 
 /// The plan: what exists, and every change, in words. Nothing changes.

@@ -40,6 +40,7 @@ pub fn run() {
             commands::set_company_ca,
             commands::setup_sign_in,
             commands::renew_connection,
+            commands::setup_workspaces,
             commands::setup_plan,
             commands::setup_apply,
             commands::setup_undo,

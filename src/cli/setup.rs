@@ -104,7 +104,10 @@ fn line(step: &Step) -> String {
         Change::Nothing => "as is ",
         Change::Manual => "by hand",
     };
-    format!("  [{mark}] {}", step.summary)
+    match &step.link {
+        Some(link) => format!("  [{mark}] {}\n            Open: {link}", step.summary),
+        None => format!("  [{mark}] {}", step.summary),
+    }
 }
 
 /// `keyway setup …`.
@@ -148,12 +151,24 @@ pub async fn run(a: SetupArgs) -> Outcome {
     let found = admin.discover(&request).await?;
     let steps = plan(&request, &found);
     if !a.apply {
+        // No workspace named for an app that needs a seat: the administrator's own, to choose
+        // from.
+        let seat = matches!(a.goal, Goal::Embed | Goal::Data);
+        let unnamed = request.workspace.is_none() && request.new_workspace.is_none();
+        let workspaces = match seat && unnamed {
+            true => admin.workspaces().await?,
+            false => vec![],
+        };
         if a.json {
             return Ok(to_json(
-                &serde_json::json!({ "ok": true, "plan": steps, "found": found }),
+                &serde_json::json!({ "ok": true, "plan": steps, "found": found, "workspaces": workspaces }),
             ));
         }
-        let lines: Vec<String> = steps.iter().map(line).collect();
+        let mut lines: Vec<String> = steps.iter().map(line).collect();
+        if seat && unnamed {
+            lines.push("No workspace was named, so the app gets no seat in one. Your workspaces (name one with --workspace ID, or --new-workspace NAME):".into());
+            lines.extend(workspaces.iter().map(|w| format!("  {}  {}", w.id, w.name)));
+        }
         return Ok(format!("The plan (nothing has changed yet):\n{}\nRun again with --apply to make these changes.", lines.join("\n")));
     }
     let applied = match admin

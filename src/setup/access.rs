@@ -150,11 +150,7 @@ pub(super) fn consent_step(request: &Request, found: &Found) -> Step {
             ),
         ),
     };
-    Step {
-        id: "consent",
-        change,
-        summary,
-    }
+    Step::new("consent", change, summary)
 }
 
 /// The admin goal's step that removes Power BI application permissions.
@@ -190,11 +186,7 @@ pub(super) fn app_permissions_step(found: &Found) -> Step {
             ),
         )
     };
-    Step {
-        id: "app-permissions",
-        change,
-        summary,
-    }
+    Step::new("app-permissions", change, summary)
 }
 
 impl Admin {

@@ -1,12 +1,14 @@
 //! The administrator's calls: Microsoft Graph for the app, its service principal, its secret and
 //! the group; Fabric's admin API for the tenant setting; Power BI for the workspace.
 
-use super::{plan, Applied, Change, Created, Found, NewCredential, Request, Step, Stopped};
+use super::{
+    plan, Applied, Change, Created, Found, NewCredential, Request, Settings, Step, Stopped,
+};
 use crate::auth::device::DeviceCodeInfo;
 use crate::auth::error::AuthError;
 use crate::auth::SignIn;
 use crate::cloud::Cloud;
-use crate::diagnose::{self, Answer, Context, Explanation};
+use crate::diagnose::{self, Answer, Context, Explanation, Page};
 use crate::goal::Goal;
 use crate::secret::AccessToken;
 use crate::validate::TenantUse;
@@ -22,6 +24,15 @@ pub struct Admin {
     ctx: Context,
     graph: AccessToken,
     powerbi: AccessToken,
+}
+
+/// A workspace the administrator belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Workspace {
+    /// Its ID (a GUID).
+    pub id: String,
+    /// Its name.
+    pub name: String,
 }
 
 /// Where a workspace's seats are: the workspace's own users, or (for a Power BI administrator
@@ -233,9 +244,11 @@ impl Admin {
         if let Some(url) = self.fabric_url("admin/tenantsettings") {
             let all = match self.call(Method::GET, &url, &[], None, false).await {
                 Ok(all) => all,
-                // Not a Fabric administrator: the plan names who turns the settings on.
+                // Not a Fabric administrator: the plan names who turns the settings on, and
+                // where.
                 Err(x) if matches!(x.http_status, Some(401 | 403)) => {
-                    found.settings_refused = true;
+                    found.settings = Settings::Refused;
+                    found.settings_page = Page::TenantSettings.url(&self.ctx, None);
                     Value::Null
                 }
                 Err(x) => return Err(x),
@@ -253,8 +266,8 @@ impl Admin {
                     .collect();
                 Some((id(s, "settingName")?, (s["enabled"] == true, groups)))
             });
-            if !found.settings_refused {
-                found.settings = Some(settings.collect());
+            if found.settings != Settings::Refused {
+                found.settings = Settings::Read(settings.collect());
             }
         }
         self.discover_access(request, &mut found).await?;
@@ -291,6 +304,27 @@ impl Admin {
             });
         }
         Ok(found)
+    }
+
+    /// The administrator's own workspaces (ID and name, by name), to pick the app's seat from.
+    pub async fn workspaces(&self) -> Result<Vec<Workspace>, Explanation> {
+        let url = self.powerbi_url("groups");
+        let mine = self
+            .call(Method::GET, &url, &[("$top", "5000".into())], None, false)
+            .await?;
+        let mut list: Vec<Workspace> = mine["value"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|w| {
+                Some(Workspace {
+                    id: w["id"].as_str()?.to_string(),
+                    name: w["name"].as_str().unwrap_or_default().to_string(),
+                })
+            })
+            .collect();
+        list.sort_by_key(|w| w.name.to_lowercase());
+        Ok(list)
     }
 
     /// A workspace's users. An administrator who is not a member of it reads them with the Power
@@ -475,12 +509,7 @@ impl Admin {
                 let url = self
                     .fabric_url(&format!("admin/tenantsettings/{name}/update"))
                     .ok_or_else(missing)?;
-                let before = state
-                    .settings
-                    .as_ref()
-                    .and_then(|s| s.get(*name))
-                    .cloned()
-                    .unwrap_or_default();
+                let before = state.settings.get(name).cloned().unwrap_or_default();
                 // The groups it already allows stay allowed.
                 let mut groups: Vec<Value> = match &before {
                     (true, g) => g

@@ -18,7 +18,7 @@ mod credential;
 mod renew;
 
 pub use access::{scopes_of, PowerBi, DEFAULT_SCOPES, POWERBI_APP_ID};
-pub use calls::Admin;
+pub use calls::{Admin, Workspace};
 pub use credential::{make_certificate, Credential, MadeCertificate, NewCredential};
 pub use renew::{old_secret, NewCertificate, NewSecret};
 
@@ -124,6 +124,45 @@ pub struct Step {
     pub change: Change,
     /// The sentence shown.
     pub summary: String,
+    /// A page where the step is done by hand (a [`Change::Manual`] step), if there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+}
+
+impl Step {
+    /// A step with no page to open.
+    pub fn new(id: &'static str, change: Change, summary: String) -> Step {
+        Step {
+            id,
+            change,
+            summary,
+            link: None,
+        }
+    }
+}
+
+/// What Keyway knows of Power BI's tenant settings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "kind", content = "settings")]
+pub enum Settings {
+    /// This cloud has no Fabric API to read them from.
+    #[default]
+    Unreadable,
+    /// Fabric refused to show them to this administrator (not a Fabric administrator): a
+    /// Fabric administrator turns them on.
+    Refused,
+    /// By name: on, and the groups they are limited to (none: everyone).
+    Read(BTreeMap<String, SettingState>),
+}
+
+impl Settings {
+    /// A setting as read (off and for nobody when it is not listed or can't be read).
+    pub fn get(&self, name: &str) -> Option<&SettingState> {
+        match self {
+            Settings::Read(all) => all.get(name),
+            _ => None,
+        }
+    }
 }
 
 /// A tenant setting: on or off, and the groups (ID, name) it is limited to (none: everyone).
@@ -143,12 +182,11 @@ pub struct Found {
     pub group: Option<String>,
     /// The service principal is in the group.
     pub member: bool,
-    /// The tenant settings by name: on, and the groups they are limited to (none: everyone).
-    /// `None` when this cloud has no Fabric API to read them from, or the administrator may not.
-    pub settings: Option<BTreeMap<String, SettingState>>,
-    /// Fabric refused to show the tenant settings to this administrator (not a Fabric
-    /// administrator): a Fabric administrator turns them on.
-    pub settings_refused: bool,
+    /// Power BI's tenant settings.
+    pub settings: Settings,
+    /// The Power BI admin portal's tenant settings page in this cloud, where a step left for a
+    /// Fabric administrator is done.
+    pub settings_page: Option<String>,
     /// The service principal's role in the workspace.
     pub workspace_role: Option<String>,
     /// The ID of the workspace named by `new_workspace`, when the administrator has one.
@@ -168,11 +206,7 @@ pub struct Found {
 
 /// The plan for what was found: every step, including those with nothing to do.
 pub fn plan(request: &Request, found: &Found) -> Vec<Step> {
-    let step = |id, change, summary: String| Step {
-        id,
-        change,
-        summary,
-    };
+    let step = Step::new;
     let name = &request.app_name;
     let group = &request.group;
     let mut steps = vec![
@@ -242,7 +276,9 @@ pub fn plan(request: &Request, found: &Found) -> Vec<Step> {
         // The admin APIs need no workspace seat; they need the app to have no application
         // permissions of Power BI.
         steps.push(access::app_permissions_step(found));
-    } else if let Some(ws) = workspace_of(request, &mut steps, found) {
+    } else if let Some(ws) = workspace_of(request, found) {
+        let (named, ws) = ws;
+        steps.extend(named);
         steps.push(match &found.workspace_role {
             Some(role) => step(
                 "workspace",
@@ -268,52 +304,54 @@ pub fn plan(request: &Request, found: &Found) -> Vec<Step> {
     steps
 }
 
-/// The workspace the seat is in: the one named by ID, or by name (after the step that finds
-/// or creates it).
-fn workspace_of(request: &Request, steps: &mut Vec<Step>, found: &Found) -> Option<String> {
+/// The workspace the seat is in: the one named by ID, or by name (with the step that finds or
+/// creates it).
+fn workspace_of(request: &Request, found: &Found) -> Option<(Option<Step>, String)> {
     if let Some(ws) = &request.workspace {
-        return Some(ws.clone());
+        return Some((None, ws.clone()));
     }
     let name = request.new_workspace.as_ref()?;
-    steps.push(match &found.named_workspace {
-        Some(id) => Step {
-            id: "new-workspace",
-            change: Change::Nothing,
-            summary: format!("Use the workspace “{name}” that exists (ID {id})."),
-        },
-        None => Step {
-            id: "new-workspace",
-            change: Change::Create,
-            summary: format!("Create the workspace “{name}”; you become its admin."),
-        },
-    });
-    Some(format!("“{name}”"))
+    let step = match &found.named_workspace {
+        Some(id) => Step::new(
+            "new-workspace",
+            Change::Nothing,
+            format!("Use the workspace “{name}” that exists (ID {id})."),
+        ),
+        None => Step::new(
+            "new-workspace",
+            Change::Create,
+            format!("Create the workspace “{name}”; you become its admin."),
+        ),
+    };
+    Some((Some(step), format!("“{name}”")))
 }
 
 /// The step for one tenant setting: nothing when it already lets the group in.
 fn setting_step(id: &'static str, name: &str, title: &str, group: &str, found: &Found) -> Step {
-    let step = |change, summary| Step {
-        id,
-        change,
-        summary,
-    };
-    if found.settings_refused {
-        return step(
-            Change::Manual,
-            format!(
-                "A Fabric administrator turns on “{title}” for “{group}” in the Power BI admin \
-                 portal (Tenant settings): you may not change Power BI's tenant settings."
-            ),
-        );
-    }
-    let Some(settings) = &found.settings else {
-        return step(
-            Change::Nothing,
-            format!(
-                "Keyway can't read the tenant settings in this cloud (no Fabric API address): \
+    let step = |change, summary| Step::new(id, change, summary);
+    let settings = match &found.settings {
+        Settings::Read(settings) => settings,
+        Settings::Refused => {
+            let mut manual = step(
+                Change::Manual,
+                format!(
+                    "A Fabric administrator turns on “{title}” for “{group}” in the Power BI \
+                     admin portal (Tenant settings): you may not change Power BI's tenant \
+                     settings."
+                ),
+            );
+            manual.link = found.settings_page.clone();
+            return manual;
+        }
+        Settings::Unreadable => {
+            return step(
+                Change::Nothing,
+                format!(
+                    "Keyway can't read the tenant settings in this cloud (no Fabric API address): \
                  check that “{title}” lets “{group}” in, in the Power BI admin portal."
-            ),
-        );
+                ),
+            )
+        }
     };
     let setting = settings.get(name);
     let allowed = match setting {
@@ -383,11 +421,7 @@ fn credential_step(request: &Request, found: &Found) -> Step {
             ),
         ),
     };
-    Step {
-        id,
-        change,
-        summary,
-    }
+    Step::new(id, change, summary)
 }
 
 /// What applying made: the connection's details and credential, and every step done.

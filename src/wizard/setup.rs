@@ -139,6 +139,12 @@ impl Session {
             .await
     }
 
+    /// The signed-in administrator's workspaces, to choose the app's seat from.
+    pub async fn setup_workspaces(&self) -> Result<Vec<crate::setup::Workspace>, Explanation> {
+        let admin = self.lock().setup.as_ref().map(|s| s.admin.clone());
+        admin.ok_or_else(not_signed_in)?.workspaces().await
+    }
+
     /// Reads what exists and plans the changes; nothing is changed.
     pub async fn setup_plan(&self, request: Request) -> Result<Vec<Step>, Explanation> {
         let admin = self.lock().setup.as_ref().map(|s| s.admin.clone());

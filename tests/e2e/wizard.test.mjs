@@ -262,7 +262,7 @@ test('faults in the window: a busy sign-in service, a wait, a token that expires
   assert.equal(keyring(), before[1], 'the keyring is unchanged');
 });
 
-test('set it up for me: the administrator approves a device code, one confirmation, then a saved, checked connection', async () => {
+test('set it up for me: the administrator approves a device code, picks a workspace, confirms the changes, then a saved, checked connection', async () => {
   await click('#open-home');
   await at('home');
   await click('#new-connection');
@@ -278,17 +278,23 @@ test('set it up for me: the administrator approves a device code, one confirmati
   await app.driver.executeScript('globalThis.KEYWAY_RECHECK_SECONDS = 2;');
   await type('#setup-tenant', CONTOSO);
   await type('#setup-app-name', 'Window setup app');
-  await type('#setup-workspace', SALES);
   await click('#setup-more summary');                // the choices with good defaults, shown
   await screenshot('setup-choices');
   await click('#setup-sign-in');
   const code = await text('#user-code');
   await screenshot('setup-device-code');
   await control('device/approve', { user_code: code, upn: 'ada@contoso.com' });
+  // No workspace typed: Ada's own, read through the app, to choose from.
+  await find('#setup-seat', 30000);
+  assert.match(await text('#setup-seats'), /Sales Analytics/);
+  await click(`input[name="setup-seat"][value="${SALES}"]`);
+  await screenshot('setup-workspace');
+  await click('#setup-show-plan');                   // confirmation 1: the workspace
   await find('#plan', 30000);
+  assert.match(await text('#plan [data-step="workspace"]'), new RegExp(SALES));
   assert.match(await text('#plan'), /Register the app “Window setup app”/);
   await screenshot('setup-plan');
-  await click('#setup-apply');                       // the one confirmation
+  await click('#setup-apply');                       // confirmation 2: the changes
   await find('#setup-done', 30000);
   await screenshot('setup-done');
   await click('#setup-continue');

@@ -108,13 +108,14 @@ export async function coreCa(...runs) {
 }
 
 /**
- * `keyway setup --json` against fakecloud, the administrator (Ada) approving the device code as
- * it is shown: `mode` is '--plan' or '--apply'. Resolves to the core's JSON answer.
+ * `keyway setup --json` against fakecloud, the administrator (Ada, or `upn`) approving the device
+ * code as it is shown: `mode` is '--plan' or '--apply', `args` more flags. Resolves to the core's
+ * JSON answer.
  */
-export async function coreSetup(fc, mode, name = 'UI setup app') {
+export async function coreSetup(fc, mode, name = 'UI setup app', { upn = 'ada@contoso.com', args = [] } = {}) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'keyway-setup-'));
   const child = spawn(KEYWAY, ['setup', ...cloudArgs(fc),
-    '--tenant', 'contoso.onmicrosoft.com', '--name', name, mode, '--json'],
+    '--tenant', 'contoso.onmicrosoft.com', '--name', name, mode, '--json', ...args],
   { env: { ...process.env, KEYWAY_CONFIG_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
@@ -124,7 +125,7 @@ export async function coreSetup(fc, mode, name = 'UI setup app') {
     if (code) {
       await fetch(`${fc.http}/_fakecloud/device/approve`, { method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ user_code: code, upn: 'ada@contoso.com' }) });
+        body: JSON.stringify({ user_code: code, upn }) });
     }
   });
   await new Promise((resolve) => child.once('exit', resolve));

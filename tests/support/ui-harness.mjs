@@ -3,6 +3,7 @@
 // with what the real core returns (taken from the `keyway` CLI, not written by hand).
 
 import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -154,4 +155,20 @@ export async function axe(page) {
   }));
   return result.violations.map((v) => ({ id: v.id, help: v.help,
     nodes: v.nodes.map((n) => n.target.join(' ')) }));
+}
+
+/** Waits for the wizard to show `step`. */
+export const at = (page, step) => page.waitForSelector(`main[data-step="${step}"]`);
+
+/** The commands the page sent to the engine by that name, with their arguments. */
+export const calls = (page, cmd) => page.evaluate((c) => window.__KEYWAY_CALLS__.filter((x) => x.cmd === c), cmd);
+
+/** Fails with axe-core's findings, if it has any. */
+export async function noViolations(page, label) {
+  assert.deepEqual(await axe(page), [], `axe on ${label}`);
+}
+
+/** A full-page screenshot into the artifacts. */
+export async function shot(page, name) {
+  await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true });
 }

@@ -7,9 +7,11 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile, mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { launch, openUi, axe, coreAppInfo, ARTIFACTS } from '../support/ui-harness.mjs';
 import {
-  startFakecloud, coreCheck, coreExplain, coreTokenSummary, coreProfilesNotice, coreCa, coreSetup, CONTOSO, FABRIKAM,
+  launch, openUi, coreAppInfo, ARTIFACTS, at, calls, noViolations, shot,
+} from '../support/ui-harness.mjs';
+import {
+  startFakecloud, coreCheck, coreExplain, coreTokenSummary, coreProfilesNotice, coreCa, CONTOSO, FABRIKAM,
   EMBED, FABRIKAM_APP, DESKTOP,
 } from '../support/core.mjs';
 import { execFileSync } from 'node:child_process';
@@ -85,17 +87,7 @@ function streamOf(outcome) {
     ...outcome.items.map((item) => ({ event: 'finished', item }))];
 }
 
-const at = (page, step) => page.waitForSelector(`main[data-step="${step}"]`);
 const focused = (page) => page.evaluate(() => document.activeElement?.id || document.activeElement?.name);
-const calls = (page, cmd) => page.evaluate((c) => window.__KEYWAY_CALLS__.filter((x) => x.cmd === c), cmd);
-
-async function noViolations(page, label) {
-  assert.deepEqual(await axe(page), [], `axe on ${label}`);
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true });
-}
 
 /** Fills the path to the details screen for an embed goal with a client secret. */
 async function toDetails(page) {
@@ -583,69 +575,6 @@ test('settings: the company certificate authority is checked by the engine, name
   await page.click('#ca-remove');
   await page.getByText('None: Keyway trusts the same authorities as this computer.').waitFor();
   assert.equal((await calls(page, 'set_company_ca')).at(-1).args.pem, null);
-  await context.close();
-});
-
-test('set it up for me: one administrator sign-in, the plan, one confirmation, then the usual sign-in', async () => {
-  const planned = await coreSetup(fc, '--plan');
-  const applied = await coreSetup(fc, '--apply');
-  const code = { event: 'device-code', userCode: 'GHT4ZK9QP', verificationUri: `${fc.https}/devicelogin`, expiresIn: 900, message: null };
-  const { page, context } = await openUi(browser, { responses: responses({
-    setup_sign_in: { __events: [code], __result: null },
-    setup_plan: planned.plan,
-    setup_apply: { __events: applied.done, __result: { tenant: CONTOSO, clientId: applied.clientId,
-      secretExpires: applied.secretExpires, done: applied.done, workspace: applied.workspace } },
-  }) });
-  await at(page, 'home');
-  await page.click('#new-connection');
-  await at(page, 'start');
-  await page.click('#open-setup');
-  await at(page, 'setup');
-  await page.fill('#setup-tenant', CONTOSO);
-  await page.click('#setup-more summary');
-  await page.fill('#setup-group', 'Embedding apps');
-  await page.selectOption('#setup-role', 'Contributor');
-  await page.selectOption('#setup-months', '12');
-  await page.click('#setup-sign-in');
-  await page.locator('#plan').waitFor();
-  const changes = await page.locator('#plan li').evaluateAll((li) => li.map((l) => l.dataset.change));
-  assert.deepEqual(changes, planned.plan.map((s) => s.change));
-  assert.ok(changes.includes('create'), 'an empty Contoso needs the app created');
-  assert.match(await page.locator('#plan').textContent(), /Register the app “UI setup app”/);
-  const badges = await page.locator('#plan .badge').allTextContents();
-  assert.deepEqual(badges, planned.plan.map((s) => ({ create: 'Create', update: 'Change', nothing: 'Already in place' })[s.change]));
-  assert.deepEqual((await calls(page, 'setup_sign_in'))[0].args.tenant, CONTOSO);
-  const asked = (await calls(page, 'setup_plan'))[0].args.request;
-  assert.deepEqual([asked.group, asked.role, asked.secretMonths], ['Embedding apps', 'Contributor', 12]);
-  await noViolations(page, 'setup plan');
-  await page.screenshot({ path: path.join(ARTIFACTS, 'setup-plan.png'), fullPage: true });
-  await page.click('#setup-apply');
-  await page.locator('#setup-done').waitFor();
-  assert.equal(await page.locator('#applied li').count(), applied.done.length);
-  assert.match(await page.locator('#setup-done').textContent(), new RegExp(applied.clientId));
-  await page.click('#setup-continue');
-  await at(page, 'signin');
-  await context.close();
-});
-
-test('set it up for me in this computer\'s browser: the address when no browser opens, and the goal sent', async () => {
-  const planned = await coreSetup(fc, '--plan', 'UI browser app');
-  const address = `${fc.https}/contoso.onmicrosoft.com/oauth2/v2.0/authorize?client_id=04b07795-8ddb-461a-bbee-02f9e1bf7b46`;
-  const { page, context } = await openUi(browser, { responses: responses({
-    setup_sign_in: { __events: [{ event: 'browser-not-opened', url: address, reason: 'no opener' }], __result: null },
-    setup_plan: planned.plan,
-  }) });
-  await at(page, 'home');
-  await page.click('#new-connection');
-  await page.click('#open-setup');
-  await at(page, 'setup');
-  await page.fill('#setup-tenant', CONTOSO);
-  await page.click('#setup-more summary');
-  await page.selectOption('#setup-goal', 'admin');
-  await page.click('#setup-sign-in-browser');
-  await page.locator('#plan').waitFor();
-  assert.equal((await calls(page, 'setup_sign_in'))[0].args.inBrowser, true);
-  assert.equal((await calls(page, 'setup_plan'))[0].args.request.goal, 'admin');
   await context.close();
 });
 

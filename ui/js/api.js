@@ -85,8 +85,9 @@ export const trustPresetCloud = () => call('trust_preset_cloud');
 export const setCustomCloud = (custom) => call('set_custom_cloud', { custom });
 export const companyCa = () => call('company_ca');
 export const setCompanyCa = (pem) => call('set_company_ca', { pem });
-export const setupSignIn = (cloud, tenant, onEvent, inBrowser = false) =>
-  call('setup_sign_in', { cloud, tenant, inBrowser, events: channel(onEvent) });
+export const setupSignIn = (cloud, tenant, onEvent, inBrowser = false, adminClient = null) =>
+  call('setup_sign_in', { cloud, tenant, adminClient, inBrowser, events: channel(onEvent) });
+export const setupWorkspaces = () => call('setup_workspaces');
 export const setupPlan = (request) => call('setup_plan', { request });
 export const renewConnection = (name, onEvent, months = 6, inBrowser = false) =>
   call('renew_connection', { name, months, inBrowser, events: channel(onEvent) });

@@ -2,9 +2,10 @@
 // confirms once. The new app's secret stays in the engine; the person goes on to sign in with
 // the new app and run the checks, as on the usual path.
 
-import { setupSignIn, setupPlan, setupApply, setupUndo } from '../api.js';
-import { h, heading, actions, backButton, announce, problemBox, focusProblem } from '../dom.js';
+import { setupSignIn, setupWorkspaces, setupPlan, setupApply, setupUndo } from '../api.js';
+import { h, heading, actions, backButton, announce, problemBox, focusProblem, openButton } from '../dom.js';
 import { deviceCodeView } from '../device-code.js';
+import { workspaceChoice } from '../workspace-choice.js';
 
 export const id = 'setup';
 export const title = 'Set it up for me';
@@ -13,9 +14,12 @@ export const stage = -1;
 const BADGE = { create: 'Create', update: 'Change', nothing: 'Already in place', manual: 'For an administrator' };
 const DONE = { create: 'Done', update: 'Changed', nothing: 'Already in place', manual: 'For an administrator' };
 
-function stepItem(step, done = false) {
+// A step someone else does by hand comes with the page where it is done.
+function stepItem(step, draft, done = false) {
   return h('li', { class: `plan-step ${step.change}`, 'data-step': step.id, 'data-change': step.change },
-    h('span', { class: 'badge' }, (done ? DONE : BADGE)[step.change]), ' ', step.summary);
+    h('span', { class: 'badge' }, (done ? DONE : BADGE)[step.change]), ' ', step.summary,
+    step.link ? h('div', {}, openButton(draft, step.link, 'Open the Power BI admin portal',
+      { id: `open-${step.id}` })) : null);
 }
 
 export function render(ctx) {
@@ -32,7 +36,7 @@ export function render(ctx) {
   const [appName, appField] = field('setup-app-name', 'A name for the new app', 'Power BI API app',
     'Keyway reuses an app with this name if there is one.');
   const [workspace, wsField] = field('setup-workspace', 'Workspace ID (optional)', draft.workspace ?? '',
-    'The app gets a seat there. It is the ID after /groups/ in the workspace’s address.');
+    'The app gets a seat there. It is the ID after /groups/ in the workspace’s address. Leave it empty to choose from your workspaces after signing in.');
   // The rest has good defaults; an administrator who wants others opens "More choices".
   const [newWorkspace, newWsField] = field('setup-new-workspace', 'Or a workspace by name (optional)', '',
     'Used when the ID above is empty: your workspace of that name, or a new one Keyway creates.');
@@ -54,8 +58,11 @@ export function render(ctx) {
     ['admin', 'Read every workspace’s metadata (admin APIs)'], ['delegated', 'People sign in as themselves']];
   const [goal, goalField] = select('setup-goal', 'What the app is for', goals,
     goals.some(([g]) => g === draft.goal) ? draft.goal : 'embed');
+  const [adminClient, adminClientField] = field('setup-admin-client', 'App the administrator signs in with (optional)', '',
+    'Empty: Microsoft’s Azure CLI app, which every organisation has. If yours allows only its own app for this, type that app’s client ID.');
   const more = h('details', { class: 'more', id: 'setup-more' },
-    h('summary', {}, 'More choices'), goalField, newWsField, groupField, roleField, credentialField, monthsField);
+    h('summary', {}, 'More choices'), goalField, newWsField, groupField, roleField, credentialField, monthsField,
+    adminClientField);
   const area = h('div', { id: 'setup-area', 'aria-live': 'polite' });
   const status = h('p', { class: 'status', id: 'setup-status', role: 'status' });
   let stop = () => {};
@@ -66,6 +73,7 @@ export function render(ctx) {
     area.replaceChildren(problemBox(e, draft, { id: 'setup-problem' }));
     focusProblem('setup-problem');
     go.disabled = false;
+    here.disabled = false;
   };
 
   const showPlan = (steps) => {
@@ -77,7 +85,7 @@ export function render(ctx) {
       h('p', { class: 'hint' }, changes
         ? 'Nothing has changed yet. Keyway makes these changes, one at a time, when you confirm.'
         : 'Keyway found the app and everything it needs.'),
-      h('ol', { class: 'plan', id: 'plan', 'aria-labelledby': 'plan-title' }, steps.map((s) => stepItem(s))),
+      h('ol', { class: 'plan', id: 'plan', 'aria-labelledby': 'plan-title' }, steps.map((s) => stepItem(s, draft))),
       actions(confirm));
     status.textContent = '';
     announce(changes ? `The plan has ${changes} changes. Nothing has changed yet.` : 'Everything is already in place.');
@@ -90,7 +98,7 @@ export function render(ctx) {
     status.textContent = `Step 1 of ${steps.length}…`;
     try {
       const done = await setupApply((step) => {
-        list.append(stepItem(step, true));
+        list.append(stepItem(step, draft, true));
         status.textContent = `${list.children.length} of ${steps.length} done…`;
       });
       const certificate = done.method === 'certificate';
@@ -154,16 +162,29 @@ export function render(ctx) {
           status.textContent = 'Waiting for the administrator to sign in…';
           announce(`The code is ${event.userCode.split('').join(' ')}.`);
         }
-      }, inBrowser);
+      }, inBrowser, adminClient.value.trim() || null);
       stop();
-      status.textContent = 'Reading what exists…';
-      showPlan(await setupPlan({ appName: appName.value.trim(), group: group.value.trim(),
-        workspace: workspace.value.trim() || null, role: role.value,
-        newWorkspace: workspace.value.trim() ? null : newWorkspace.value.trim() || null,
-        secretMonths: Number(months.value), credential: credential.value, goal: goal.value,
-        // The delegated goal asks for the permissions the person picked; none: Keyway's defaults.
-        scopes: goal.value === 'delegated' ? draft.scopes ?? [] : [] }));
-    } catch (e) { fail(e); here.disabled = false; }
+      const seat = { workspace: workspace.value.trim() || null,
+        newWorkspace: workspace.value.trim() ? null : newWorkspace.value.trim() || null };
+      // An app that needs a seat and none named: the administrator picks one of theirs.
+      if (['embed', 'data'].includes(goal.value) && !seat.workspace && !seat.newWorkspace) {
+        status.textContent = 'Reading your workspaces…';
+        const mine = await setupWorkspaces();
+        status.textContent = '';
+        area.replaceChildren(workspaceChoice(mine, (chosen) => plan(chosen).catch(fail)));
+        document.getElementById('seat-title')?.focus();
+        return;
+      }
+      await plan(seat);
+    } catch (e) { fail(e); }
+  };
+  const plan = async (seat) => {
+    status.textContent = 'Reading what exists…';
+    showPlan(await setupPlan({ appName: appName.value.trim(), group: group.value.trim(),
+      ...seat, role: role.value,
+      secretMonths: Number(months.value), credential: credential.value, goal: goal.value,
+      // The delegated goal asks for the permissions the person picked; none: Keyway's defaults.
+      scopes: goal.value === 'delegated' ? draft.scopes ?? [] : [] }));
   };
   const go = h('button', { type: 'button', class: 'primary', id: 'setup-sign-in',
     onclick: () => signIn(false) }, 'Sign in as an administrator');
