@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::setup::{administrator, request, secret, CONTOSO, SALES};
+use common::setup::{administrator, request, secret, signed_in_app, CONTOSO, SALES};
 
 use keyway::powerbi::ladder::Plan;
 use keyway::setup::{plan, Change, Credential, NewCredential};
@@ -57,31 +57,7 @@ async fn from_no_app_to_passing_checks_and_a_second_run_that_changes_nothing() {
     assert_eq!(heard.into_inner().unwrap().len(), planned.len());
 
     // The new app signs in with its new secret and passes every embed check.
-    let session = Session::new(Some(cloud.ca_pem.as_bytes())).unwrap();
-    let endpoints = keyway::cloud::CustomEndpoints {
-        authority_host: custom.authority_host.clone(),
-        powerbi_api: custom.powerbi_api.clone(),
-        fabric_api: custom.fabric_api.clone(),
-        ..Default::default()
-    };
-    session.trust_custom_cloud(endpoints.clone()).unwrap();
-    session
-        .remember(Typed::ClientSecret, secret(&applied).expose())
-        .unwrap();
-    let draft = Draft {
-        cloud: keyway::cloud::CloudId::Custom,
-        custom: Some(endpoints),
-        tenant: CONTOSO.into(),
-        client_id: applied.client_id.clone(),
-        method: Some(Method::ClientSecret),
-        goal: Some(Goal::Embed),
-        ..Draft::default()
-    };
-    let summary = session
-        .sign_in(draft, |_: SignInEvent| {}, |_: &str| Ok(()))
-        .await
-        .unwrap();
-    assert!(summary.app_only);
+    let (session, _) = signed_in_app(&cloud, &custom, &applied, Goal::Embed).await;
     let mut checks = Plan::new(Goal::Embed);
     checks.workspace = Some(SALES.into());
     let outcome = session.check(checks, &|_| {}).await.unwrap();

@@ -6,13 +6,13 @@
 mod common;
 
 use common::setup::{
-    administrator, changes, request, session_for, signed_in_app, try_administrator_as,
+    administrator, changes, person_signs_in, request, session_for, signed_in_app,
+    try_administrator_as,
 };
 use keyway::powerbi::ladder::Plan;
 use keyway::setup::{plan, Change, Created, Credential, NewCredential};
 use keyway::wizard::SignInEvent;
 use keyway::{Goal, Method};
-use std::sync::Mutex;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_admin_goal_turns_on_the_admin_settings_and_removes_power_bi_app_permissions() {
@@ -24,7 +24,6 @@ async fn the_admin_goal_turns_on_the_admin_settings_and_removes_power_bi_app_per
     let mut request = request();
     request.app_name = "Lineage scanner".into();
     request.goal = Goal::Admin;
-    request.detailed_metadata = true;
     let found = admin.discover(&request).await.unwrap();
     let planned = plan(&request, &found);
     assert_eq!(
@@ -143,26 +142,7 @@ async fn the_delegated_goal_registers_a_public_client_with_consent_so_nobody_is_
     draft.method = Some(Method::Browser);
     draft.goal = Some(Goal::Delegated);
     draft.scopes = keyway::setup::scopes_of(&request);
-    let opened = Mutex::new(None::<String>);
-    let signing = session.sign_in(
-        draft.clone(),
-        |_: SignInEvent| {},
-        |url: &str| {
-            *opened.lock().unwrap() = Some(url.to_string());
-            Ok(())
-        },
-    );
-    let person = async {
-        for _ in 0..200 {
-            let url = opened.lock().unwrap().clone();
-            if let Some(url) = url {
-                common::sign_in_in_browser(&cloud, &url).await;
-                return;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-    };
-    let (signed, ()) = tokio::join!(signing, person);
+    let signed = person_signs_in(&cloud, &session, draft.clone(), "ada@contoso.com").await;
     assert_eq!(signed.unwrap().who, "ada@contoso.com");
     let mut checks = Plan::new(Goal::Delegated);
     checks.scopes = draft.scopes.clone();

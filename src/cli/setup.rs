@@ -35,9 +35,6 @@ pub struct SetupArgs {
     /// commas; default: Workspace.Read.All, Report.Read.All, Dataset.Read.All).
     #[arg(long = "scope", value_delimiter = ',')]
     scopes: Vec<String>,
-    /// The admin goal: also turn on detailed metadata in the admin APIs' answers.
-    #[arg(long)]
-    detailed_metadata: bool,
     /// The admin goal: also turn on DAX and mashup expressions in them.
     #[arg(long)]
     expressions: bool,
@@ -125,7 +122,6 @@ pub async fn run(a: SetupArgs) -> Outcome {
         },
         goal: a.goal,
         scopes: a.scopes.clone(),
-        detailed_metadata: a.detailed_metadata,
         expressions: a.expressions,
     };
     keyway::setup::check_request(&request).map_err(Failure::usage)?;

@@ -91,9 +91,6 @@ pub struct Request {
     /// The delegated goal's Power BI permissions; none: [`DEFAULT_SCOPES`].
     #[serde(default)]
     pub scopes: Vec<String>,
-    /// The admin goal: also turn on detailed metadata in the admin APIs' answers.
-    #[serde(default)]
-    pub detailed_metadata: bool,
     /// The admin goal: also turn on DAX and mashup expressions in them.
     #[serde(default)]
     pub expressions: bool,
@@ -265,7 +262,8 @@ pub fn plan(request: &Request, found: &Found) -> Vec<Step> {
     let wanted = |id: &str| match id {
         "tenant-setting" => true,
         "admin-setting" => request.goal == Goal::Admin,
-        "metadata-setting" => request.goal == Goal::Admin && request.detailed_metadata,
+        // Scans without tables and columns fail the admin goal's checks: always turned on.
+        "metadata-setting" => request.goal == Goal::Admin,
         "expressions-setting" => request.goal == Goal::Admin && request.expressions,
         _ => false,
     };

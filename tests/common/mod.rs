@@ -62,6 +62,11 @@ pub async fn emulator_with(
 /// The person in the browser: opens fakecloud's sign-in page at `url`, signs in as Ada, and
 /// follows the answer back to the app's loopback address.
 pub async fn sign_in_in_browser(cloud: &fakecloud::Running, url: &str) {
+    sign_in_in_browser_as(cloud, url, "ada@contoso.com").await;
+}
+
+/// The same, as the person `upn` (every scenario user's password is the same).
+pub async fn sign_in_in_browser_as(cloud: &fakecloud::Running, url: &str, upn: &str) {
     let http = reqwest::Client::builder()
         .tls_certs_only([reqwest::Certificate::from_pem(cloud.ca_pem.as_bytes()).unwrap()])
         .redirect(reqwest::redirect::Policy::none())
@@ -78,7 +83,7 @@ pub async fn sign_in_in_browser(cloud: &fakecloud::Running, url: &str) {
         .post(format!("{}/_signin/login", cloud.https_url))
         .form(&[
             ("request", request.as_str()),
-            ("login", "ada@contoso.com"),
+            ("login", upn),
             ("passwd", "Correct-Horse-42"),
         ])
         .send()

@@ -36,10 +36,12 @@ pub async fn try_administrator_as(
     let codes = Mutex::new(vec![]);
     let shown =
         |i: &keyway::auth::device::DeviceCodeInfo| codes.lock().unwrap().push(i.user_code.clone());
+    // Signed in at the person's own organisation, named by the domain of their address.
+    let tenant = upn.split('@').nth(1).unwrap_or(CONTOSO);
     let signed = Admin::sign_in(
         &http,
         custom,
-        CONTOSO,
+        tenant,
         AZURE_CLI,
         shown,
         CancellationToken::new(),
@@ -59,7 +61,6 @@ pub fn request() -> Request {
         credential: Credential::Secret,
         goal: Goal::Embed,
         scopes: vec![],
-        detailed_metadata: false,
         expressions: false,
     }
 }
@@ -71,8 +72,17 @@ pub fn secret(applied: &keyway::setup::Applied) -> &keyway::secret::ClientSecret
     }
 }
 
-/// Keyway's session with fakecloud as a custom cloud.
+/// Keyway's session with fakecloud as a custom cloud, for Contoso.
 pub fn session_for(cloud: &fakecloud::Running, custom: &keyway::Cloud) -> (Session, Draft) {
+    session_at(cloud, custom, CONTOSO)
+}
+
+/// The same, for `tenant`.
+pub fn session_at(
+    cloud: &fakecloud::Running,
+    custom: &keyway::Cloud,
+    tenant: &str,
+) -> (Session, Draft) {
     let session = Session::new(Some(cloud.ca_pem.as_bytes())).unwrap();
     let endpoints = keyway::cloud::CustomEndpoints {
         authority_host: custom.authority_host.clone(),
@@ -84,7 +94,7 @@ pub fn session_for(cloud: &fakecloud::Running, custom: &keyway::Cloud) -> (Sessi
     let draft = Draft {
         cloud: keyway::cloud::CloudId::Custom,
         custom: Some(endpoints),
-        tenant: CONTOSO.into(),
+        tenant: tenant.into(),
         ..Draft::default()
     };
     (session, draft)
@@ -111,9 +121,39 @@ pub async fn signed_in_app(
     draft.client_id = applied.client_id.clone();
     draft.method = Some(keyway::Method::ClientSecret);
     draft.goal = Some(goal);
-    session
+    let who = session
         .sign_in(draft.clone(), |_| {}, |_: &str| Ok(()))
         .await
         .unwrap();
+    assert!(who.app_only, "signed in as the app itself");
     (session, draft)
+}
+
+/// A person signs in to `draft`'s app in the browser: the session opens fakecloud's sign-in page
+/// and `upn` signs in there.
+pub async fn person_signs_in(
+    cloud: &fakecloud::Running,
+    session: &Session,
+    draft: Draft,
+    upn: &str,
+) -> Result<keyway::wizard::TokenSummary, keyway::diagnose::Explanation> {
+    let opened = Mutex::new(None::<String>);
+    let signing = session.sign_in(
+        draft,
+        |_: keyway::wizard::SignInEvent| {},
+        |url: &str| {
+            *opened.lock().unwrap() = Some(url.to_string());
+            Ok(())
+        },
+    );
+    let person = async {
+        for _ in 0..200 {
+            let url = opened.lock().unwrap().clone();
+            if let Some(url) = url {
+                return super::sign_in_in_browser_as(cloud, &url, upn).await;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    };
+    tokio::join!(signing, person).0
 }

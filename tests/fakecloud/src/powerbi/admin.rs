@@ -394,31 +394,28 @@ pub(super) async fn update_tenant_setting(
             e.fabric = true;
             return Err(e);
         }
-        let known = [
-            "ServicePrincipalAccessPermissionAPIs",
-            "AllowServicePrincipalsUseReadAdminAPIs",
-            "AdminApisIncludeDetailedMetadata",
-            "AdminApisIncludeExpressions",
-        ];
-        if !known.contains(&name.as_str()) {
-            let mut e = PbiError::new(404, "TenantSettingNotFound")
-                .message(format!("The tenant setting {name} was not found."));
-            e.fabric = true;
-            return Err(e);
-        }
-        tenant.change_settings(|s| match name.as_str() {
-            "ServicePrincipalAccessPermissionAPIs" => {
-                s.service_principals_enabled = enabled;
+        // The settings fakecloud models; any other name is not found.
+        type Change = fn(&mut crate::scenario::TenantSettings, bool, Vec<Uuid>);
+        let change: Change = match name.as_str() {
+            "ServicePrincipalAccessPermissionAPIs" => |s, on, groups| {
+                s.service_principals_enabled = on;
                 s.service_principals_groups = groups;
-            }
-            "AllowServicePrincipalsUseReadAdminAPIs" => {
-                s.service_principals_admin_apis = enabled;
+            },
+            "AllowServicePrincipalsUseReadAdminAPIs" => |s, on, groups| {
+                s.service_principals_admin_apis = on;
                 s.service_principals_admin_apis_groups = groups;
-            }
+            },
             // These two can't be limited to groups in fakecloud: on is on for everyone.
-            "AdminApisIncludeDetailedMetadata" => s.detailed_metadata = enabled,
-            _ => s.dax_expressions = enabled,
-        });
+            "AdminApisIncludeDetailedMetadata" => |s, on, _| s.detailed_metadata = on,
+            "AdminApisIncludeExpressions" => |s, on, _| s.dax_expressions = on,
+            _ => {
+                let mut e = PbiError::new(404, "TenantSettingNotFound")
+                    .message(format!("The tenant setting {name} was not found."));
+                e.fabric = true;
+                return Err(e);
+            }
+        };
+        tenant.change_settings(|s| change(s, enabled, groups));
     }
     let now = tenant_settings(State(state), headers).await?;
     let body = axum::body::to_bytes(now.into_body(), 1 << 20)
