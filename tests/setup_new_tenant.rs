@@ -32,6 +32,40 @@ async fn from_nothing(goal: Goal, credential: Credential, expected: &[(&str, Cha
     assert_eq!(changes(&planned), expected, "{planned:#?}");
     let applied = admin.apply(&request, &found, |_| {}).await.unwrap();
     assert_eq!(applied.done, planned, "the plan is what was applied");
+    // The three IDs are the registration's, as the tenant holds them, each in its place.
+    {
+        let world = cloud.state.scenario.read().unwrap();
+        let t = world.tenant(NORTHWIND).unwrap();
+        let app = t
+            .apps
+            .iter()
+            .find(|a| a.client_id.to_string() == applied.client_id);
+        let app = app.expect("the app is registered");
+        let ids = &applied.ids;
+        assert_eq!(ids.object_id, app.object_id.to_string());
+        let sp = app.service_principal_id.to_string();
+        assert_eq!(ids.service_principal_id.as_deref(), Some(sp.as_str()));
+        let seated = t.workspaces.iter().flat_map(|w| &w.members);
+        let seated: Vec<String> = seated.map(|m| m.principal.to_string()).collect();
+        let grouped = t.groups.iter().flat_map(|g| &g.members);
+        let grouped: Vec<String> = grouped.map(|m| m.to_string()).collect();
+        for other in [&applied.client_id, &ids.object_id] {
+            assert!(
+                !seated.contains(other) && !grouped.contains(other),
+                "{other}"
+            );
+        }
+        if request.workspace.is_some() {
+            assert!(seated.contains(&sp), "the seat is the service principal's");
+        }
+        if goal != Goal::Delegated {
+            assert!(
+                grouped.contains(&sp),
+                "the group holds the service principal"
+            );
+        }
+        assert_eq!(ids.uses().len(), 3);
+    }
 
     // The new connection, as the window goes on with it: the app itself, or (delegated) Megan
     // in her browser.

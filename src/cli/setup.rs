@@ -186,6 +186,12 @@ pub async fn run(a: SetupArgs) -> Outcome {
             return Err(Failure::from(stopped.explanation));
         }
     };
+    if !a.json {
+        eprintln!("The app's IDs, and where each is used:");
+        for id in applied.ids.uses() {
+            eprintln!("  {}: {}\n      {}", id.name, id.value, id.used_for);
+        }
+    }
     let made_credential = applied.credential.is_some();
     let mut saved = None;
     if let Some(name) = a.save_as.clone() {
@@ -225,7 +231,7 @@ pub async fn run(a: SetupArgs) -> Outcome {
     }
     if a.json {
         return Ok(to_json(
-            &serde_json::json!({ "ok": true, "clientId": applied.client_id,
+            &serde_json::json!({ "ok": true, "clientId": applied.client_id, "ids": applied.ids.uses(),
             "secretExpires": applied.secret_expires, "done": applied.done,
             "workspace": applied.workspace,
             "savedAs": saved.as_ref().map(|s| s.name.clone()) }),

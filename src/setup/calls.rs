@@ -380,13 +380,19 @@ impl Admin {
             on(&step);
             done.push(step);
         }
-        let client_id = state.app.map(|(_, a)| a).unwrap_or_default();
+        let (object_id, client_id) = state.app.unwrap_or_default();
+        let ids = super::Ids {
+            client_id: client_id.clone(),
+            object_id,
+            service_principal_id: state.service_principal,
+        };
         // A re-run for an app that keeps its credentials makes none.
         let (credential, secret_expires) = credential.unzip();
         let seat = done.iter().any(|s| s.id == "workspace");
         let workspace = request.workspace.clone().or(state.named_workspace);
         Ok(Applied {
             client_id,
+            ids,
             credential,
             secret_expires,
             workspace: workspace.filter(|_| seat),

@@ -427,6 +427,8 @@ fn credential_step(request: &Request, found: &Found) -> Step {
 pub struct Applied {
     /// The application (client) ID.
     pub client_id: String,
+    /// The app's three IDs, and what each is used for.
+    pub ids: Ids,
     /// The new client secret or certificate (for the keyring); none for the delegated goal,
     /// whose people sign in as themselves.
     pub credential: Option<NewCredential>,
@@ -436,6 +438,60 @@ pub struct Applied {
     pub workspace: Option<String>,
     /// The steps, as done.
     pub done: Vec<Step>,
+}
+
+/// An app's three IDs, which portals and guides mix up: each is used in its own place.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Ids {
+    /// The application (client) ID: what a connection signs in with.
+    pub client_id: String,
+    /// The application object ID: what Graph changes the registration by (its secrets and
+    /// certificates).
+    pub object_id: String,
+    /// The service principal's object ID: the app's identity in this organisation, which the
+    /// security group holds and Power BI gives the workspace seat to.
+    pub service_principal_id: Option<String>,
+}
+
+/// One of an app's IDs, named, with where it is used: for the window and the CLI alike.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdUse {
+    /// What the Azure portal calls it.
+    pub name: &'static str,
+    /// The ID.
+    pub value: String,
+    /// Where it is used.
+    pub used_for: &'static str,
+}
+
+impl Ids {
+    /// The IDs, each named and with where it is used.
+    pub fn uses(&self) -> Vec<IdUse> {
+        let mut all = vec![
+            IdUse {
+                name: "Application (client) ID",
+                value: self.client_id.clone(),
+                used_for: "The connection signs in with it; code and tools ask for it.",
+            },
+            IdUse {
+                name: "Object ID (of the app registration)",
+                value: self.object_id.clone(),
+                used_for: "Microsoft Graph changes the registration by it: its secrets and \
+                           certificates.",
+            },
+        ];
+        if let Some(sp) = &self.service_principal_id {
+            all.push(IdUse {
+                name: "Object ID (of the service principal, under Enterprise applications)",
+                value: sp.clone(),
+                used_for: "The app's identity in this organisation: the security group holds \
+                           it, and Power BI gives the workspace seat to it.",
+            });
+        }
+        all
+    }
 }
 
 /// Something a run created or changed, so that a failed run can take back exactly that.

@@ -44,6 +44,8 @@ pub struct SetupDone {
     pub scopes: Vec<String>,
     /// The workspace the app has its seat in (by ID), if any.
     pub workspace: Option<String>,
+    /// The app's three IDs, and what each is used for.
+    pub ids: Vec<crate::setup::IdUse>,
 }
 
 fn not_signed_in() -> Explanation {
@@ -194,6 +196,7 @@ impl Session {
             secret_expires: applied.secret_expires,
             done: applied.done,
             workspace: applied.workspace,
+            ids: applied.ids.uses(),
             scopes: if request.goal == crate::goal::Goal::Delegated {
                 crate::setup::scopes_of(&request)
             } else {

@@ -49,7 +49,7 @@ test('set it up for me: sign in, choose one of your workspaces, the plan, one co
     setup_workspaces: mine,
     setup_plan: planned.plan,
     setup_apply: { __events: applied.done, __result: { tenant: CONTOSO, clientId: applied.clientId,
-      secretExpires: applied.secretExpires, done: applied.done, workspace: applied.workspace } },
+      secretExpires: applied.secretExpires, done: applied.done, workspace: applied.workspace, ids: applied.ids } },
   }) });
   await toSetup(page);
   await page.click('#setup-more summary');
@@ -92,6 +92,13 @@ test('set it up for me: sign in, choose one of your workspaces, the plan, one co
   await page.locator('#setup-done').waitFor();
   assert.equal(await page.locator('#applied li').count(), applied.done.length);
   assert.match(await page.locator('#setup-done').textContent(), new RegExp(applied.clientId));
+  // The three IDs, each with where it is used.
+  assert.equal(applied.ids.length, 3);
+  await page.click('#setup-ids summary');
+  const shown = await page.locator('#setup-ids dd .mono').allTextContents();
+  assert.deepEqual(shown, applied.ids.map((i) => i.value));
+  await noViolations(page, 'setup done');
+  await shot(page, 'setup-done.png');
   await page.click('#setup-continue');
   await at(page, 'signin');
   await context.close();

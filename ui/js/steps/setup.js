@@ -117,6 +117,11 @@ export function render(ctx) {
       area.append(h('p', { id: 'setup-done' }, delegated
         ? `The app is ready (client ID ${done.clientId}). People sign in to it with their own accounts, and nobody is asked to consent.`
         : `The app is ready (client ID ${done.clientId}). ${what} is held by Keyway and expires on ${done.secretExpires}; you save it with the connection at the end.`),
+        // Portals and guides mix up the app's three IDs: each, and where it is used.
+        done.ids?.length ? h('details', { class: 'more', id: 'setup-ids' },
+          h('summary', {}, 'The app’s IDs, and where each is used'),
+          h('dl', { class: 'id-uses' }, done.ids.map((i) => [h('dt', {}, i.name),
+            h('dd', {}, h('span', { class: 'mono' }, i.value), h('br'), h('span', { class: 'hint' }, i.usedFor))]))) : null,
         actions(h('button', { type: 'button', class: 'primary', id: 'setup-continue',
           onclick: () => ctx.go('signin') }, 'Sign in with the new app')));
       announce('The app is ready.');
