@@ -335,8 +335,8 @@ const ENTRA: &[(u32, &str, u16, &str)] = &[
         70002,
         "invalid_client",
         401,
-        "Error validating credentials (often followed by another code, e.g. AADSTS50012 invalid \
-         secret / assertion).",
+        // Alone: with a second code in the text, the second one is explained (see below).
+        "Error validating credentials.",
     ),
     (50012, "invalid_client", 401, "Authentication failed."),
     (
@@ -580,7 +580,7 @@ fn every_catalogue_entry_is_reached_from_a_realistic_input() {
         engine_errors().into_iter().map(|e| (e.code(), e)).collect();
     let ctx = Context::default();
     let mut reached = 0;
-    for entry in catalogue::all() {
+    for entry in catalogue::written() {
         let x = if let Some(text) = samples.get(entry.code) {
             diagnose::explain_text(text, &ctx)
         } else if let Some(e) = engine.get(entry.code) {

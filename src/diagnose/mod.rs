@@ -6,15 +6,19 @@
 //! dumps (status line, headers, body), plus Keyway's own sign-in errors.
 
 pub mod catalogue;
+mod explain;
 mod from;
 pub mod pages;
+mod read;
 
-use crate::auth::error::{aadsts_in, AuthError, EntraError};
+use crate::auth::error::{AuthError, EntraError};
 pub use crate::text::{clean_opt, clean_text};
 use catalogue::Entry;
+pub use explain::explain_answer;
+use explain::fallback;
 pub use pages::{Context, Page};
+pub use read::{unescape, Clues};
 use serde::Serialize;
-use serde_json::Value;
 
 /// One error, explained.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -55,6 +59,12 @@ pub struct Explanation {
     /// says Microsoft refused when a custom cloud or a proxy did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
+    /// Who can fix it, in words, when the entry says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fixed_by: Option<String>,
+    /// Other codes the text held (a wrapper such as AADSTS70002 around the one explained).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_seen: Vec<String>,
 }
 
 impl Explanation {
@@ -82,6 +92,8 @@ impl Explanation {
             retry_after: None,
             field: None,
             service: None,
+            fixed_by: None,
+            also_seen: vec![],
         }
     }
 
@@ -93,13 +105,15 @@ impl Explanation {
     }
 
     fn from_entry(entry: &Entry, ctx: &Context, aadsts: Option<u32>) -> Explanation {
-        Explanation::new(
+        let mut x = Explanation::new(
             entry.code,
             entry.title,
             entry.cause,
             entry.fix.iter().map(|s| s.to_string()).collect(),
         )
-        .on_page(entry.page, ctx, aadsts)
+        .on_page(entry.page, ctx, aadsts);
+        x.fixed_by = entry.who.map(|w| w.words().to_string());
+        x
     }
 
     /// No entry for this code: the first line of the message, the IDs and a sensible next step.
@@ -140,6 +154,9 @@ impl Explanation {
             out.push(format!("What {who} said: {m}"));
         }
         out.push(format!("Why: {}", self.cause));
+        if let Some(who) = &self.fixed_by {
+            out.push(format!("Who can fix it: {who}."));
+        }
         out.push("What to do:".into());
         out.extend(
             self.fix
@@ -167,6 +184,9 @@ impl Explanation {
         .collect();
         if !ids.is_empty() {
             out.push(ids.join("; "));
+        }
+        if !self.also_seen.is_empty() {
+            out.push(format!("Also in the text: {}.", self.also_seen.join(", ")));
         }
         if !self.recognized {
             out.push(
@@ -249,149 +269,6 @@ impl Answer {
 /// Explains pasted text in any of the forms [`Answer::parse`] reads.
 pub fn explain_text(text: &str, ctx: &Context) -> Explanation {
     explain_answer(&Answer::parse(text), ctx)
-}
-
-/// Explains an HTTP answer (or a bare body or message).
-pub fn explain_answer(answer: &Answer, ctx: &Context) -> Explanation {
-    let json: Value = serde_json::from_str(&answer.body).unwrap_or(Value::Null);
-    // Everything the service said is cleaned of control characters as it is read (a terminal
-    // would act on them); the description stays raw only until its lines are split.
-    let s = |v: &Value| clean_opt(v.as_str().map(str::to_string));
-    let description = v_str(&json["error_description"]);
-    let line = |prefix: &str| {
-        let text = description.as_deref().unwrap_or(&answer.body);
-        clean_opt(
-            text.split(['\r', '\n'])
-                .find_map(|l| l.trim().strip_prefix(prefix).map(|v| v.trim().to_string())),
-        )
-    };
-
-    // An Entra number wins: it is the most specific thing anyone says.
-    let aadsts = json["error_codes"]
-        .as_array()
-        .and_then(|a| a.first())
-        .and_then(Value::as_u64)
-        .and_then(|n| u32::try_from(n).ok())
-        .or_else(|| description.as_deref().and_then(aadsts_in))
-        .or_else(|| aadsts_in(&answer.body));
-    let error_info = clean_opt(answer.header("X-PowerBI-Error-Info").map(str::to_string));
-    let pbi_code = s(&json["error"]["code"]).or_else(|| s(&json["error"]["pbi.error"]["code"]));
-    let fabric_code = s(&json["errorCode"]);
-    let entra_error = s(&json["error"]);
-
-    let first_line = |text: &str| {
-        clean_opt(
-            text.split(['\r', '\n'])
-                .map(str::trim)
-                .find(|l| !l.is_empty())
-                .map(|l| match l.split_once(": ") {
-                    Some((code, rest)) if code.starts_with("AADSTS") => rest.to_string(),
-                    _ => l.to_string(),
-                }),
-        )
-    };
-    let message = description
-        .as_deref()
-        .and_then(first_line)
-        .or_else(|| s(&json["error"]["message"]))
-        .or_else(|| s(&json["message"]))
-        .or_else(|| s(&json["Message"]))
-        .or_else(|| {
-            let text = &answer.body;
-            match text.find("AADSTS") {
-                Some(at) => first_line(&text[at..]),
-                None if json.is_null() => first_line(text),
-                None => None,
-            }
-        });
-
-    let by_status = answer
-        .status
-        .and_then(|st| catalogue::find(&format!("HTTP_{st}")));
-    let mut x = if let Some(n) = aadsts {
-        let code = format!("AADSTS{n}");
-        match catalogue::find(&code) {
-            Some(entry) => Explanation::from_entry(entry, ctx, Some(n)),
-            None => Explanation::unknown(code, message.clone(), ctx, Some(n)),
-        }
-    } else if let Some(entry) = error_info.as_deref().and_then(catalogue::find) {
-        Explanation::from_entry(entry, ctx, None)
-    } else if let Some(code) = pbi_code.or(fabric_code) {
-        match catalogue::find(&code) {
-            Some(entry) => Explanation::from_entry(entry, ctx, None),
-            None => fallback(code, by_status, message.clone(), ctx),
-        }
-    } else if message.as_deref().is_some_and(|m| {
-        m.to_ascii_lowercase()
-            .contains("not accessible for application")
-    }) {
-        catalogue::find("ApiNotAccessibleForApplication")
-            .map(|e| Explanation::from_entry(e, ctx, None))
-            .unwrap_or_else(|| Explanation::unknown("UNKNOWN".into(), None, ctx, None))
-    } else if let Some(error) = entra_error.filter(|_| json["error"].is_string()) {
-        fallback(
-            crate::auth::error::oauth_code(&error),
-            by_status,
-            message.clone(),
-            ctx,
-        )
-    } else if let Some(entry) = by_status {
-        Explanation::from_entry(entry, ctx, None)
-    } else {
-        let code = answer
-            .status
-            .map_or_else(|| "UNKNOWN".to_string(), |st| format!("HTTP_{st}"));
-        Explanation::unknown(code, message.clone(), ctx, None)
-    };
-    x.message = message;
-    x.http_status = answer.status;
-    x.trace_id = s(&json["trace_id"]).or_else(|| line("Trace ID:"));
-    x.correlation_id = s(&json["correlation_id"])
-        .or_else(|| line("Correlation ID:"))
-        .or_else(|| s(&json["error"]["innerError"]["client-request-id"]));
-    x.timestamp = s(&json["timestamp"]).or_else(|| line("Timestamp:"));
-    x.request_id = clean_opt(
-        answer
-            .header("RequestId")
-            .or_else(|| answer.header("x-ms-request-id"))
-            .or_else(|| answer.header("request-id"))
-            .map(str::to_string),
-    )
-    .or_else(|| s(&json["requestId"]))
-    .or_else(|| s(&json["error"]["innerError"]["request-id"]));
-    x.retry_after = answer
-        .header("Retry-After")
-        .and_then(|v| crate::retry::retry_after_seconds(v, std::time::SystemTime::now()));
-    x
-}
-
-/// A JSON string as it came, when there is one.
-fn v_str(v: &Value) -> Option<String> {
-    v.as_str().map(str::to_string).filter(|s| !s.is_empty())
-}
-
-/// A code Keyway has no entry for, explained by its HTTP status when that is known.
-fn fallback(
-    code: String,
-    by_status: Option<&Entry>,
-    message: Option<String>,
-    ctx: &Context,
-) -> Explanation {
-    // A plain OAuth `error` value has an entry of its own.
-    if let Some(entry) = catalogue::find(&code) {
-        return Explanation {
-            message,
-            ..Explanation::from_entry(entry, ctx, None)
-        };
-    }
-    match by_status {
-        Some(entry) => Explanation {
-            code,
-            recognized: false,
-            ..Explanation::from_entry(entry, ctx, None)
-        },
-        None => Explanation::unknown(code, message, ctx, None),
-    }
 }
 
 /// Explains a sign-in failure from the engine.

@@ -18,6 +18,41 @@ pub struct Entry {
     pub fix: &'static [&'static str],
     /// Where the fix is made.
     pub page: Option<Page>,
+    /// Who can fix it, when the entry says (the brief ones do).
+    pub who: Option<Who>,
+    /// A sentence a service says with no code of its own: found by its words in a text.
+    pub phrase: bool,
+    /// The service that answers with it (`powerbi`, `powerbi-embed`, `powerbi-refresh`,
+    /// `fabric`), for the brief ones.
+    pub service: Option<&'static str>,
+    /// The HTTP status it comes with, when known.
+    pub status: Option<u16>,
+}
+
+/// Who can fix an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Who {
+    /// The person signing in or making the call.
+    You,
+    /// Whoever manages the app registration, or owns the workspace or item.
+    Owner,
+    /// An administrator of the organisation (Entra, Power BI or Fabric).
+    Admin,
+    /// Microsoft: a fault on its side.
+    Microsoft,
+}
+
+impl Who {
+    /// In words, for "Who can fix it".
+    pub fn words(self) -> &'static str {
+        match self {
+            Who::You => "you",
+            Who::Owner => "whoever manages the app, workspace or item",
+            Who::Admin => "your organisation's administrator",
+            Who::Microsoft => "Microsoft",
+        }
+    }
 }
 
 const fn e(
@@ -33,6 +68,10 @@ const fn e(
         cause,
         fix,
         page,
+        who: None,
+        phrase: false,
+        service: None,
+        status: None,
     }
 }
 
@@ -41,6 +80,7 @@ const SIGN_IN_AGAIN: &[&str] = &[
     "If it keeps happening, create a support report and send it to your IT team.",
 ];
 
+mod brief;
 mod entra;
 mod local;
 mod oauth;
@@ -51,8 +91,13 @@ pub use local::LOCAL;
 pub use oauth::OAUTH;
 pub use services::{FABRIC, GRAPH, HTTP, POWERBI};
 
-/// Every entry, for listing and tests.
+/// Every entry Keyway has: the written ones first (they win), then the brief ones.
 pub fn all() -> impl Iterator<Item = &'static Entry> {
+    written().chain(brief::BRIEF.iter())
+}
+
+/// The entries written out in full, each with its steps.
+pub fn written() -> impl Iterator<Item = &'static Entry> {
     ENTRA
         .iter()
         .chain(POWERBI)
@@ -63,7 +108,17 @@ pub fn all() -> impl Iterator<Item = &'static Entry> {
         .chain(GRAPH)
 }
 
-/// The entry for an exact code.
+/// Sentences a service says without a code, that a written entry explains under a name.
+const SAID_AS: [(&str, &str); 1] = [(
+    "API is not accessible for application",
+    "ApiNotAccessibleForApplication",
+)];
+
+/// The entry for an exact code (or a sentence a written entry explains).
 pub fn find(code: &str) -> Option<&'static Entry> {
+    let code = SAID_AS
+        .iter()
+        .find(|(said, _)| said.eq_ignore_ascii_case(code))
+        .map_or(code, |(_, name)| name);
     all().find(|e| e.code.eq_ignore_ascii_case(code))
 }
