@@ -36,23 +36,25 @@ pub fn explain_answer(answer: &Answer, ctx: &Context) -> Explanation {
             None => Explanation::unknown(code, message.clone(), ctx, Some(n)),
         };
         (x, others.iter().map(|n| format!("AADSTS{n}")).collect())
-    } else if let Some((entry, others)) = pick_code(&c.codes) {
+    } else if let Some((entry, others)) = pick_code(&c.codes, c.status) {
         (Explanation::from_entry(entry, ctx, None), others)
     } else if let Some(code) = c.codes.first() {
-        let others = c.codes[1..].to_vec();
-        (
-            fallback(code.clone(), by_status, message.clone(), ctx),
-            others,
-        )
+        // A code only named in passing (a wrapper's, or a sentence the status says as well)
+        // gives way to the status; a service's own code is kept, explained by its status.
+        let loose = c.loose.contains(code) || catalogue::find(code).is_some_and(|e| e.phrase);
+        match by_status.filter(|_| loose) {
+            Some(entry) => (by_status_of(entry, &c, ctx), c.codes.clone()),
+            None => {
+                let others = c.codes[1..].to_vec();
+                let x = fallback(code.clone(), by_status, message.clone(), ctx);
+                (x, others)
+            }
+        }
     } else if let Some(error) = &c.oauth {
         let code = crate::auth::error::oauth_code(error);
         (fallback(code, by_status, message.clone(), ctx), vec![])
     } else if let Some(entry) = by_status {
-        let mut x = Explanation::from_entry(entry, ctx, None);
-        if let Some(hint) = c.call.as_deref().and_then(|p| call_hint(p, c.status)) {
-            x.cause = format!("{} {hint}", x.cause);
-        }
-        (x, vec![])
+        (by_status_of(entry, &c, ctx), vec![])
     } else {
         let code = c
             .status
@@ -88,6 +90,15 @@ pub fn explain_answer(answer: &Answer, ctx: &Context) -> Explanation {
     x
 }
 
+/// The status's explanation, with what it usually means for the call named in the text.
+fn by_status_of(entry: &Entry, c: &Clues, ctx: &Context) -> Explanation {
+    let mut x = Explanation::from_entry(entry, ctx, None);
+    if let Some(hint) = c.call.as_deref().and_then(|p| call_hint(p, c.status)) {
+        x.cause = format!("{} {hint}", x.cause);
+    }
+    x
+}
+
 /// The most specific AADSTS number, and the others seen.
 fn pick_aadsts(all: &[u32]) -> Option<(u32, Vec<u32>)> {
     let chosen = all
@@ -104,19 +115,24 @@ fn pick_aadsts(all: &[u32]) -> Option<(u32, Vec<u32>)> {
 /// The first code Keyway has an entry for, a specific one before a generic one; and the others.
 /// A code that is an HTTP reason phrase (`TooManyRequests`) is left to the status, which both
 /// services share.
-fn pick_code(codes: &[String]) -> Option<(&'static Entry, Vec<String>)> {
-    // A sentence is recognised only when the service gave no code of its own.
+fn pick_code(codes: &[String], status: Option<u16>) -> Option<(&'static Entry, Vec<String>)> {
+    // A sentence is recognised only when the service gave no code of its own, and says more
+    // than the status it came with.
     let phrase = |c: &String| catalogue::find(c).is_some_and(|e| e.phrase);
     let coded = codes.iter().any(|c| !phrase(c));
-    let known = |generic: bool| {
-        codes
-            .iter()
-            .filter(|c| !(coded && phrase(c)))
-            .filter(|c| !super::read::REASONS.contains(&c.as_str()))
-            .filter(|c| GENERIC.contains(&c.as_str()) == generic)
-            .find_map(|c| catalogue::find(c).map(|e| (c, e)))
+    let usable = |c: &&String| match catalogue::find(c) {
+        Some(e) if e.phrase => !coded && (status.is_none() || e.status != status),
+        Some(_) => status.is_none() || !super::read::REASONS.contains(&c.as_str()),
+        None => false,
     };
-    let (code, entry) = known(false).or_else(|| known(true))?;
+    // Specific codes first, then generic ones, then a detail of a Power BI error.
+    let rank = |c: &String| match catalogue::find(c) {
+        Some(e) if e.detail => 2,
+        _ if GENERIC.contains(&c.as_str()) => 1,
+        _ => 0,
+    };
+    let code = (0..3).find_map(|r| codes.iter().filter(usable).find(|c| rank(c) == r))?;
+    let entry = catalogue::find(code)?;
     Some((
         entry,
         codes.iter().filter(|c| *c != code).cloned().collect(),

@@ -21,6 +21,8 @@ pub struct Clues {
     pub aadsts: Vec<u32>,
     /// Power BI, Fabric and Graph codes: headers first, then bodies, then names in plain text.
     pub codes: Vec<String>,
+    /// Those of them found only in plain text (`ErrorCode=…` of a wrapper, a name in a log).
+    pub loose: Vec<String>,
     /// An OAuth `error` value (`invalid_grant`, …).
     pub oauth: Option<String>,
     /// The HTTP status.
@@ -108,12 +110,16 @@ fn reason_status(reason: &str) -> Option<u16> {
     Some([400, 401, 403, 404, 409, 429, 500, 503, 502, 504, 408, 412][at])
 }
 
+static LINKED: LazyLock<Regex> = LazyLock::new(|| re(r"\[(\d+)\]\([^)\s]*\)"));
 static AADSTS: LazyLock<Regex> = LazyLock::new(|| re(r"AADSTS(\d{5,8})"));
 static STATUS: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?ix)
         (?:status(?:[\s_-]?code)?|http(?:/\d(?:\.\d)?)?|response\scode|error\scode)
         [\s:=\x22'(]{0,4}(4\d\d|5\d\d)\b
       | \((4\d\d|5\d\d)\)
+      | \b(4\d\d|5\d\d)\s*\(\)
+      | (?:returns?|returned|got|getting|received?|gives?|throws?)\s+(?:an?\s+|the\s+)?(4\d\d|5\d\d)\b
+      | \b(4\d\d|5\d\d)\s+(?:error|response|status)\b
       | \b(4\d\d|5\d\d)\s+(?:client|server)\serror
       | \b(4\d\d|5\d\d)\s*[-:(]?\s*(?:unauthorized|forbidden|not\sfound|bad\srequest|too\smany\srequests|conflict|internal\sserver\serror|service\sunavailable)
       ")
@@ -131,6 +137,11 @@ static HEADER: LazyLock<Regex> = LazyLock::new(|| {
 static CALL: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)(?:https?://[a-z0-9.-]+)?(/v1(?:\.0)?/(?:myorg|workspaces|admin|groups|capacities|operations)[^\s\x22'<>\\,)]*)",
+    )
+});
+static NAMED: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:error[\s_]?code|errorcode|code)\x22?\s*[:=]\s*[\x22']?([A-Za-z][A-Za-z0-9_.]{3,80})",
     )
 });
 static TOKEN: LazyLock<Regex> = LazyLock::new(|| re(r"[A-Za-z][A-Za-z0-9_.]{3,80}"));
@@ -175,6 +186,13 @@ impl Clues {
             c.plain(text);
         }
         c
+    }
+
+    fn loosely(&mut self, code: &str) {
+        if !self.codes.iter().any(|c| c == code) {
+            push(&mut self.loose, code);
+        }
+        push(&mut self.codes, code);
     }
 
     fn header(&mut self, name: &str, value: &str) {
@@ -271,6 +289,8 @@ impl Clues {
 
     /// What plain text says: AADSTS numbers, headers written out, code names, a status, the call.
     fn plain(&mut self, text: &str) {
+        // GitHub Actions logs turn digits into links: `AADSTS700[21](https://…)1`.
+        let text = &LINKED.replace_all(text, "$1");
         for m in AADSTS.captures_iter(text) {
             if let Some(n) = m.get(1).and_then(|d| d.as_str().parse().ok()) {
                 if !self.aadsts.contains(&n) {
@@ -283,10 +303,17 @@ impl Clues {
                 self.header(name.as_str(), value.as_str());
             }
         }
+        for m in NAMED.captures_iter(text) {
+            match m.get(1).map(|c| c.as_str().trim_end_matches('.')) {
+                Some(code) if OAUTH_ERRORS.contains(&code) => first(&mut self.oauth, Some(code)),
+                Some(code) if !is_oauth(code) && !code.starts_with("AADSTS") => self.loosely(code),
+                _ => {}
+            }
+        }
         for token in TOKEN.find_iter(text).map(|m| m.as_str()) {
             let token = token.trim_end_matches('.');
             if known_code(token) {
-                push(&mut self.codes, token);
+                self.loosely(token);
             }
         }
         let lower = text.to_lowercase();
@@ -323,7 +350,11 @@ impl Clues {
 }
 
 /// The OAuth `error` values Keyway explains by name when no AADSTS code is given.
-const OAUTH_ERRORS: [&str; 12] = [
+const OAUTH_ERRORS: [&str; 16] = [
+    "code_expired",
+    "user_canceled",
+    "server_error",
+    "slow_down",
     "invalid_grant",
     "invalid_client",
     "unauthorized_client",

@@ -99,6 +99,7 @@ pub static BRIEF: LazyLock<Vec<Entry>> = LazyLock::new(|| {
                 page: l.page.or(aadsts.then_some(Page::ErrorLookup)),
                 who: Some(l.who),
                 phrase: l.kind.as_deref() == Some("message"),
+                detail: l.kind.as_deref() == Some("detail-code"),
                 service: l.service.map(leak),
                 status: l.status,
             }

@@ -22,6 +22,8 @@ pub struct Entry {
     pub who: Option<Who>,
     /// A sentence a service says with no code of its own: found by its words in a text.
     pub phrase: bool,
+    /// A code found only among a Power BI error's details: the error's own code says more.
+    pub detail: bool,
     /// The service that answers with it (`powerbi`, `powerbi-embed`, `powerbi-refresh`,
     /// `fabric`), for the brief ones.
     pub service: Option<&'static str>,
@@ -70,6 +72,7 @@ const fn e(
         page,
         who: None,
         phrase: false,
+        detail: false,
         service: None,
         status: None,
     }

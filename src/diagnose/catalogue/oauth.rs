@@ -90,6 +90,61 @@ pub static OAUTH: &[Entry] = &[
         None,
     ),
     e(
+        "OAUTH_CODE_EXPIRED",
+        "The code expired before it was used",
+        "The device code was not entered in time (code_expired: what older Microsoft libraries \
+         say for RFC 8628's expired_token).",
+        &["Start the sign-in again and type the new code within its time."],
+        None,
+    ),
+    e(
+        "OAUTH_AUTHORIZATION_PENDING",
+        "The code has not been entered yet",
+        "The sign-in is waiting for someone to enter the device code and finish signing in (RFC \
+         8628: authorization_pending). A tool that stops here gave up too soon.",
+        &[
+            "Open the address shown, enter the code and finish signing in.",
+            "Keep the tool waiting until you have; start again if the code expired.",
+        ],
+        None,
+    ),
+    e(
+        "OAUTH_INVALID_RESOURCE",
+        "The service asked for is not known here",
+        "The sign-in asked for a service (resource) that this organisation does not have or has \
+         not set up, or its address has a typo (invalid_resource). Power BI's is \
+         https://analysis.windows.net/powerbi/api.",
+        &[
+            "Check the cloud: Power BI in the US Government and China clouds has its own address.",
+            "Check that the scope or resource names Power BI exactly, with no typo.",
+            "If the organisation has never used Power BI, an administrator signs in to Power BI \
+             once, which adds it.",
+        ],
+        None,
+    ),
+    e(
+        "OAUTH_INTERACTION_REQUIRED",
+        "A person must finish signing in",
+        "The sign-in needs a step only a person can do in a browser: multi-factor sign-in, \
+         consent, or accepting terms (interaction_required). A silent or unattended sign-in \
+         can't do it.",
+        &[
+            "Sign in with the browser or a device code, and complete what Microsoft asks.",
+            "For something that runs unattended, use an app that signs in as itself (service \
+             principal) instead of a person's account.",
+        ],
+        None,
+    ),
+    e(
+        "OAUTH_USER_CANCELED",
+        "The sign-in window was closed",
+        "The sign-in was stopped before it finished: the window was closed, or cancel was \
+         chosen (user_canceled, as Microsoft's sign-in libraries say). Nothing is wrong with \
+         the setup.",
+        &["Start the sign-in again and finish it in the window that opens."],
+        None,
+    ),
+    e(
         "OAUTH_SERVER_ERROR",
         "The sign-in service had a problem",
         "It could not complete the request (RFC 6749: server_error). This is on its side.",
