@@ -287,8 +287,15 @@ async fn not_in_the_allowed_group_then_added() {
     });
     let o = w.check_app(CONTOSO, OUTSIDE, plan(Goal::Embed)).await;
     assert_eq!(status(&o, "security-group"), Status::Pass);
-    // Now in, but not in any workspace.
-    assert_eq!(status(&o, "list-workspaces"), Status::Pass);
+    // Now in, but not in any workspace: listing them works and sees nothing (yellow).
+    let listed = item(&o, "list-workspaces");
+    assert_eq!((listed.status, listed.optional), (Status::Fail, true));
+    assert!(listed
+        .problem
+        .as_ref()
+        .unwrap()
+        .cause
+        .contains("only the workspaces it was added to"));
     assert_eq!(status(&o, "workspace"), Status::Fail);
     assert_eq!(code(&o, "workspace"), "NO_WORKSPACE");
 }
@@ -354,9 +361,12 @@ async fn reports_throttled_and_a_workspace_without_reports() {
     assert_eq!(p.retry_after, Some(120));
     assert_eq!(status(&o, "embed-token"), Status::Skipped);
 
+    // Listing works but sees nothing: a yellow item that says why, not a pass.
     w.edit(CONTOSO, |t| t.workspaces[0].reports.clear());
     let o = w.check_app(CONTOSO, EMBED, plan(Goal::Embed)).await;
-    assert_eq!(status(&o, "list-reports"), Status::Pass);
+    let reports = item(&o, "list-reports");
+    assert_eq!((reports.status, reports.optional), (Status::Fail, true));
+    assert_eq!(code(&o, "list-reports"), "SAW_NOTHING");
     assert_eq!(code(&o, "embed-token"), "NO_REPORT");
 }
 

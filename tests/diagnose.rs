@@ -399,6 +399,11 @@ fn samples() -> HashMap<String, String> {
         ("expired_token", 400),
         ("server_error", 500),
         ("temporarily_unavailable", 503),
+        ("invalid_resource", 400),
+        ("interaction_required", 400),
+        ("authorization_pending", 400),
+        // What ADAL said for RFC 8628's expired_token.
+        ("code_expired", 400),
     ] {
         let body = json!({ "error": error, "error_description": "as the server words it" });
         m.insert(
@@ -406,6 +411,12 @@ fn samples() -> HashMap<String, String> {
             dump(status, &[], &body),
         );
     }
+    // MSAL.js, as VS Code's Azure sign-in printed it (tests/explain_corpus/oauth-plain).
+    m.insert(
+        "OAUTH_USER_CANCELED".into(),
+        "Error Message: user_canceled: See https://aka.ms/msal.js.errors#user_canceled for details"
+            .into(),
+    );
     let rid = [("RequestId", "0f7c6a0e-1111-4111-8111-000000000001")];
     m.insert(
         "ServicePrincipalIsNotAllowedByTenantAdminSwitch".into(),

@@ -445,8 +445,16 @@ async fn a_setting_that_takes_time_is_explained_then_passes_on_a_later_check() {
         .check(Plan::new(Goal::Embed), &|_| {})
         .await
         .unwrap();
-    // Now Power BI lets the app in (it has no workspace yet: none was asked for).
-    for id in ["tenant-switch", "security-group", "list-workspaces"] {
+    // Now Power BI lets the app in. It has no workspace yet (none was asked for): listing them
+    // works and sees nothing, a yellow item.
+    let listed = later
+        .items
+        .iter()
+        .find(|i| i.id == "list-workspaces")
+        .unwrap();
+    assert!(listed.optional, "{listed:#?}");
+    assert_eq!(listed.problem.as_ref().unwrap().code, "NO_WORKSPACE");
+    for id in ["tenant-switch", "security-group"] {
         let item = later.items.iter().find(|i| i.id == id).unwrap();
         assert_eq!(
             item.status,

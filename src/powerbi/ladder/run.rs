@@ -400,6 +400,20 @@ impl Run {
         }
     }
 
+    /// The call worked but saw nothing: not a success, and not a failure of the goal either
+    /// (yellow): the problem says which role or setting is usually missing.
+    pub(super) fn saw_nothing(
+        &self,
+        id: &'static str,
+        problem: Explanation,
+        evidence: &[&Probe],
+    ) -> Item {
+        Item {
+            optional: true,
+            ..self.fail(id, problem, evidence)
+        }
+    }
+
     pub(super) fn fail(&self, id: &'static str, problem: Explanation, evidence: &[&Probe]) -> Item {
         Item {
             status: Status::Fail,

@@ -1,7 +1,7 @@
 //! The calls the embed and data goals make in their workspace: reports and an embed token,
 //! datasets, and (when changes are allowed) a refresh and a push dataset.
 
-use crate::diagnose::Page;
+use crate::diagnose::{Explanation, Page};
 use crate::powerbi::ladder::run::Run;
 use crate::powerbi::ladder::Item;
 use crate::powerbi::ApiPath;
@@ -14,9 +14,13 @@ impl Run {
             Err(item) => item,
             Ok((ws, p)) if p.ok() => {
                 let n = p.json()["value"].as_array().map_or(0, Vec::len);
+                let name = ws.name.unwrap_or(ws.id);
+                if n == 0 {
+                    return self.saw_nothing("list-reports", self.empty("reports", &name), &[&p]);
+                }
                 self.pass(
                     "list-reports",
-                    format!("{n} report(s) in \"{}\".", ws.name.unwrap_or(ws.id)),
+                    format!("{n} report(s) in \"{name}\"."),
                     &[&p],
                 )
             }
@@ -93,14 +97,40 @@ impl Run {
             Err(item) => item,
             Ok((ws, p)) if p.ok() => {
                 let n = p.json()["value"].as_array().map_or(0, Vec::len);
+                let name = ws.name.unwrap_or(ws.id);
+                if n == 0 {
+                    let nothing = self.empty("datasets (semantic models)", &name);
+                    return self.saw_nothing("list-datasets", nothing, &[&p]);
+                }
                 self.pass(
                     "list-datasets",
-                    format!("{n} dataset(s) in \"{}\".", ws.name.unwrap_or(ws.id)),
+                    format!("{n} dataset(s) in \"{name}\"."),
                     &[&p],
                 )
             }
             Ok((_, p)) => self.failed_probe("list-datasets", &p),
         }
+    }
+
+    /// A workspace that lists no reports or datasets: empty, or hidden from this caller.
+    fn empty(&self, what: &str, workspace: &str) -> Explanation {
+        self.problem(
+            "SAW_NOTHING",
+            &format!("The call worked, but listed no {what}"),
+            format!(
+                "Power BI answered \"{workspace}\" with an empty list. That is not a success: \
+                 the workspace may be empty, or the role this sign-in has there does not show \
+                 them (a Viewer of a workspace app, or an app added with too low a role)."
+            ),
+            vec![
+                format!("Open \"{workspace}\" in Power BI and check that it has {what}."),
+                "If it has, ask a workspace admin to give this sign-in the Member or \
+                 Contributor role there (Manage access)."
+                    .into(),
+                "Choose \"Check again\".".into(),
+            ],
+            Some(Page::Workspace),
+        )
     }
 
     fn not_opted_in(&self, id: &'static str, what: &str) -> Item {

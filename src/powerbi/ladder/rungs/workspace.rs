@@ -19,7 +19,22 @@ impl Run {
         }
         let n = g.json()["value"].as_array().map_or(0, Vec::len);
         let summary = match n {
-            0 => "The call works, but no workspace is shared with this sign-in yet.".to_string(),
+            // Not a success: it saw nothing. The workspace rung says what to do.
+            0 => {
+                let mut p = self.no_workspace_problem();
+                p.title = "The call worked, but listed no workspace".into();
+                p.cause = format!(
+                    "{} An empty list usually means a missing workspace role{}, not that all is \
+                     well.",
+                    p.cause,
+                    if self.app_only {
+                        " (an app sees only the workspaces it was added to)"
+                    } else {
+                        ""
+                    }
+                );
+                return self.saw_nothing("list-workspaces", p, &[&g]);
+            }
             1 => "The call works; 1 workspace is visible.".to_string(),
             n => format!("The call works; {n} workspaces are visible."),
         };
