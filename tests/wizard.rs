@@ -351,3 +351,27 @@ async fn a_saved_sign_in_keeps_the_rotated_refresh_token() {
         );
     }
 }
+
+/// A person's password sign-in that meets multi-factor sign-in can never run unattended: the
+/// explanation says so and offers an app that signs in as itself.
+#[tokio::test]
+async fn a_master_user_who_needs_multi_factor_is_offered_an_app_instead() {
+    let (cloud, custom, _) = common::emulator().await;
+    let session = session_for(&cloud, &custom);
+    session
+        .remember(Typed::Password, "Correct-Horse-42")
+        .unwrap();
+    let mut d = draft(&custom);
+    d.method = Some(Method::Password);
+    d.client_id = "33333333-3333-4333-8333-333333333333".into();
+    d.username = Some("grace@contoso.com".into());
+    let x = session
+        .sign_in(d, |_| {}, |_: &str| Ok(()))
+        .await
+        .unwrap_err();
+    assert_eq!(x.code, "AADSTS50076");
+    assert_eq!(x.instead.as_deref(), Some("service-principal"));
+    assert!(x.cause.contains("unattended"), "{}", x.cause);
+    assert!(x.fix.last().unwrap().contains("Set it up for me"));
+    cloud.stop();
+}

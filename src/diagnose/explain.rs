@@ -64,7 +64,13 @@ pub fn explain_answer(answer: &Answer, ctx: &Context) -> Explanation {
             vec![],
         )
     };
-    x.also_seen = seen.into_iter().filter(|s| *s != x.code).collect();
+    // Only what is an error code: not a detail's name (`Server`, `Message`) that a body keeps
+    // under `code` too.
+    let named = |s: &String| s.starts_with("AADSTS") || catalogue::find(s).is_some();
+    x.also_seen = seen
+        .into_iter()
+        .filter(|s| *s != x.code && named(s))
+        .collect();
     x.message = message;
     x.http_status = c.status;
     x.trace_id = c

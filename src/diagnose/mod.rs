@@ -65,6 +65,10 @@ pub struct Explanation {
     /// Other codes the text held (a wrapper such as AADSTS70002 around the one explained).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub also_seen: Vec<String>,
+    /// Another way to connect that avoids this problem: `service-principal` when a person's
+    /// password sign-in met multi-factor or Conditional Access.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instead: Option<String>,
 }
 
 impl Explanation {
@@ -94,6 +98,7 @@ impl Explanation {
             service: None,
             fixed_by: None,
             also_seen: vec![],
+            instead: None,
         }
     }
 
@@ -304,6 +309,11 @@ pub fn explain_auth_error(error: &AuthError, ctx: &Context) -> Explanation {
     }
 }
 
+/// Multi-factor, Conditional Access and security-default refusals: a person must be there.
+const NEEDS_A_PERSON: [u32; 9] = [
+    50074, 50076, 50079, 50158, 53000, 53001, 53003, 530035, 50072,
+];
+
 /// Explains Entra's refusal, keeping its IDs.
 pub fn explain_entra(e: &EntraError, ctx: &Context) -> Explanation {
     let code = match e.aadsts {
@@ -321,6 +331,18 @@ pub fn explain_entra(e: &EntraError, ctx: &Context) -> Explanation {
     };
     if x.link.is_none() && !x.recognized {
         x.link = Page::ErrorLookup.url(ctx, e.aadsts);
+    }
+    if ctx.password && e.aadsts.is_some_and(|n| NEEDS_A_PERSON.contains(&n)) {
+        x.cause.push_str(
+            " With a password alone, this account can't sign in unattended (as a \"master \
+             user\").",
+        );
+        x.fix.push(
+            "For something that runs on its own, use an app that signs in as itself (a service \
+             principal) instead: \"Set it up for me\" makes one with an administrator."
+                .into(),
+        );
+        x.instead = Some("service-principal".into());
     }
     x.message = Some(e.message.clone());
     if let Some(secs) = e.retry_after {

@@ -16,6 +16,8 @@ pub struct Context {
     pub workspace: Option<String>,
     /// The security group the Power BI administrator allowed.
     pub group: Option<String>,
+    /// The sign-in sent a person's user name and password (a "master user").
+    pub password: bool,
 }
 
 impl Context {

@@ -288,7 +288,8 @@ impl Session {
     ) -> Result<Token, Explanation> {
         let cloud = self.cloud(draft.cloud)?;
         let method = draft.method()?;
-        let ctx = Context::new(&cloud, &draft.tenant, &draft.client_id);
+        let mut ctx = Context::new(&cloud, &draft.tenant, &draft.client_id);
+        ctx.password = method == Method::Password;
         let explain = |e: AuthError| diagnose::explain_auth_error(&e, &ctx);
         let mut signin = self.signin(draft, &cloud).map_err(explain)?;
         let (retry, mut waiting) = announced(&signin.retry);

@@ -89,11 +89,13 @@ export function problemBox(e, draft, { id = 'problem', actions = [], heading = '
   return h('section', { class: 'problem', id, role: 'alert', 'aria-labelledby': `${id}-title` },
     h(heading, { class: 'problem-what', id: `${id}-title`, tabindex: '-1' }, e.title || e.message),
     e.cause ? h('p', {}, h('strong', {}, 'Why: '), e.cause) : null,
+    e.fixedBy ? h('p', {}, h('strong', {}, 'Who can fix it: '), e.fixedBy, '.') : null,
     e.fix?.length ? h('div', {}, h('p', { class: 'fix-title' }, 'What to do:'),
       h('ol', { class: 'fix' }, e.fix.map((f) => h('li', {}, f)))) : null,
     link ? openButton(draft, link, label ? `Open ${label}` : 'Open this page') : null,
-    ids.length ? h('details', { class: 'ids' }, h('summary', {}, 'Details for support'),
-      h('dl', {}, ids.map(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))]))) : null,
+    ids.length || e.alsoSeen?.length ? h('details', { class: 'ids' }, h('summary', {}, 'Details for support'),
+      h('dl', {}, ids.map(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))]),
+        e.alsoSeen?.length ? [h('dt', {}, 'Also in the text'), h('dd', {}, e.alsoSeen.join(', '))] : null)) : null,
     actions.length ? h('div', { class: 'actions' }, actions) : null,
   );
 }

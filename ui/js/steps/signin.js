@@ -85,7 +85,14 @@ export function render(ctx) {
     } catch (e) {
       if (!ctx.isCurrent()) return;
       status.textContent = '';
-      area.replaceChildren(problemBox(e, draft, { id: 'signin-problem' }));
+      // A person's password met multi-factor or Conditional Access: an app signing in as
+      // itself is the way for anything unattended.
+      const instead = e.instead === 'service-principal' ? [h('button', { type: 'button',
+        class: 'secondary', id: 'use-an-app', onclick: () => {
+          draft.method = 'client-secret';
+          ctx.go('method');
+        } }, 'Use an app instead')] : [];
+      area.replaceChildren(problemBox(e, draft, { id: 'signin-problem', actions: instead }));
       go.textContent = 'Try again';
       focusProblem('signin-problem');
     } finally {
