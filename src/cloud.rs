@@ -12,8 +12,10 @@
 //! administrator with an unusual environment can too.
 
 mod endpoint;
+mod tenant;
 
 pub use endpoint::{check_endpoint_url, is_loopback, secure_transport, UrlProblem};
+pub use tenant::{cloud_named, tenant_cloud};
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -700,3 +700,27 @@ async fn secret_expiry_comes_from_graph_without_the_values() {
     );
     w.cloud.stop();
 }
+
+/// A tenant's discovery document names its cloud: a GCC High tenant is found as GCC High, and
+/// "Public" chosen for it is said before anything is sent, with the right cloud offered.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_tenants_cloud_is_read_from_its_discovery_document() {
+    let mut scenario = fakecloud::Scenario::contoso();
+    scenario.tenants[1].cloud_instance = "microsoftonline.us".into();
+    scenario.tenants[1].region_sub_scope = Some("DODCON".into());
+    let (cloud, custom, http) = common::emulator_with(scenario).await;
+    let contoso = keyway::cloud::tenant_cloud(&http, &custom, "contoso.onmicrosoft.com").await;
+    assert_eq!(contoso, Some(keyway::cloud::CloudId::Public));
+    let fabrikam = keyway::cloud::tenant_cloud(&http, &custom, "fabrikam.onmicrosoft.com").await;
+    assert_eq!(fabrikam, Some(keyway::cloud::CloudId::GccHigh));
+    let unknown = keyway::cloud::tenant_cloud(&http, &custom, "nobody.onmicrosoft.com").await;
+    assert_eq!(
+        unknown, None,
+        "an unknown tenant is left to the sign-in to explain"
+    );
+    let x = keyway::diagnose::wrong_cloud(keyway::cloud::CloudId::Public, fabrikam.unwrap());
+    let x = x.unwrap();
+    assert_eq!(x.code, "CLOUD_MISMATCH");
+    assert_eq!(x.instead.as_deref(), Some("cloud:gcchigh"));
+    cloud.stop();
+}

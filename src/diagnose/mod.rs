@@ -6,6 +6,7 @@
 //! dumps (status line, headers, body), plus Keyway's own sign-in errors.
 
 pub mod catalogue;
+mod cloud;
 mod explain;
 mod from;
 pub mod pages;
@@ -14,6 +15,7 @@ mod read;
 use crate::auth::error::{AuthError, EntraError};
 pub use crate::text::{clean_opt, clean_text};
 use catalogue::Entry;
+pub use cloud::wrong_cloud;
 pub use explain::explain_answer;
 use explain::fallback;
 pub use pages::{Context, Page};

@@ -12,7 +12,7 @@ use super::trust::{load_kept, secret_key};
 use super::{Draft, SignInEvent, TokenSummary, Typed};
 use crate::auth::{AssertionAlg, AuthError, ClientCertificate, EndpointVersion, SignIn, Token};
 use crate::clock::now;
-use crate::cloud::{Cloud, CustomEndpoints};
+use crate::cloud::{Cloud, CloudId, CustomEndpoints};
 use crate::diagnose::{self, Context, Explanation};
 use crate::goal::Method;
 use crate::powerbi::ladder::{self, Event, Outcome, Plan, Status};
@@ -288,6 +288,13 @@ impl Session {
     ) -> Result<Token, Explanation> {
         let cloud = self.cloud(draft.cloud)?;
         let method = draft.method()?;
+        // A built-in cloud that is not the tenant's is said before anything is sent.
+        if cloud.id != CloudId::Custom {
+            let found = crate::cloud::tenant_cloud(&self.http, &cloud, &draft.tenant).await;
+            if let Some(x) = found.and_then(|f| diagnose::wrong_cloud(cloud.id, f)) {
+                return Err(x);
+            }
+        }
         let mut ctx = Context::new(&cloud, &draft.tenant, &draft.client_id);
         ctx.password = method == Method::Password;
         let explain = |e: AuthError| diagnose::explain_auth_error(&e, &ctx);

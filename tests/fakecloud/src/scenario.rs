@@ -48,6 +48,13 @@ pub struct Tenant {
     /// Conditional Access: block every sign-in from outside a compliant device (AADSTS53003).
     #[serde(default)]
     pub conditional_access_blocks: bool,
+    /// The cloud its discovery document names: `cloud_instance_name` (`microsoftonline.com`,
+    /// `microsoftonline.us`, `partner.microsoftonline.cn`).
+    #[serde(default = "worldwide")]
+    pub cloud_instance: String,
+    /// Its `tenant_region_sub_scope`: `GCC`, `DODCON` (GCC High), `DOD`, or none.
+    #[serde(default)]
+    pub region_sub_scope: Option<String>,
     /// An app management policy that caps how long new credentials may last.
     #[serde(default)]
     pub app_policy: Option<AppPolicy>,
@@ -195,6 +202,10 @@ pub struct Certificate {
     /// When it stops being accepted.
     #[serde(with = "time::serde::rfc3339", default = "far_future")]
     pub expires: OffsetDateTime,
+}
+
+fn worldwide() -> String {
+    "microsoftonline.com".into()
 }
 
 fn far_future() -> OffsetDateTime {

@@ -92,6 +92,15 @@ export function render(ctx) {
           draft.method = 'client-secret';
           ctx.go('method');
         } }, 'Use an app instead')] : [];
+      // The tenant lives in another cloud: one click chooses it and signs in again.
+      const cloud = e.instead?.startsWith('cloud:')
+        ? ctx.info?.clouds?.find((c) => c.id === e.instead.slice(6)) : null;
+      if (cloud) {
+        instead.push(h('button', { type: 'button', class: 'secondary', id: 'use-cloud', onclick: () => {
+          draft.cloud = cloud.id;
+          start();
+        } }, `Use ${cloud.name}`));
+      }
       area.replaceChildren(problemBox(e, draft, { id: 'signin-problem', actions: instead }));
       go.textContent = 'Try again';
       focusProblem('signin-problem');

@@ -19,6 +19,22 @@ pub(super) fn discovery_context(
     Ok((tid, base_url(headers, scheme)))
 }
 
+/// The cloud a tenant's discovery document names, as Entra words it: the instance, the region
+/// sub-scope of a US Government tenant, and the Graph host of that cloud.
+fn cloud_of(state: &Shared, tenant: &str) -> (String, Option<String>, &'static str) {
+    let scenario = state.scenario();
+    let t = resolve_tenant(&scenario, tenant).ok().flatten();
+    let instance = t.map_or("microsoftonline.com".into(), |t| t.cloud_instance.clone());
+    let sub = t.and_then(|t| t.region_sub_scope.clone());
+    let graph = match instance.as_str() {
+        "microsoftonline.us" if sub.as_deref() == Some("DOD") => "dod-graph.microsoft.us",
+        "microsoftonline.us" => "graph.microsoft.us",
+        "partner.microsoftonline.cn" => "microsoftgraph.chinacloudapi.cn",
+        _ => "graph.microsoft.com",
+    };
+    (instance, sub, graph)
+}
+
 pub(super) async fn openid_configuration_v2(
     State(state): State<Shared>,
     Path(tenant): Path<String>,
@@ -29,7 +45,8 @@ pub(super) async fn openid_configuration_v2(
         Ok(c) => c,
         Err(e) => return e.into_response(),
     };
-    Json(json!({
+    let (instance, sub, graph) = cloud_of(&state, &tenant);
+    let mut doc = json!({
         "token_endpoint": format!("{base}/{tenant}/oauth2/v2.0/token"),
         "token_endpoint_auth_methods_supported":
             ["client_secret_post", "private_key_jwt", "client_secret_basic"],
@@ -50,13 +67,17 @@ pub(super) async fn openid_configuration_v2(
         "claims_supported": [
             "sub", "iss", "aud", "exp", "iat", "nonce", "name", "oid", "tid", "preferred_username"
         ],
-        "tenant_region_scope": "NA",
-        "cloud_instance_name": "microsoftonline.com",
+        "tenant_region_scope": if instance == "microsoftonline.us" { "USGov" } else { "NA" },
+        "cloud_instance_name": instance,
         "cloud_graph_host_name": "graph.windows.net",
-        "msgraph_host": "graph.microsoft.com",
+        "msgraph_host": graph,
         "rbac_url": "https://pas.windows.net",
-    }))
-    .into_response()
+    });
+    // Only a US Government tenant has a sub-scope (GCC, DODCON, DOD).
+    if let Some(sub) = sub {
+        doc["tenant_region_sub_scope"] = json!(sub);
+    }
+    Json(doc).into_response()
 }
 
 pub(super) async fn openid_configuration_v1(
