@@ -399,8 +399,16 @@ fn known_code(token: &str) -> bool {
     if !(capitals >= 2 || token.contains('_')) || token.len() < 8 {
         return false;
     }
-    catalogue::all().any(|e| !e.phrase && e.code == token)
+    CODES.contains(token)
 }
+
+/// Every code with an entry, to look a token up at once.
+static CODES: LazyLock<std::collections::HashSet<&'static str>> = LazyLock::new(|| {
+    catalogue::all()
+        .filter(|e| !e.phrase)
+        .map(|e| e.code)
+        .collect()
+});
 
 #[cfg(test)]
 mod tests {
