@@ -472,6 +472,7 @@ fn samples() -> HashMap<String, String> {
         "WorkspaceNotFound",
         "InvalidParameter",
         "UnknownError",
+        "InvalidRequest",
     ] {
         let body = json!({
             "requestId": "5b1e0c2a-0000-4000-8000-000000000001",
@@ -481,6 +482,10 @@ fn samples() -> HashMap<String, String> {
         });
         m.insert(code.into(), dump(400, &[], &body));
     }
+    // A bare body, as a log keeps it without its status: the code alone says not found.
+    let body =
+        json!({ "errorCode": "NotFound", "message": "The requested resource could not be found." });
+    m.insert("NotFound".into(), body.to_string());
     // Graph's refusal of a too-long secret, as github.com/Azure/azure-cli/issues/28522 quotes it.
     let lifetime = "Credential lifetime exceeds the max value allowed as per assigned policy \
                     '538f1913-366a-440a-95a0-e195cb55b282'.";

@@ -85,11 +85,7 @@ impl EntraError {
             .unwrap_or_default()
             .trim()
             .to_string();
-        let aadsts = body
-            .error_codes
-            .first()
-            .copied()
-            .or_else(|| aadsts_in(&first));
+        let aadsts = most_specific(&body.error_codes).or_else(|| aadsts_in(&first));
         let message = match first.split_once(": ") {
             Some((code, rest)) if code.starts_with("AADSTS") => clean_text(rest),
             _ => clean_text(&first),
@@ -127,6 +123,16 @@ pub fn oauth_code(error: &str) -> String {
         .take(64)
         .collect();
     format!("OAUTH_{}", clean.to_ascii_uppercase())
+}
+
+/// Entra codes that wrap a more specific one ("AADSTS70002: Error validating credentials.
+/// AADSTS50126: …" is a wrong password): the specific one wins when both are there.
+pub const WRAPPERS: [u32; 2] = [70002, 50000];
+
+/// The most specific of several AADSTS numbers: the first that is not a wrapper, else the first.
+pub fn most_specific(codes: &[u32]) -> Option<u32> {
+    let specific = codes.iter().copied().find(|n| !WRAPPERS.contains(n));
+    specific.or_else(|| codes.first().copied())
 }
 
 /// The first `AADSTSnnnn` number in a text.

@@ -10,6 +10,7 @@ pub mod profile;
 pub mod report;
 pub mod setup;
 pub mod status;
+pub mod tenant;
 pub mod token;
 
 use clap::{Args, Parser, Subcommand};
@@ -46,6 +47,8 @@ enum Command {
     /// Explain an error: an Entra or Power BI error body, text with an AADSTS code, or a whole
     /// HTTP response (status line, headers, body), from a file or standard input.
     Explain(explain::ExplainArgs),
+    /// Say which Microsoft cloud a tenant lives in, from its sign-in discovery document.
+    TenantCloud(tenant::TenantCloudArgs),
     /// Saved connections: list, show, save, delete, export and import presets.
     Profile {
         #[command(subcommand)]
@@ -157,6 +160,10 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Explain(args) => {
             let json = args.json;
             (explain::run(args).await, json)
+        }
+        Command::TenantCloud(args) => {
+            let json = args.json;
+            (tenant::run(args).await, json)
         }
         Command::Profile { action } => {
             let json = action.json();

@@ -18,7 +18,9 @@ pub fn cloud_named(instance: &str, sub_scope: Option<&str>) -> Option<CloudId> {
         ("microsoftonline.com", Some("GCC")) => Some(CloudId::Gcc),
         ("microsoftonline.com", _) => Some(CloudId::Public),
         ("microsoftonline.us", Some("DOD")) => Some(CloudId::Dod),
-        ("microsoftonline.us", _) => Some(CloudId::GccHigh),
+        ("microsoftonline.us", Some("DODCON")) => Some(CloudId::GccHigh),
+        // GCC High or DoD, it does not say which: no verdict.
+        ("microsoftonline.us", _) => None,
         ("partner.microsoftonline.cn", _) => Some(CloudId::China),
         _ => None,
     }
@@ -29,7 +31,12 @@ pub fn cloud_named(instance: &str, sub_scope: Option<&str>) -> Option<CloudId> {
 /// follows explains those.
 pub async fn tenant_cloud(http: &reqwest::Client, cloud: &Cloud, tenant: &str) -> Option<CloudId> {
     let tenant = tenant.trim();
-    if tenant.is_empty() || tenant.contains(['/', '?', '#', '\\']) {
+    // `organizations` and the like are no tenant: their document names no one's cloud.
+    let shared = ["common", "organizations", "consumers"];
+    if tenant.is_empty()
+        || shared.iter().any(|s| s.eq_ignore_ascii_case(tenant))
+        || tenant.contains(['/', '?', '#', '\\'])
+    {
         return None;
     }
     let mut url = url::Url::parse(&cloud.authority_host).ok()?;
@@ -77,6 +84,7 @@ mod tests {
             cloud_named("partner.microsoftonline.cn", None),
             Some(CloudId::China)
         );
+        assert_eq!(cloud_named("microsoftonline.us", None), None);
         assert_eq!(cloud_named("example.com", None), None);
     }
 }

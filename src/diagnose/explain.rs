@@ -5,10 +5,6 @@ use super::catalogue::{self, Entry};
 use super::read::{unescape, Clues};
 use super::{clean_opt, Answer, Context, Explanation};
 
-/// Entra codes that wrap a more specific one ("AADSTS70002: Error validating credentials.
-/// AADSTS50126: …" is a wrong password): the specific one wins when both are there.
-const WRAPPERS: [u32; 4] = [70002, 70000, 50000, 90099];
-
 /// Service codes that say little on their own: a more specific one in the same text wins.
 const GENERIC: [&str; 9] = [
     "UnknownError",
@@ -25,7 +21,8 @@ const GENERIC: [&str; 9] = [
 /// Explains an HTTP answer (or a bare body or message, or anything pasted).
 pub fn explain_answer(answer: &Answer, ctx: &Context) -> Explanation {
     let c = Clues::gather(answer);
-    let message = said(&c, &answer.body);
+    let body = super::read::bounded(&answer.body);
+    let message = said(&c, body);
     let by_status = c
         .status
         .and_then(|st| catalogue::find(&format!("HTTP_{st}")));
@@ -65,26 +62,29 @@ pub fn explain_answer(answer: &Answer, ctx: &Context) -> Explanation {
         )
     };
     // Only what is an error code: not a detail's name (`Server`, `Message`) that a body keeps
-    // under `code` too.
-    let named = |s: &String| s.starts_with("AADSTS") || catalogue::find(s).is_some();
+    // under `code` too, nor a sentence; a few, for support.
+    let named = |s: &String| {
+        let aadsts = s
+            .strip_prefix("AADSTS")
+            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()));
+        aadsts || catalogue::find(s).is_some_and(|e| !e.phrase)
+    };
     x.also_seen = seen
         .into_iter()
-        .filter(|s| *s != x.code && named(s))
+        .filter(|s| !s.eq_ignore_ascii_case(&x.code) && named(s))
+        .take(5)
         .collect();
+    // What came from the text is cleaned like everything a service says.
+    x.code = crate::text::clean_text(&x.code);
+    x.cause = crate::text::clean_text(&x.cause);
     x.message = message;
     x.http_status = c.status;
-    x.trace_id = c
-        .trace_id
-        .clone()
-        .or_else(|| line(&c, &answer.body, "Trace ID:"));
+    x.trace_id = c.trace_id.clone().or_else(|| line(&c, body, "Trace ID:"));
     x.correlation_id = c
         .correlation_id
         .clone()
-        .or_else(|| line(&c, &answer.body, "Correlation ID:"));
-    x.timestamp = c
-        .timestamp
-        .clone()
-        .or_else(|| line(&c, &answer.body, "Timestamp:"));
+        .or_else(|| line(&c, body, "Correlation ID:"));
+    x.timestamp = c.timestamp.clone().or_else(|| line(&c, body, "Timestamp:"));
     x.request_id = clean_opt(c.request_id.clone());
     x.retry_after = c
         .retry_after
@@ -107,11 +107,7 @@ fn by_status_of(entry: &Entry, c: &Clues, ctx: &Context) -> Explanation {
 
 /// The most specific AADSTS number, and the others seen.
 fn pick_aadsts(all: &[u32]) -> Option<(u32, Vec<u32>)> {
-    let chosen = all
-        .iter()
-        .copied()
-        .find(|n| !WRAPPERS.contains(n))
-        .or_else(|| all.first().copied())?;
+    let chosen = crate::auth::error::most_specific(all)?;
     Some((
         chosen,
         all.iter().copied().filter(|n| *n != chosen).collect(),
@@ -122,22 +118,21 @@ fn pick_aadsts(all: &[u32]) -> Option<(u32, Vec<u32>)> {
 /// A code that is an HTTP reason phrase (`TooManyRequests`) is left to the status, which both
 /// services share.
 fn pick_code(codes: &[String], status: Option<u16>) -> Option<(&'static Entry, Vec<String>)> {
-    // A sentence is recognised only when the service gave no code of its own, and says more
-    // than the status it came with.
-    let phrase = |c: &String| catalogue::find(c).is_some_and(|e| e.phrase);
-    let coded = codes.iter().any(|c| !phrase(c));
+    // A sentence that only restates throttling adds nothing to a 429 and its Retry-After.
     let usable = |c: &&String| match catalogue::find(c) {
-        Some(e) if e.phrase => !coded && (status.is_none() || e.status != status),
+        Some(e) if e.phrase => !(status == Some(429) && e.status == Some(429)),
         Some(_) => status.is_none() || !super::read::REASONS.contains(&c.as_str()),
         None => false,
     };
-    // Specific codes first, then generic ones, then a detail of a Power BI error.
+    // Specific codes first, then a service's sentence, then generic codes, then a detail of a
+    // Power BI error.
     let rank = |c: &String| match catalogue::find(c) {
-        Some(e) if e.detail => 2,
-        _ if GENERIC.contains(&c.as_str()) => 1,
+        Some(e) if e.detail => 3,
+        _ if GENERIC.contains(&c.as_str()) => 2,
+        Some(e) if e.phrase => 1,
         _ => 0,
     };
-    let code = (0..3).find_map(|r| codes.iter().filter(usable).find(|c| rank(c) == r))?;
+    let code = (0..4).find_map(|r| codes.iter().filter(usable).find(|c| rank(c) == r))?;
     let entry = catalogue::find(code)?;
     Some((
         entry,

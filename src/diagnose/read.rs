@@ -43,10 +43,28 @@ pub struct Clues {
     pub call: Option<String>,
 }
 
+/// The most codes, messages and AADSTS numbers kept from one text: enough for any real error,
+/// and a bound on the work a pasted log can cause.
+const MOST_KEPT: usize = 32;
+
 fn push(list: &mut Vec<String>, value: &str) {
     let value = value.trim();
-    if !value.is_empty() && !list.iter().any(|v| v == value) {
+    if !value.is_empty() && list.len() < MOST_KEPT && !list.iter().any(|v| v == value) {
         list.push(value.to_string());
+    }
+}
+
+fn push_number(list: &mut Vec<u32>, n: u32) {
+    if list.len() < MOST_KEPT && !list.contains(&n) {
+        list.push(n);
+    }
+}
+
+/// The text read: at most [`MOST_TEXT`] characters of it.
+pub fn bounded(text: &str) -> &str {
+    match text.char_indices().nth(MOST_TEXT) {
+        Some((at, _)) => &text[..at],
+        None => text,
     }
 }
 
@@ -136,7 +154,7 @@ static HEADER: LazyLock<Regex> = LazyLock::new(|| {
 });
 static CALL: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(?:https?://[a-z0-9.-]+)?(/v1(?:\.0)?/(?:myorg|workspaces|admin|groups|capacities|operations)[^\s\x22'<>\\,)]*)",
+        r"(?i)(?:https?://[a-z0-9.-]+)?(/v1(?:\.0)?/(?:myorg|workspaces|admin|groups|capacities|operations)[A-Za-z0-9/._~%=?&$\{\}-]{0,200})",
     )
 });
 static NAMED: LazyLock<Regex> = LazyLock::new(|| {
@@ -161,10 +179,7 @@ impl Clues {
         for (name, value) in &answer.headers {
             c.header(name, value);
         }
-        let body: &str = match answer.body.char_indices().nth(MOST_TEXT) {
-            Some((at, _)) => &answer.body[..at],
-            None => &answer.body,
-        };
+        let body = bounded(&answer.body);
         // The text as given, then unescaped once or twice: JSON inside a string inside JSON.
         let mut texts = vec![body.to_string()];
         for _ in 0..2 {
@@ -197,7 +212,9 @@ impl Clues {
 
     fn header(&mut self, name: &str, value: &str) {
         match name.to_ascii_lowercase().as_str() {
-            "x-ms-public-api-error-code" | "x-powerbi-error-info" => push(&mut self.codes, value),
+            "x-ms-public-api-error-code" | "x-powerbi-error-info" if is_code(value) => {
+                push(&mut self.codes, value)
+            }
             "requestid" | "x-ms-request-id" | "request-id" => {
                 first(&mut self.request_id, Some(value))
             }
@@ -244,9 +261,7 @@ impl Clues {
                 if let Some(codes) = map.get("error_codes").and_then(Value::as_array) {
                     for n in codes.iter().filter_map(Value::as_u64) {
                         if let Ok(n) = u32::try_from(n) {
-                            if !self.aadsts.contains(&n) {
-                                self.aadsts.push(n);
-                            }
+                            push_number(&mut self.aadsts, n);
                         }
                     }
                 }
@@ -293,9 +308,7 @@ impl Clues {
         let text = &LINKED.replace_all(text, "$1");
         for m in AADSTS.captures_iter(text) {
             if let Some(n) = m.get(1).and_then(|d| d.as_str().parse().ok()) {
-                if !self.aadsts.contains(&n) {
-                    self.aadsts.push(n);
-                }
+                push_number(&mut self.aadsts, n);
             }
         }
         for m in HEADER.captures_iter(text) {
@@ -305,7 +318,9 @@ impl Clues {
         }
         for m in NAMED.captures_iter(text) {
             match m.get(1).map(|c| c.as_str().trim_end_matches('.')) {
-                Some(code) if OAUTH_ERRORS.contains(&code) => first(&mut self.oauth, Some(code)),
+                Some(code) if OAUTH_ERRORS.iter().any(|e| e == code) => {
+                    first(&mut self.oauth, Some(code))
+                }
                 Some(code) if !is_oauth(code) && !code.starts_with("AADSTS") => self.loosely(code),
                 _ => {}
             }
@@ -318,7 +333,7 @@ impl Clues {
         }
         let lower = text.to_lowercase();
         for entry in catalogue::all().filter(|e| e.phrase) {
-            if lower.contains(&entry.code.to_lowercase()) {
+            if says(&lower, entry.code) {
                 push(&mut self.codes, entry.code);
             }
         }
@@ -341,36 +356,30 @@ impl Clues {
                 .map(|p| p.as_str().trim_end_matches(['.', ':']).to_string());
         }
         if self.oauth.is_none() {
+            // The one the text says first.
             self.oauth = OAUTH_ERRORS
                 .iter()
-                .find(|e| has_word(text, e))
-                .map(|e| e.to_string());
+                .filter_map(|e| word_at(text, e).map(|at| (at, e)))
+                .min()
+                .map(|(_, e)| e.clone());
         }
     }
 }
 
 /// The OAuth `error` values Keyway explains by name when no AADSTS code is given.
-const OAUTH_ERRORS: [&str; 16] = [
-    "code_expired",
-    "user_canceled",
-    "server_error",
-    "slow_down",
-    "invalid_grant",
-    "invalid_client",
-    "unauthorized_client",
-    "invalid_request",
-    "invalid_scope",
-    "unsupported_grant_type",
-    "invalid_resource",
-    "interaction_required",
-    "temporarily_unavailable",
-    "authorization_pending",
-    "expired_token",
-    "access_denied",
-];
+/// The OAuth `error` values Keyway explains by name when no AADSTS code is given: those of the
+/// catalogue's OAuth entries, one list.
+static OAUTH_ERRORS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    catalogue::OAUTH
+        .iter()
+        .filter_map(|e| e.code.strip_prefix("OAUTH_"))
+        .map(str::to_ascii_lowercase)
+        .collect()
+});
 
-fn has_word(text: &str, word: &str) -> bool {
-    text.match_indices(word).any(|(at, _)| {
+/// Where a word first stands alone in a text (not inside a longer name).
+fn word_at(text: &str, word: &str) -> Option<usize> {
+    text.match_indices(word).map(|(at, _)| at).find(|&at| {
         let before = text[..at].chars().next_back();
         let after = text[at + word.len()..].chars().next();
         let edge = |c: Option<char>| !c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
@@ -384,10 +393,38 @@ fn is_oauth(value: &str) -> bool {
         && value.chars().all(|c| c.is_ascii_lowercase() || c == '_')
 }
 
+/// A code as services write them: a letter, then letters, digits, `_`, `.` or `-` (never a
+/// control character that would reach a terminal).
 fn is_code(value: &str) -> bool {
     let v = value.trim();
-    !v.is_empty() && v.len() <= 100 && !v.contains(char::is_whitespace)
+    v.len() <= 100
+        && v.starts_with(|c: char| c.is_ascii_alphabetic())
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
 }
+
+/// A service's sentence in a text: its words in order, a `{placeholder}` standing for anything.
+/// Sentences of fewer than five words ("An error has occurred") say too little to be recognised.
+fn says(lower_text: &str, sentence: &str) -> bool {
+    if sentence.split_whitespace().count() < 5 {
+        return false;
+    }
+    let lower = sentence.to_lowercase();
+    let mut at = 0;
+    for part in PLACEHOLDER
+        .split(&lower)
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        match lower_text[at..].find(part) {
+            Some(i) => at += i + part.len(),
+            None => return false,
+        }
+    }
+    true
+}
+
+static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| re(r"\{[^}]*\}"));
 
 /// A token of plain text that names one of the services' codes: distinctive enough not to be an
 /// ordinary word (two capitals, or an underscore) and not an HTTP reason phrase.

@@ -48,6 +48,8 @@ pub(super) struct Inner {
     pub(super) pending_custom: Option<CustomEndpoints>,
     /// "Set it up for me": the signed-in administrator and what the plan was made from.
     pub(super) setup: Option<super::setup::SetupState>,
+    /// Tenants whose cloud was read and found right, so a sign-in asks only once.
+    pub(super) cloud_checked: Vec<(CloudId, String)>,
 }
 
 impl Inner {
@@ -280,6 +282,23 @@ impl Session {
         inner.cancel = None;
     }
 
+    /// A built-in cloud that is not the tenant's is said before anything is sent; a tenant found
+    /// right is not asked again.
+    async fn check_cloud(&self, cloud: &Cloud, tenant: &str) -> Result<(), Explanation> {
+        let key = (cloud.id, tenant.trim().to_ascii_lowercase());
+        if cloud.id == CloudId::Custom || self.lock().cloud_checked.contains(&key) {
+            return Ok(());
+        }
+        let found = crate::cloud::tenant_cloud(&self.http, cloud, tenant).await;
+        if let Some(x) = found.and_then(|f| diagnose::wrong_cloud(cloud.id, f)) {
+            return Err(x);
+        }
+        if found.is_some() {
+            self.lock().cloud_checked.push(key);
+        }
+        Ok(())
+    }
+
     async fn sign_in_token(
         &self,
         draft: &Draft,
@@ -288,13 +307,7 @@ impl Session {
     ) -> Result<Token, Explanation> {
         let cloud = self.cloud(draft.cloud)?;
         let method = draft.method()?;
-        // A built-in cloud that is not the tenant's is said before anything is sent.
-        if cloud.id != CloudId::Custom {
-            let found = crate::cloud::tenant_cloud(&self.http, &cloud, &draft.tenant).await;
-            if let Some(x) = found.and_then(|f| diagnose::wrong_cloud(cloud.id, f)) {
-                return Err(x);
-            }
-        }
+        self.check_cloud(&cloud, &draft.tenant).await?;
         let mut ctx = Context::new(&cloud, &draft.tenant, &draft.client_id);
         ctx.password = method == Method::Password;
         let explain = |e: AuthError| diagnose::explain_auth_error(&e, &ctx);

@@ -95,3 +95,26 @@ test('an explanation says who can fix it and keeps the other codes the text held
   await noViolations(page, 'an explanation with who can fix it and other codes');
   await context.close();
 });
+
+test('a tenant in another cloud: said before signing in, and one click chooses that cloud and signs in again', async () => {
+  // Tailspin's discovery document names GCC High; "Public" was chosen.
+  const wrong = refusal(['tenant-cloud', ...cloudArgs(fc), '--tenant', 'tailspin.onmicrosoft.us',
+    '--expect', 'public', '--json']);
+  assert.equal(wrong.code, 'CLOUD_MISMATCH');
+  assert.equal(wrong.instead, 'cloud:gcchigh');
+  const gcchigh = info.clouds.find((c) => c.id === 'gcchigh');
+  const { page, context } = await openUi(browser, { responses: responses({
+    sign_in: { __sequence: [{ __error: wrong }, { __error: wrong }] } }) });
+  await toSignIn(page, 'client-secret', [['#tenant', 'tailspin.onmicrosoft.us'],
+    ['#client-id', DESKTOP.client], ['#client-secret', 'Emb8Q~current.secret-value_0123456789abcdef']]);
+  await page.click('#get-token');
+  await page.locator('#signin-problem').waitFor();
+  assert.match(await page.locator('#signin-problem-title').textContent(), /GCC High/);
+  await noViolations(page, 'a tenant in another cloud');
+  await shot(page, 'signin-wrong-cloud.png');
+  await page.click('#use-cloud');
+  await page.waitForFunction(() => window.__KEYWAY_CALLS__.filter((c) => c.cmd === 'sign_in').length === 2);
+  const [first, second] = (await calls(page, 'sign_in')).map((c) => c.args.draft.cloud);
+  assert.deepEqual([first, second], ['public', gcchigh.id]);
+  await context.close();
+});

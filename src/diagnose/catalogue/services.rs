@@ -126,6 +126,30 @@ pub static FABRIC: &[Entry] = &[
         ],
         Some(Workspace),
     ),
+    // Power BI and Fabric both say these two, about any call: the words fit every one.
+    e(
+        "InvalidRequest",
+        "The request was not valid",
+        "The service could not use the request as sent: a value, an ID or part of the body is \
+         missing or in the wrong form. For an embed token, a report and dataset that do not \
+         belong together, or a missing identity, are the usual reasons.",
+        &[
+            "Read what the service said: it usually names the value.",
+            "Check the IDs and the body against the call's reference page, and try again.",
+        ],
+        None,
+    ),
+    e(
+        "NotFound",
+        "Not found",
+        "What the call named (a workspace, an item, an address) does not exist, or this caller \
+         can't see it.",
+        &[
+            "Check the IDs and the cloud.",
+            "Check that the caller has access to the workspace.",
+        ],
+        Some(Workspace),
+    ),
     e(
         "InvalidParameter",
         "A value in the request is not valid",
