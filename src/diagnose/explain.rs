@@ -2,19 +2,14 @@
 //! and what the service said is quoted as its own sentence, not the rubbish around it.
 
 use super::catalogue::{self, Entry};
-use super::read::{unescape, Clues};
+use super::read::{reason_status, unescape, Clues};
 use super::{clean_opt, Answer, Context, Explanation};
 
 /// Service codes that say little on their own: a more specific one in the same text wins.
-const GENERIC: [&str; 9] = [
+const GENERIC: [&str; 4] = [
     "UnknownError",
     "InvalidRequest",
     "InvalidParameter",
-    "BadRequest",
-    "Unauthorized",
-    "Forbidden",
-    "NotFound",
-    "InternalServerError",
     "Error",
 ];
 
@@ -77,7 +72,13 @@ pub fn explain_answer(answer: &Answer, ctx: &Context) -> Explanation {
     // What came from the text is cleaned like everything a service says.
     x.code = crate::text::clean_text(&x.code);
     x.cause = crate::text::clean_text(&x.cause);
-    x.message = message;
+    // The sentence of the object that holds the code explained, over a wrapper's.
+    let own = c
+        .said_with
+        .iter()
+        .filter(|(code, _)| code.eq_ignore_ascii_case(&x.code))
+        .find_map(|(_, m)| quote(m));
+    x.message = own.or(message);
     x.http_status = c.status;
     x.trace_id = c.trace_id.clone().or_else(|| line(&c, body, "Trace ID:"));
     x.correlation_id = c
@@ -121,14 +122,14 @@ fn pick_code(codes: &[String], status: Option<u16>) -> Option<(&'static Entry, V
     // A sentence that only restates throttling adds nothing to a 429 and its Retry-After.
     let usable = |c: &&String| match catalogue::find(c) {
         Some(e) if e.phrase => !(status == Some(429) && e.status == Some(429)),
-        Some(_) => status.is_none() || !super::read::REASONS.contains(&c.as_str()),
+        Some(_) => status.is_none() || reason_status(c).is_none(),
         None => false,
     };
     // Specific codes first, then a service's sentence, then generic codes, then a detail of a
     // Power BI error.
     let rank = |c: &String| match catalogue::find(c) {
         Some(e) if e.detail => 3,
-        _ if GENERIC.contains(&c.as_str()) => 2,
+        _ if GENERIC.contains(&c.as_str()) || reason_status(c).is_some() => 2,
         Some(e) if e.phrase => 1,
         _ => 0,
     };
@@ -148,7 +149,7 @@ pub(super) fn fallback(
     ctx: &Context,
 ) -> Explanation {
     // A plain OAuth `error` value has an entry of its own; a reason phrase is the status's.
-    let reason = super::read::REASONS.contains(&code.as_str());
+    let reason = reason_status(&code).is_some();
     if let Some(entry) = catalogue::find(&code).filter(|_| !reason) {
         return Explanation {
             message,
@@ -324,6 +325,15 @@ fn strip_tags(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_quote_is_the_sentence_of_the_object_that_holds_the_code() {
+        // A Data Factory activity error around Power BI's (the shape of ADF's activity output).
+        let text = r#"{"errorCode":"2011","message":"Failure happened on 'Source' side. Message={\"error\":{\"code\":\"PowerBINotAuthorizedException\",\"message\":\"The caller is not authorized\"}}","failureType":"UserError"}"#;
+        let x = explain_answer(&Answer::parse(text), &Context::default());
+        assert_eq!(x.code, "PowerBINotAuthorizedException");
+        assert_eq!(x.message.as_deref(), Some("The caller is not authorized"));
+    }
 
     #[test]
     fn a_wrapper_code_gives_way_to_the_specific_one() {

@@ -29,6 +29,8 @@ pub struct Clues {
     pub status: Option<u16>,
     /// What the service said, best first.
     pub messages: Vec<String>,
+    /// A code and the message of the same object: the service's own sentence for that code.
+    pub said_with: Vec<(String, String)>,
     /// Power BI's or Fabric's request ID.
     pub request_id: Option<String>,
     /// Entra's trace ID.
@@ -105,27 +107,30 @@ pub fn unescape(text: &str) -> String {
 }
 
 /// HTTP reason phrases as identifiers: in plain text they are a status, not a service's code.
-pub(super) const REASONS: [&str; 12] = [
-    "BadRequest",
-    "Unauthorized",
-    "Forbidden",
-    "NotFound",
-    "Conflict",
-    "TooManyRequests",
-    "InternalServerError",
-    "ServiceUnavailable",
-    "BadGateway",
-    "GatewayTimeout",
-    "RequestTimeout",
-    "PreconditionFailed",
+/// HTTP reason phrases as identifiers, with their status: in plain text they are a status, not
+/// a service's code; as a code they say no more than the status.
+const REASONS: [(&str, u16); 12] = [
+    ("BadRequest", 400),
+    ("Unauthorized", 401),
+    ("Forbidden", 403),
+    ("NotFound", 404),
+    ("RequestTimeout", 408),
+    ("Conflict", 409),
+    ("PreconditionFailed", 412),
+    ("TooManyRequests", 429),
+    ("InternalServerError", 500),
+    ("BadGateway", 502),
+    ("ServiceUnavailable", 503),
+    ("GatewayTimeout", 504),
 ];
 
-fn reason_status(reason: &str) -> Option<u16> {
+/// The status a reason phrase stands for (`Too Many Requests`, `TooManyRequests`: 429).
+pub fn reason_status(reason: &str) -> Option<u16> {
     let squeezed: String = reason.chars().filter(|c| c.is_ascii_alphabetic()).collect();
-    let at = REASONS
+    REASONS
         .iter()
-        .position(|r| r.eq_ignore_ascii_case(&squeezed))?;
-    Some([400, 401, 403, 404, 409, 429, 500, 503, 502, 504, 408, 412][at])
+        .find(|(r, _)| r.eq_ignore_ascii_case(&squeezed))
+        .map(|(_, status)| *status)
 }
 
 static LINKED: LazyLock<Regex> = LazyLock::new(|| re(r"\[(\d+)\]\([^)\s]*\)"));
@@ -142,11 +147,8 @@ static STATUS: LazyLock<Regex> = LazyLock::new(|| {
       | \b(4\d\d|5\d\d)\s*[-:(]?\s*(?:unauthorized|forbidden|not\sfound|bad\srequest|too\smany\srequests|conflict|internal\sserver\serror|service\sunavailable)
       ")
 });
-static REASON: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)(?:invalid status code|statuscode[:=]?)\s*'?(Unauthorized|Forbidden|NotFound|TooManyRequests|BadRequest|Conflict|InternalServerError|ServiceUnavailable)'?",
-    )
-});
+static REASON: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)(?:invalid status code|statuscode[:=]?)\s*'?([A-Za-z]+)'?"));
 static HEADER: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?im)^[\s<>|*\x22']*(x-ms-public-api-error-code|x-powerbi-error-info|requestid|x-ms-request-id|request-id|retry-after)\s*[:=]\s*\x22?([^\s\x22,;]+)",
@@ -277,6 +279,17 @@ impl Clues {
                     if let Some(m) = text(key) {
                         push(&mut self.messages, m);
                     }
+                }
+                let code = ["errorCode", "code", "ErrorCode", "Code", "error_code"]
+                    .iter()
+                    .find_map(|k| text(k).filter(|c| is_code(c)));
+                let said = ["message", "Message", "errorMessage"]
+                    .iter()
+                    .find_map(|k| text(k));
+                if let (Some(code), Some(said), true) =
+                    (code, said, self.said_with.len() < MOST_KEPT)
+                {
+                    self.said_with.push((code.to_string(), said.to_string()));
                 }
                 first(&mut self.request_id, text("requestId"));
                 first(&mut self.request_id, text("RequestId"));
@@ -429,7 +442,7 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| re(r"\{[^}]*\}"));
 /// A token of plain text that names one of the services' codes: distinctive enough not to be an
 /// ordinary word (two capitals, or an underscore) and not an HTTP reason phrase.
 fn known_code(token: &str) -> bool {
-    if token.starts_with("AADSTS") || token.starts_with("HTTP_") || REASONS.contains(&token) {
+    if token.starts_with("AADSTS") || token.starts_with("HTTP_") || reason_status(token).is_some() {
         return false;
     }
     let capitals = token.chars().filter(char::is_ascii_uppercase).count();
