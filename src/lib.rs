@@ -15,6 +15,7 @@ pub mod http;
 pub mod limits;
 pub mod log;
 pub mod powerbi;
+pub mod practice;
 pub mod profile;
 pub mod report;
 pub mod retry;

@@ -25,6 +25,10 @@ pub struct SignInArgs {
     /// Use a saved profile (its secret comes from the keyring).
     #[arg(long, conflicts_with_all = ["tenant", "client_id", "method"])]
     pub profile: Option<String>,
+    /// Against the practice organisation, inside Keyway on 127.0.0.1 (its credentials are in
+    /// the README): nothing reaches Microsoft, the keyring or the saved connections.
+    #[arg(long, conflicts_with_all = ["profile", "ca_cert", "authority_host"])]
+    pub practice: bool,
     #[command(flatten)]
     pub cloud: CloudArgs,
     /// One more certificate authority to trust (PEM file); `KEYWAY_CA_CERT` does the same.
@@ -85,6 +89,8 @@ pub struct Prepared {
     pub draft: Draft,
     /// The saved profile, with `--profile`.
     saved: Option<(keyway::profile::Profile, ProfileStore)>,
+    /// The practice organisation, running while this lives.
+    _practice: Option<keyway::practice::Practice>,
     v1: bool,
     rs256: bool,
 }
@@ -108,7 +114,14 @@ impl SignInArgs {
 
     /// Checks the options and reads the secrets they name from standard input.
     pub async fn prepare(&self) -> Result<Prepared, Failure> {
-        let session = session(self.ca_cert.as_deref())?;
+        let practice = match self.practice {
+            true => Some(keyway::practice::Practice::start().await?),
+            false => None,
+        };
+        let session = match &practice {
+            Some(p) => Arc::new(p.session()?),
+            None => session(self.ca_cert.as_deref())?,
+        };
         if let Some(name) = &self.profile {
             let store = ProfileStore::default_location();
             let profile = store.get(name)?;
@@ -119,6 +132,7 @@ impl SignInArgs {
                 session,
                 draft: Draft::from_profile(&profile),
                 saved: Some((profile, store)),
+                _practice: None,
                 v1: self.v1,
                 rs256: self.rs256,
             });
@@ -131,9 +145,13 @@ impl SignInArgs {
                  --password-stdin, --device-code or --browser.",
             ));
         };
+        let (cloud, custom) = match &practice {
+            Some(p) => (keyway::cloud::CloudId::Custom, Some(p.endpoints.clone())),
+            None => (self.cloud.cloud, self.cloud.custom()),
+        };
         let draft = Draft {
-            cloud: self.cloud.cloud,
-            custom: self.cloud.custom(),
+            cloud,
+            custom,
             tenant: self.tenant.clone().unwrap_or_default(),
             client_id: self.client_id.clone().unwrap_or_default(),
             method: Some(method),
@@ -167,6 +185,7 @@ impl SignInArgs {
             session,
             draft,
             saved: None,
+            _practice: practice,
             v1: self.v1,
             rs256: self.rs256,
         })

@@ -1,0 +1,76 @@
+//! The practice organisation: Keyway's emulator of Entra ID, Power BI, Fabric and Graph
+//! (`fakecloud`) running inside Keyway on 127.0.0.1, on a free port, with a certificate authority
+//! of its own that only the practice session trusts. Every flow works against it on a machine
+//! that reaches no Microsoft host; nothing in it touches a real connection.
+//!
+//! The practice credentials are those of the shipped scenario (`fakecloud/scenarios/`), listed
+//! in the README.
+
+use crate::cloud::CustomEndpoints;
+use crate::diagnose::Explanation;
+use crate::wizard::Session;
+
+/// Contoso, the practice organisation that has a working embed app.
+pub const TENANT: &str = "contoso.onmicrosoft.com";
+
+/// A practice organisation, running for as long as this lives (or until [`Practice::stop`]).
+pub struct Practice {
+    running: Option<fakecloud::Running>,
+    /// Every address of the practice cloud: all on 127.0.0.1.
+    pub endpoints: CustomEndpoints,
+}
+
+impl Practice {
+    /// Starts the practice organisation.
+    pub async fn start() -> Result<Practice, Explanation> {
+        let options = fakecloud::Options::default();
+        let running = fakecloud::start(fakecloud::Scenario::contoso(), options)
+            .await
+            .map_err(|e| {
+                Explanation::new(
+                    "PRACTICE_NOT_STARTED",
+                    "The practice organisation could not start",
+                    e.to_string(),
+                    vec!["Try again; if it keeps failing, create a support report.".into()],
+                )
+            })?;
+        let endpoints = CustomEndpoints {
+            authority_host: running.https_url.clone(),
+            powerbi_api: running.https_url.clone(),
+            fabric_api: Some(format!("{}/v1", running.https_url)),
+            ..Default::default()
+        };
+        Ok(Practice {
+            running: Some(running),
+            endpoints,
+        })
+    }
+
+    /// A session that trusts the practice cloud's authority and addresses, and nothing else
+    /// extra.
+    pub fn session(&self) -> Result<Session, Explanation> {
+        let ca = self.running.as_ref().map(|r| r.ca_pem.as_bytes());
+        let session = Session::new(ca)?;
+        session.trust_custom_cloud(self.endpoints.clone())?;
+        Ok(session)
+    }
+
+    /// Stops it and removes its certificate authority's file.
+    pub fn stop(mut self) {
+        if let Some(r) = self.running.take() {
+            let ca = r.ca_path.clone();
+            r.stop();
+            let _ = std::fs::remove_file(ca);
+        }
+    }
+}
+
+impl Drop for Practice {
+    fn drop(&mut self) {
+        if let Some(r) = self.running.take() {
+            let ca = r.ca_path.clone();
+            r.stop();
+            let _ = std::fs::remove_file(ca);
+        }
+    }
+}

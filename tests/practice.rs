@@ -1,0 +1,85 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic is the failure report.
+//! The practice organisation from the command line: `keyway token --practice` and `keyway check
+//! --practice` with the credentials the README documents, on a machine that reaches no Microsoft
+//! host, touching neither the keyring nor the saved connections.
+
+mod common;
+
+/// The README's practice credentials: Contoso's working embed app.
+const TENANT: &str = "contoso.onmicrosoft.com";
+const CLIENT: &str = "11111111-1111-4111-8111-111111111111";
+const SECRET: &str = "Emb8Q~current.secret-value_0123456789abcdef";
+const SALES: &str = "f0f0f0f0-1111-4111-8111-000000000001";
+
+fn practice(args: &[&str], stdin: &str) -> (i32, serde_json::Value, std::path::PathBuf) {
+    let config = std::env::temp_dir().join(format!("keyway-practice-{}", uuid::Uuid::new_v4()));
+    // No desktop session: a keyring, were it asked, could not answer.
+    let no_bus = std::ffi::OsStr::new("unix:path=/nonexistent/keyway-test-bus");
+    let (code, out, err) = common::keyway(
+        args,
+        &[
+            ("KEYWAY_CONFIG_DIR", config.as_os_str()),
+            ("DBUS_SESSION_BUS_ADDRESS", no_bus),
+        ],
+        stdin,
+    );
+    let json = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}\n{err}"));
+    (code, json, config)
+}
+
+#[test]
+fn token_and_check_work_against_the_practice_organisation() {
+    let id = [
+        "--tenant",
+        TENANT,
+        "--client-id",
+        CLIENT,
+        "--client-secret-stdin",
+    ];
+    let mut token = vec!["token", "--practice", "--json"];
+    token.extend(id);
+    let (code, json, config) = practice(&token, SECRET);
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(json["claims"]["appOnly"], true, "{json}");
+    assert_eq!(json["claims"]["appId"], CLIENT);
+    let mut check = vec![
+        "check",
+        "--practice",
+        "--goal",
+        "embed",
+        "--workspace",
+        SALES,
+        "--json",
+    ];
+    check.extend(id);
+    let (code, json, _) = practice(&check, SECRET);
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(json["ok"], true, "{json}");
+    // Nothing was saved: no profile file, no connection.
+    assert!(!config.join("profiles.json").exists());
+}
+
+#[test]
+fn a_wrong_practice_secret_is_explained_as_a_real_one_would_be() {
+    let args = [
+        "token",
+        "--practice",
+        "--json",
+        "--tenant",
+        TENANT,
+        "--client-id",
+        CLIENT,
+        "--client-secret-stdin",
+    ];
+    let (code, json, _) = practice(&args, "Emb8Q~not.the.right.value_0123456789abcdef");
+    assert_eq!(code, 1, "{json}");
+    assert_eq!(json["error"]["code"], "AADSTS7000215", "{json}");
+}
+
+#[test]
+fn practice_and_a_saved_connection_do_not_mix() {
+    let args = ["token", "--practice", "--profile", "Sales", "--json"];
+    let (code, _, err) = common::keyway(&args, &[], "");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--practice"), "{err}");
+}
