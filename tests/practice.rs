@@ -83,3 +83,35 @@ fn practice_and_a_saved_connection_do_not_mix() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--practice"), "{err}");
 }
+
+/// Every app secret in the README's practice table signs in as the README says: the expired one
+/// is refused as expired, the others get a token.
+#[test]
+fn the_readmes_practice_credentials_are_the_practice_organisations() {
+    let readme = include_str!("../README.md");
+    let rows: Vec<Vec<&str>> = readme
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.contains("8Q~"))
+        .map(|l| l.split('|').map(|c| c.trim().trim_matches('`')).collect())
+        .collect();
+    assert!(rows.len() >= 5, "{rows:?}");
+    for row in rows {
+        let (what, tenant, client, secret) = (row[1], row[2], row[3], row[4]);
+        let args = [
+            "token",
+            "--practice",
+            "--json",
+            "--tenant",
+            tenant,
+            "--client-id",
+            client,
+            "--client-secret-stdin",
+        ];
+        let (code, json, _) = practice(&args, secret);
+        if what.contains("expired") {
+            assert_eq!(json["error"]["code"], "AADSTS7000222", "{what}: {json}");
+        } else {
+            assert_eq!(code, 0, "{what}: {json}");
+        }
+    }
+}
