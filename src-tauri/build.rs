@@ -2,6 +2,8 @@ fn main() {
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
         tauri_build::AppManifest::new().commands(&[
             "app_info",
+            "practice_requested",
+            "start_practice",
             "list_profiles",
             "open_profile",
             "delete_profile",

@@ -8,7 +8,10 @@
 
 use crate::cloud::CustomEndpoints;
 use crate::diagnose::Explanation;
+use crate::profile::ProfileStore;
+use crate::vault::Vault;
 use crate::wizard::Session;
+use std::path::PathBuf;
 
 /// Contoso, the practice organisation that has a working embed app.
 pub const TENANT: &str = "contoso.onmicrosoft.com";
@@ -18,6 +21,10 @@ pub struct Practice {
     running: Option<fakecloud::Running>,
     /// Every address of the practice cloud: all on 127.0.0.1.
     pub endpoints: CustomEndpoints,
+    /// Practice connections: a folder of their own, removed when practice ends.
+    dir: PathBuf,
+    /// Practice secrets: in memory only, never in the system's keyring.
+    vault: Vault,
 }
 
 impl Practice {
@@ -40,10 +47,23 @@ impl Practice {
             fabric_api: Some(format!("{}/v1", running.https_url)),
             ..Default::default()
         };
+        let dir = std::env::temp_dir().join(format!("keyway-practice-{}", uuid::Uuid::new_v4()));
         Ok(Practice {
             running: Some(running),
             endpoints,
+            dir,
+            vault: Vault::session_only(),
         })
+    }
+
+    /// Where practice connections are saved: never the real profile file.
+    pub fn store(&self) -> ProfileStore {
+        ProfileStore::at(self.dir.join("profiles.json"))
+    }
+
+    /// Where practice secrets are kept: in memory, never the system's keyring.
+    pub fn vault(&self) -> Vault {
+        self.vault.clone()
     }
 
     /// A session that trusts the practice cloud's authority and addresses, and nothing else
@@ -55,22 +75,24 @@ impl Practice {
         Ok(session)
     }
 
-    /// Stops it and removes its certificate authority's file.
+    /// Stops it and removes what it wrote: its certificate authority's file and the practice
+    /// connections.
     pub fn stop(mut self) {
+        self.leave();
+    }
+
+    fn leave(&mut self) {
         if let Some(r) = self.running.take() {
             let ca = r.ca_path.clone();
             r.stop();
             let _ = std::fs::remove_file(ca);
         }
+        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
 impl Drop for Practice {
     fn drop(&mut self) {
-        if let Some(r) = self.running.take() {
-            let ca = r.ca_path.clone();
-            r.stop();
-            let _ = std::fs::remove_file(ca);
-        }
+        self.leave();
     }
 }

@@ -22,9 +22,13 @@ use tauri::State;
 
 /// Everything the window's commands share.
 pub struct AppState {
-    /// Replaced whole when the trusted certificate authority changes (Settings).
-    session: std::sync::RwLock<Arc<Session>>,
-    store: ProfileStore,
+    /// Replaced whole when the trusted certificate authority changes (Settings), and in
+    /// practice mode.
+    pub(crate) session: std::sync::RwLock<Arc<Session>>,
+    /// The saved connections: the real file, or practice's own.
+    pub(crate) store: std::sync::RwLock<ProfileStore>,
+    /// Practice mode: the practice organisation, whose in-memory vault replaces the keyring.
+    pub(crate) practice: std::sync::Mutex<Option<keyway::practice::Practice>>,
 }
 
 impl AppState {
@@ -34,7 +38,8 @@ impl AppState {
         let ca = keyway::http::extra_ca(None)?;
         Ok(AppState {
             session: std::sync::RwLock::new(Arc::new(Session::new(ca.as_deref())?)),
-            store: ProfileStore::default_location(),
+            store: std::sync::RwLock::new(ProfileStore::default_location()),
+            practice: std::sync::Mutex::new(None),
         })
     }
 }
@@ -46,6 +51,32 @@ impl AppState {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// Where connections are saved: the real profile file, or practice's own.
+    fn store(&self) -> ProfileStore {
+        self.store.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Practice's in-memory vault, when practising.
+    fn practice_vault(&self) -> Option<Vault> {
+        let p = self.practice.lock().unwrap_or_else(|e| e.into_inner());
+        p.as_ref().map(keyway::practice::Practice::vault)
+    }
+
+    /// The keyring to use: the system's, or practice's in memory (never the real one).
+    fn vault_maker(
+        &self,
+    ) -> impl FnOnce() -> Result<Vault, keyway::vault::VaultError> + Send + 'static {
+        let practice = self.practice_vault();
+        move || practice.map_or_else(Vault::system, Ok)
+    }
+
+    async fn vault(&self) -> Answer<Vault> {
+        match self.practice_vault() {
+            Some(v) => Ok(v),
+            None => keyway::wizard::system_vault().await,
+        }
     }
 }
 
@@ -72,7 +103,7 @@ pub struct ProfileList {
 #[tauri::command]
 pub fn list_profiles(state: State<'_, AppState>) -> Answer<ProfileList> {
     // A damaged file was moved aside; start with none rather than refuse, and say so.
-    let (profiles, notice) = keyway::wizard::saved_profiles(&state.store)?;
+    let (profiles, notice) = keyway::wizard::saved_profiles(&state.store())?;
     Ok(ProfileList {
         cards: keyway::wizard::profile_cards(&profiles, keyway::clock::now()),
         notice,
@@ -82,7 +113,7 @@ pub fn list_profiles(state: State<'_, AppState>) -> Answer<ProfileList> {
 /// A saved connection's answers, to check again or edit.
 #[tauri::command]
 pub fn open_profile(state: State<'_, AppState>, name: String) -> Answer<Draft> {
-    let profile = state.store.get(&name)?;
+    let profile = state.store().get(&name)?;
     if let Some(custom) = &profile.custom {
         // A saved connection's cloud was typed or confirmed when it was saved.
         state.session().trust_custom_cloud(custom.clone())?;
@@ -93,11 +124,8 @@ pub fn open_profile(state: State<'_, AppState>, name: String) -> Answer<Draft> {
 /// Forgets a saved connection and its secrets.
 #[tauri::command]
 pub async fn delete_profile(state: State<'_, AppState>, name: String) -> Answer<()> {
-    let store = state.store.clone();
-    keyway::wizard::blocking(move || {
-        keyway::wizard::delete_connection(&store, &name, Vault::system)
-    })
-    .await
+    let (store, vault) = (state.store(), state.vault_maker());
+    keyway::wizard::blocking(move || keyway::wizard::delete_connection(&store, &name, vault)).await
 }
 
 /// Notes when a saved connection's secret expires (or clears it).
@@ -107,7 +135,7 @@ pub fn set_secret_expiry(
     name: String,
     date: Option<String>,
 ) -> Answer<()> {
-    keyway::wizard::set_secret_expiry(&state.store, &name, date.as_deref())
+    keyway::wizard::set_secret_expiry(&state.store(), &name, date.as_deref())
 }
 
 /// Every field's problem, as the person types.
@@ -151,9 +179,9 @@ pub async fn sign_in_saved(
     name: String,
     events: Channel<SignInEvent>,
 ) -> Answer<TokenSummary> {
-    let profile = state.store.get(&name)?;
+    let profile = state.store().get(&name)?;
     let cloud = keyway::Cloud::resolve(profile.cloud, profile.custom.as_ref())?;
-    let vault = keyway::wizard::system_vault().await?;
+    let vault = state.vault().await?;
     let open = move |url: &str| open_page(&cloud, url);
     let from = FromProfile::new(&profile, &vault);
     state
@@ -200,9 +228,8 @@ pub async fn save_connection(
 ) -> Answer<Saved> {
     let expires = secret_expires.filter(|d| !d.trim().is_empty());
     // The keyring is reached by blocking calls; they run off the window's thread.
-    let (session, store) = (state.session(), state.store.clone());
-    keyway::wizard::blocking(move || session.save(&name, replace, expires, &store, Vault::system))
-        .await
+    let (session, store, vault) = (state.session(), state.store(), state.vault_maker());
+    keyway::wizard::blocking(move || session.save(&name, replace, expires, &store, vault)).await
 }
 
 /// Usage examples for the answers so far (no secret in any), with the session's addresses.
@@ -232,7 +259,7 @@ pub fn copy_access_token(state: State<'_, AppState>) -> Answer<String> {
 /// Writes a support report (HTML and JSON, no secret) and returns where.
 #[tauri::command]
 pub fn support_report(state: State<'_, AppState>, name: String) -> Answer<String> {
-    let p = state.store.get(&name)?;
+    let p = state.store().get(&name)?;
     let report = keyway::report::SupportReport::for_profile(&p, false, keyway::clock::now());
     let dir = directories::UserDirs::new()
         .and_then(|d| {
@@ -320,14 +347,14 @@ pub async fn renew_connection(
     in_browser: Option<bool>,
     events: Channel<SignInEvent>,
 ) -> Answer<keyway::wizard::Renewed> {
-    let vault = keyway::wizard::system_vault().await?;
+    let vault = state.vault().await?;
     state
         .session()
         .renew_saved(
             &name,
             months,
             in_browser.unwrap_or(false),
-            &state.store,
+            &state.store(),
             &vault,
             move |e| drop(events.send(e)),
         )

@@ -4,6 +4,7 @@
 //! protocols lives here; that keeps every rule testable without a window.
 
 mod commands;
+mod practice;
 
 /// Starts the desktop app.
 pub fn run() {
@@ -16,6 +17,8 @@ pub fn run() {
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
+            practice::practice_requested,
+            practice::start_practice,
             commands::list_profiles,
             commands::open_profile,
             commands::delete_profile,

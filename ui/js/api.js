@@ -88,6 +88,8 @@ export const setCompanyCa = (pem) => call('set_company_ca', { pem });
 export const setupSignIn = (cloud, tenant, onEvent, inBrowser = false, adminClient = null) =>
   call('setup_sign_in', { cloud, tenant, adminClient, inBrowser, events: channel(onEvent) });
 export const setupWorkspaces = () => call('setup_workspaces');
+export const practiceRequested = () => call('practice_requested');
+export const startPractice = () => call('start_practice');
 export const setupPlan = (request) => call('setup_plan', { request });
 export const renewConnection = (name, onEvent, months = 6, inBrowser = false) =>
   call('renew_connection', { name, months, inBrowser, events: channel(onEvent) });

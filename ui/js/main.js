@@ -1,7 +1,7 @@
 // The wizard shell: loads what the engine offers, shows one step at a time, and keeps every
 // answer in memory so Back never loses anything.
 
-import { appInfo, KeywayError } from './api.js';
+import { appInfo, practiceRequested, startPractice, KeywayError } from './api.js';
 import { h, announce, problemBox } from './dom.js';
 import * as home from './steps/home.js';
 import * as start from './steps/start.js';
@@ -32,7 +32,22 @@ export const state = {
   allowChanges: false,
   savedName: null,    // the connection being checked again, or just saved
   saved: null,
+  practice: null,     // practice mode: the practice cloud's addresses and organisation
 };
+
+/**
+ * Practice mode: the engine now talks to the practice organisation inside the app, and saves to
+ * practice's own list and in-memory keyring. Said on every screen.
+ */
+export async function enterPractice() {
+  const practice = await startPractice();
+  state.practice = practice;
+  Object.assign(state.draft, { cloud: 'custom', custom: practice.endpoints, tenant: practice.tenant });
+  document.getElementById('practice-banner').hidden = false;
+  document.title = 'Keyway (Practice)';
+  announce('Practice mode: a made-up organisation on this computer.');
+  go('home');
+}
 
 let info = null;
 let currentId = null;
@@ -92,6 +107,8 @@ async function boot() {
   document.getElementById('open-settings').addEventListener('click', () => go('settings'));
   document.getElementById('open-home').addEventListener('click', () => go('home'));
   go('home', { focus: false });
+  // `keyway-app --practice` opens straight into practice mode.
+  if (await practiceRequested().catch(() => false)) await enterPractice().catch(showFatal);
   // A standard performance mark once the first screen has painted: the start-up bench reads it.
   requestAnimationFrame(() => performance.mark('keyway:first-step-ready'));
 }

@@ -144,12 +144,25 @@ export function render(ctx) {
     });
   return [
     heading('Your Power BI connections'),
-    h('p', { class: 'lead' },
-      'Each connection is a way for a script, a tool or an app to reach the Power BI API. ' +
-      'Secrets stay in your system’s keyring.'),
+    h('p', { class: 'lead' }, ctx.state.practice
+      ? 'Practice connections: to the made-up organisation (Contoso) on this computer. They are kept only until Keyway closes.'
+      : 'Each connection is a way for a script, a tool or an app to reach the Power BI API. ' +
+        'Secrets stay in your system’s keyring.'),
     h('div', { class: 'actions start' },
       h('button', { type: 'button', class: 'primary', id: 'new-connection', onclick: start },
-        'Set up a new connection')),
+        'Set up a new connection'),
+      // Practice: everything works against a made-up organisation inside Keyway.
+      ctx.state.practice ? null : h('button', { type: 'button', class: 'secondary', id: 'open-practice',
+        onclick: async (event) => {
+          const button = event.currentTarget;
+          button.disabled = true;
+          try {
+            await (await import('../main.js')).enterPractice();
+          } catch (e) {
+            problem.replaceChildren(problemBox(e, ctx.state.draft));
+            button.disabled = false;
+          }
+        } }, 'Try it with a practice organisation')),
     problem,
     notice,
     list,

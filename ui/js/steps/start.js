@@ -67,10 +67,11 @@ export function render(ctx) {
   const cloud = h('select', { id: 'cloud', name: 'cloud', 'aria-describedby': 'cloud-hint' },
     info.clouds.map((c) => h('option', { value: c.id, selected: draft.cloud === c.id }, c.name)),
     draft.custom ? h('option', { value: 'custom', selected: draft.cloud === 'custom' },
-      'Custom (from Settings)') : null);
+      ctx.state.practice ? 'The practice organisation (on this computer)' : 'Custom (from Settings)') : null);
   const describeCloud = () => {
     const chosen = info.clouds.find((c) => c.id === cloud.value);
-    cloudHint.textContent = chosen ? chosen.description
+    cloudHint.textContent = chosen ? chosen.description : ctx.state.practice
+      ? 'Made up, running inside Keyway: nothing reaches Microsoft.'
       : `Addresses set in Settings: ${draft.custom?.authorityHost ?? ''}`;
   };
   cloud.addEventListener('change', () => { draft.cloud = cloud.value; describeCloud(); });
