@@ -5,12 +5,12 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { By, until } from 'selenium-webdriver';
 import { startApp } from '../support/window.mjs';
+import { windowSteps } from '../support/window-steps.mjs';
 import { ARTIFACTS } from '../support/ui-harness.mjs';
 import { CONTOSO, EMBED } from '../support/core.mjs';
 
@@ -24,24 +24,7 @@ before(async () => {
 });
 after(async () => { await app?.stop(); });
 
-const css = (s) => By.css(s);
-const find = (sel, ms = 15000) => app.driver.wait(until.elementLocated(css(sel)), ms);
-const at = (step, ms = 15000) => find(`main[data-step="${step}"]`, ms);
-async function click(sel) {
-  const el = await find(sel);
-  await app.driver.executeScript((e) => e.scrollIntoView({ block: 'center' }), el);
-  await el.click();
-}
-async function type(sel, text) {
-  const el = await find(sel);
-  await el.clear();
-  await el.sendKeys(text);
-}
-const text = async (sel) => (await find(sel)).getText();
-async function screenshot(name) {
-  await app.driver.executeAsyncScript((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
-  await writeFile(path.join(ARTIFACTS, `window-${name}.png`), Buffer.from(await app.driver.takeScreenshot(), 'base64'));
-}
+const { find, at, click, type, text, screenshot } = windowSteps(() => app);
 const keyring = () => execFileSync('secret-tool', ['search', '--all', 'service', 'keyway'], { encoding: 'utf8' });
 
 test('practice mode: the practice organisation from the home screen to a saved, checked connection, kept apart', async () => {

@@ -5,12 +5,12 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { By, until, Key } from 'selenium-webdriver';
 import { startApp } from '../support/window.mjs';
+import { windowSteps, css } from '../support/window-steps.mjs';
 import { ARTIFACTS } from '../support/ui-harness.mjs';
 import { startFakecloud, CONTOSO, FABRIKAM, EMBED, FABRIKAM_APP, DESKTOP } from '../support/core.mjs';
 
@@ -27,32 +27,7 @@ before(async () => {
 });
 after(async () => { await app?.stop(); fc?.stop(); });
 
-const css = (s) => By.css(s);
-async function find(sel, ms = 15000) {
-  return app.driver.wait(until.elementLocated(css(sel)), ms);
-}
-async function at(step, ms = 15000) {
-  await find(`main[data-step="${step}"]`, ms);
-}
-async function click(sel) {
-  const el = await find(sel);
-  await app.driver.executeScript((e) => e.scrollIntoView({ block: 'center' }), el);
-  await el.click();
-}
-async function type(sel, text) {
-  const el = await find(sel);
-  await el.clear();
-  if (text) await el.sendKeys(text);
-}
-async function text(sel) {
-  return (await find(sel)).getText();
-}
-async function screenshot(name) {
-  await app.driver.executeAsyncScript((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
-  const png = await app.driver.takeScreenshot();
-
-  await writeFile(path.join(ARTIFACTS, `window-${name}.png`), Buffer.from(png, 'base64'));
-}
+const { find, at, click, type, text, screenshot } = windowSteps(() => app);
 
 // fakecloud's control API: a fault, a person's answer on another device, the world arranged.
 async function control(path, body) {
