@@ -115,3 +115,83 @@ fn the_readmes_practice_credentials_are_the_practice_organisations() {
         }
     }
 }
+
+fn practice_draft(
+    p: &keyway::practice::Practice,
+    client: &str,
+    method: keyway::Method,
+) -> keyway::wizard::Draft {
+    keyway::wizard::Draft {
+        goal: Some(keyway::Goal::Embed),
+        cloud: keyway::cloud::CloudId::Custom,
+        custom: Some(p.endpoints.clone()),
+        tenant: TENANT.into(),
+        client_id: client.into(),
+        method: Some(method),
+        ..Default::default()
+    }
+}
+
+/// A red check fixed from the practice side: the app outside the allowed group fails, the
+/// administrator's fix adds it, and the same checks then pass.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_red_check_is_fixed_from_the_practice_side_and_passes_again() {
+    use keyway::powerbi::ladder::{Plan, Status};
+    let p = keyway::practice::Practice::start().await.unwrap();
+    let session = p.session().unwrap();
+    const OUTSIDE: &str = "44444444-4444-4444-8444-444444444444";
+    let typed = keyway::wizard::Typed::ClientSecret;
+    session
+        .remember(typed, "Out8Q~outside.secret-value_0123456789abcdef")
+        .unwrap();
+    let draft = practice_draft(&p, OUTSIDE, keyway::Method::ClientSecret);
+    session
+        .sign_in(draft, |_| {}, |_: &str| Ok(()))
+        .await
+        .unwrap();
+    let mut plan = Plan::new(keyway::Goal::Embed);
+    plan.workspace = Some(SALES.into());
+    let before = session.check(plan.clone(), &|_| {}).await.unwrap();
+    // Power BI refuses the app: the first red check.
+    let switch = before.items.iter().find(|i| i.id == "tenant-switch");
+    assert_eq!(switch.unwrap().status, Status::Fail, "{}", before.to_text());
+    let fix = keyway::practice::Fix::AddToGroup {
+        tenant: TENANT.into(),
+        client_id: OUTSIDE.into(),
+    };
+    let said = p.fix(&fix).unwrap();
+    assert!(said.contains("Power BI API apps"), "{said}");
+    let after = session.check(plan, &|_| {}).await.unwrap();
+    for id in ["tenant-switch", "security-group"] {
+        let item = after.items.iter().find(|i| i.id == id).unwrap();
+        assert_eq!(item.status, Status::Pass, "{}", after.to_text());
+    }
+    p.stop();
+}
+
+/// The person on the other device, played from practice: the code shown is approved and the
+/// sign-in completes as that person.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_device_code_is_approved_from_the_practice_side() {
+    let p = keyway::practice::Practice::start().await.unwrap();
+    let session = p.session().unwrap();
+    let desktop = "33333333-3333-4333-8333-333333333333";
+    let mut draft = practice_draft(&p, desktop, keyway::Method::DeviceCode);
+    draft.goal = Some(keyway::Goal::Delegated);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let signing = session.sign_in(
+        draft,
+        move |e| {
+            if let keyway::wizard::SignInEvent::DeviceCode { info } = e {
+                let _ = tx.send(info.user_code);
+            }
+        },
+        |_: &str| Ok(()),
+    );
+    let person = async {
+        let code = rx.recv().await.unwrap();
+        p.answer_device_code(&code, true).await.unwrap();
+    };
+    let (signed, ()) = tokio::join!(signing, person);
+    assert_eq!(signed.unwrap().who, keyway::practice::PERSON);
+}

@@ -6,6 +6,10 @@
 //! The practice credentials are those of the shipped scenario (`fakecloud/scenarios/`), listed
 //! in the README.
 
+mod other_side;
+
+pub use other_side::{Fix, PERSON};
+
 use crate::cloud::CustomEndpoints;
 use crate::diagnose::Explanation;
 use crate::profile::ProfileStore;
@@ -53,6 +57,17 @@ impl Practice {
             endpoints,
             dir,
             vault: Vault::session_only(),
+        })
+    }
+
+    fn running(&self) -> Result<&fakecloud::Running, Explanation> {
+        self.running.as_ref().ok_or_else(|| {
+            Explanation::new(
+                "PRACTICE_STOPPED",
+                "Practice has ended",
+                "The practice organisation is no longer running.",
+                vec!["Start practice again from the home screen.".into()],
+            )
         })
     }
 
