@@ -4,6 +4,8 @@ fn main() {
             "app_info",
             "practice_requested",
             "start_practice",
+            "practice_device_code",
+            "practice_fix",
             "list_profiles",
             "open_profile",
             "delete_profile",

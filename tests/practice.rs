@@ -190,7 +190,8 @@ async fn a_device_code_is_approved_from_the_practice_side() {
     );
     let person = async {
         let code = rx.recv().await.unwrap();
-        p.answer_device_code(&code, true).await.unwrap();
+        let control = p.control().unwrap();
+        control.answer_device_code(&code, true).await.unwrap();
     };
     let (signed, ()) = tokio::join!(signing, person);
     assert_eq!(signed.unwrap().who, keyway::practice::PERSON);

@@ -19,6 +19,8 @@ pub fn run() {
             commands::app_info,
             practice::practice_requested,
             practice::start_practice,
+            practice::practice_device_code,
+            practice::practice_fix,
             commands::list_profiles,
             commands::open_profile,
             commands::delete_profile,

@@ -53,3 +53,37 @@ pub async fn start_practice(
     let _ = window.set_title("Keyway (Practice)");
     Ok(answer)
 }
+
+fn not_practising() -> Explanation {
+    Explanation::new(
+        "NOT_PRACTISING",
+        "This works in practice mode only",
+        "There is no practice organisation running.",
+        vec!["Choose \"Try it with a practice organisation\" on the home screen.".into()],
+    )
+}
+
+/// The practice person on the other device approves (or declines) the code shown.
+#[tauri::command]
+pub async fn practice_device_code(
+    state: State<'_, AppState>,
+    user_code: String,
+    approve: bool,
+) -> Result<(), Explanation> {
+    // The lock is not held across the call: the answer goes to the practice cloud's own port.
+    let control = {
+        let p = state.practice.lock().unwrap_or_else(|e| e.into_inner());
+        p.as_ref().ok_or_else(not_practising)?.control()?
+    };
+    control.answer_device_code(&user_code, approve).await
+}
+
+/// An administrator's fix in the practice organisation; says what was done.
+#[tauri::command]
+pub fn practice_fix(
+    state: State<'_, AppState>,
+    fix: keyway::practice::Fix,
+) -> Result<String, Explanation> {
+    let p = state.practice.lock().unwrap_or_else(|e| e.into_inner());
+    p.as_ref().ok_or_else(not_practising)?.fix(&fix)
+}

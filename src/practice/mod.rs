@@ -8,7 +8,7 @@
 
 mod other_side;
 
-pub use other_side::{Fix, PERSON};
+pub use other_side::{Control, Fix, PERSON};
 
 use crate::cloud::CustomEndpoints;
 use crate::diagnose::Explanation;

@@ -38,16 +38,22 @@ fn practice_problem(cause: String) -> Explanation {
     )
 }
 
-impl Practice {
+/// The practice cloud's control address: what plays the person on the other device, held
+/// without holding the practice itself.
+#[derive(Debug, Clone)]
+pub struct Control {
+    http_url: String,
+}
+
+impl Control {
     /// The person on the other device approves (or declines) the code shown.
     pub async fn answer_device_code(
         &self,
         user_code: &str,
         approve: bool,
     ) -> Result<(), Explanation> {
-        let running = self.running()?;
         let what = if approve { "approve" } else { "decline" };
-        let url = format!("{}/_fakecloud/device/{what}", running.http_url);
+        let url = format!("{}/_fakecloud/device/{what}", self.http_url);
         let body = serde_json::json!({ "user_code": user_code.trim(), "upn": PERSON });
         let res = reqwest::Client::new().post(url).json(&body).send().await;
         match res {
@@ -55,6 +61,14 @@ impl Practice {
             Ok(r) => Err(practice_problem(r.text().await.unwrap_or_default())),
             Err(e) => Err(practice_problem(e.to_string())),
         }
+    }
+}
+
+impl Practice {
+    /// Its control address, for [`Control::answer_device_code`].
+    pub fn control(&self) -> Result<Control, Explanation> {
+        let http_url = self.running()?.http_url.clone();
+        Ok(Control { http_url })
     }
 
     /// Makes an administrator's fix; says what was done.

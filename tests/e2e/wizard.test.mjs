@@ -27,7 +27,7 @@ before(async () => {
 });
 after(async () => { await app?.stop(); fc?.stop(); });
 
-const { find, at, click, type, text, screenshot } = windowSteps(() => app);
+const { find, at, click, type, text, screenshot, newConnection, detailsToChecks } = windowSteps(() => app);
 
 // fakecloud's control API: a fault, a person's answer on another device, the world arranged.
 async function control(path, body) {
@@ -48,19 +48,6 @@ async function useFakecloud() {
   await at('home');
 }
 
-async function newConnection(goal, method) {
-  await click('#open-home');
-  await at('home');
-  await click('#new-connection');
-  await at('start');
-  await click(`input[name="goal"][value="${goal}"]`);
-  assert.equal(await (await find('#cloud')).getAttribute('value'), 'custom');
-  await click('#continue');
-  await at('method');
-  await click(`input[name="method"][value="${method}"]`);
-  await click('#continue');
-  await at('details');
-}
 
 async function filesUnder(dir) {
   const out = [];
@@ -172,13 +159,7 @@ test('a tenant whose switch is off: the check fails with the right explanation',
   await type('#client-id', FABRIKAM_APP.client);
   await type('#client-secret', FABRIKAM_APP.secret);
   await type('#workspace', '');
-  await click('#continue');
-  await at('signin');
-  await click('#get-token');
-  await at('token', 30000);
-  await click('#continue');
-  await at('checks');
-  await find('#verdict-text', 30000);
+  await detailsToChecks();
   assert.match(await text('#verdict-text'), /1 problem to fix/);
   const item = await find('#check-tenant-switch[data-status="fail"]');
   const words = await item.getText();

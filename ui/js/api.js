@@ -90,6 +90,8 @@ export const setupSignIn = (cloud, tenant, onEvent, inBrowser = false, adminClie
 export const setupWorkspaces = () => call('setup_workspaces');
 export const practiceRequested = () => call('practice_requested');
 export const startPractice = () => call('start_practice');
+export const practiceDeviceCode = (userCode, approve) => call('practice_device_code', { userCode, approve });
+export const practiceFix = (fix) => call('practice_fix', { fix });
 export const setupPlan = (request) => call('setup_plan', { request });
 export const renewConnection = (name, onEvent, months = 6, inBrowser = false) =>
   call('renew_connection', { name, months, inBrowser, events: channel(onEvent) });

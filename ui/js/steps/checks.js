@@ -1,7 +1,7 @@
 // Step 5: the check ladder, streamed item by item; each red item explains its cause, the steps
 // to fix it and the page to do it on, with "Check again".
 
-import { runChecks } from '../api.js';
+import { runChecks, practiceFix } from '../api.js';
 import { h, heading, actions, backButton, announce, problemBox } from '../dom.js';
 
 export const id = 'checks';
@@ -34,6 +34,28 @@ export function render(ctx) {
   const { state, back, next } = ctx;
   const draft = state.draft;
   const list = h('ol', { class: 'checks', id: 'check-list', 'aria-labelledby': 'checks-title' });
+  // Practice: the administrator's side, to fix a red check and check again.
+  const control = h('div', { id: 'practice-control-area' });
+  const showControl = () => {
+    const said = h('p', { class: 'hint', role: 'status', id: 'practice-control-status' });
+    const fix = (body) => async () => {
+      try {
+        said.textContent = `${await practiceFix({ tenant: draft.tenant, ...body })} Now choose “Check again”.`;
+      } catch (e) {
+        said.textContent = e.title;
+      }
+    };
+    control.replaceChildren(h('section', { class: 'practice-panel', id: 'practice-control',
+      'aria-labelledby': 'practice-control-title' },
+    h('h3', { id: 'practice-control-title' }, 'Practice: play the administrator'),
+    h('p', { class: 'hint' }, 'In real life an administrator makes these changes in the admin portals.'),
+    h('div', { class: 'row' },
+      h('button', { type: 'button', class: 'secondary', id: 'practice-add-to-group',
+        onclick: fix({ fix: 'add-to-group', clientId: draft.clientId }) }, 'Add this app to the allowed group'),
+      h('button', { type: 'button', class: 'secondary', id: 'practice-switch-on',
+        onclick: fix({ fix: 'switch-on' }) }, 'Turn on the setting for apps')),
+    said));
+  };
   const verdict = h('div', { id: 'verdict', role: 'status' });
   const workspace = h('input', { type: 'text', id: 'check-workspace', value: draft.workspace ?? '',
     'aria-describedby': 'check-workspace-hint', spellcheck: 'false' });
@@ -104,6 +126,7 @@ export function render(ctx) {
         outcome.ok ? 'Everything this goal needs is in place.'
           : `${bad} ${bad === 1 ? 'problem' : 'problems'} to fix. Each one below says why and what to do.`));
       announce(outcome.ok ? 'All checks passed.' : `${bad} problems to fix.`);
+      if (!outcome.ok && state.practice) showControl();
       if (!outcome.ok && settling()) scheduleRecheck();
       if (!outcome.ok && !settling()) document.querySelector('.check.fail .problem-what')?.closest('li')?.querySelector('button')?.focus();
     } catch (e) {
@@ -129,6 +152,7 @@ export function render(ctx) {
     draft.goal === 'data' ? h('label', { class: 'check-option' }, allow,
       ' Also try changes: start a refresh, and create then delete a small test dataset') : null,
     verdict,
+    control,
     h('h2', { id: 'checks-title', class: 'visually-hidden' }, 'Checks'),
     list,
     actions(backButton(back), runButton,

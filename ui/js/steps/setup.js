@@ -161,7 +161,7 @@ export function render(ctx) {
             h('p', { class: 'mono', id: 'setup-address' }, event.url));
           status.textContent = 'Waiting for the administrator to sign in…';
         } else if (event.event === 'device-code') {
-          const view = deviceCodeView(event, draft);
+          const view = deviceCodeView(event, draft, { practice: Boolean(state.practice) });
           stop = view.stop;
           area.replaceChildren(view.node);
           status.textContent = 'Waiting for the administrator to sign in…';

@@ -43,7 +43,7 @@ export function render(ctx) {
   const onEvent = (event) => {
     if (!ctx.isCurrent()) return;
     if (event.event === 'device-code') {
-      const view = deviceCodeView(event, draft);
+      const view = deviceCodeView(event, draft, { practice: Boolean(state.practice) });
       area.replaceChildren(view.node);
       stopCountdown = view.stop;
       status.textContent = 'Waiting for you to finish signing in…';
