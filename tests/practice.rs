@@ -196,3 +196,40 @@ async fn a_device_code_is_approved_from_the_practice_side() {
     let (signed, ()) = tokio::join!(signing, person);
     assert_eq!(signed.unwrap().who, keyway::practice::PERSON);
 }
+
+/// Practice talks to 127.0.0.1 only, saves only to its own folder and memory, and ending it
+/// leaves nothing behind: the folder and the certificate authority's file are gone.
+#[tokio::test(flavor = "multi_thread")]
+async fn practice_stays_on_this_computer_and_leaves_nothing_behind() {
+    let p = keyway::practice::Practice::start().await.unwrap();
+    for address in p.addresses() {
+        let url = url::Url::parse(&address).unwrap();
+        assert_eq!(url.host_str(), Some("127.0.0.1"), "{address}");
+    }
+    let session = p.session().unwrap();
+    let typed = keyway::wizard::Typed::ClientSecret;
+    session.remember(typed, SECRET).unwrap();
+    let draft = practice_draft(&p, CLIENT, keyway::Method::ClientSecret);
+    session
+        .sign_in(draft, |_| {}, |_: &str| Ok(()))
+        .await
+        .unwrap();
+    let (store, vault) = (p.store(), p.vault());
+    let saved = session
+        .save("Practice", false, None, &store, || Ok(vault.clone()))
+        .unwrap();
+    assert!(store.path().exists());
+    assert!(!store.path().starts_with(keyway::profile::config_dir()));
+    assert_eq!(
+        saved.secret_location.as_deref(),
+        Some(vault.place().as_str())
+    );
+    let (folder, ca) = (
+        store.path().parent().unwrap().to_path_buf(),
+        p.ca_path().unwrap().to_path_buf(),
+    );
+    assert!(ca.exists());
+    p.stop();
+    assert!(!folder.exists(), "the practice connections are gone");
+    assert!(!ca.exists(), "the practice certificate authority is gone");
+}

@@ -50,6 +50,13 @@ pub fn run() {
             commands::setup_apply,
             commands::setup_undo,
         ])
-        .run(tauri::generate_context!())
-        .expect("Keyway could not start its window");
+        .build(tauri::generate_context!())
+        .expect("Keyway could not start its window")
+        .run(|app, event| {
+            // Leaving leaves nothing behind: the practice organisation stops, and its
+            // connections folder and certificate authority file go with it.
+            if let tauri::RunEvent::Exit = event {
+                practice::leave(app);
+            }
+        });
 }

@@ -87,3 +87,17 @@ pub fn practice_fix(
     let p = state.practice.lock().unwrap_or_else(|e| e.into_inner());
     p.as_ref().ok_or_else(not_practising)?.fix(&fix)
 }
+
+/// Ends practice mode, if it runs: the practice organisation stops and what it wrote is removed.
+pub fn leave(app: &tauri::AppHandle) {
+    use tauri::Manager;
+    let state = app.state::<AppState>();
+    let practice = state
+        .practice
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take();
+    if let Some(p) = practice {
+        p.stop();
+    }
+}

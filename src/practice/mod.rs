@@ -71,6 +71,19 @@ impl Practice {
         })
     }
 
+    /// The practice certificate authority's file (removed when practice ends).
+    pub fn ca_path(&self) -> Option<&std::path::Path> {
+        self.running.as_ref().map(|r| r.ca_path.as_path())
+    }
+
+    /// Every address the practice session may reach: the practice cloud's own, on 127.0.0.1.
+    pub fn addresses(&self) -> Vec<String> {
+        let e = &self.endpoints;
+        let mut all = vec![e.authority_host.clone(), e.powerbi_api.clone()];
+        all.extend(e.fabric_api.clone());
+        all
+    }
+
     /// Where practice connections are saved: never the real profile file.
     pub fn store(&self) -> ProfileStore {
         ProfileStore::at(self.dir.join("profiles.json"))
