@@ -5,7 +5,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,7 +22,10 @@ before(async () => {
   config = await mkdtemp(path.join(os.tmpdir(), 'keyway-practice-e2e-'));
   app = await startApp({ env: { KEYWAY_CONFIG_DIR: config } });
 });
-after(async () => { await app?.stop(); });
+after(async () => {
+  await app?.stop();
+  await rm(config, { recursive: true, force: true });
+});
 
 const { find, at, click, type, text, screenshot, newConnection, detailsToChecks } = windowSteps(() => app);
 const keyring = () => execFileSync('secret-tool', ['search', '--all', 'service', 'keyway'], { encoding: 'utf8' });
