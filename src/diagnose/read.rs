@@ -449,16 +449,9 @@ fn known_code(token: &str) -> bool {
     if !(capitals >= 2 || token.contains('_')) || token.len() < 8 {
         return false;
     }
-    CODES.contains(token)
+    // Exactly as written: a code is a name, not an ordinary word in other capitals.
+    catalogue::find(token).is_some_and(|e| !e.phrase && e.code == token)
 }
-
-/// Every code with an entry, to look a token up at once.
-static CODES: LazyLock<std::collections::HashSet<&'static str>> = LazyLock::new(|| {
-    catalogue::all()
-        .filter(|e| !e.phrase)
-        .map(|e| e.code)
-        .collect()
-});
 
 #[cfg(test)]
 mod tests {

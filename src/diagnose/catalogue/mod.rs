@@ -117,11 +117,22 @@ const SAID_AS: [(&str, &str); 1] = [(
     "ApiNotAccessibleForApplication",
 )];
 
-/// The entry for an exact code (or a sentence a written entry explains).
+/// Every entry by its code in lower case, built once: a written entry wins over a brief one of
+/// the same code.
+static BY_CODE: std::sync::LazyLock<std::collections::HashMap<String, &'static Entry>> =
+    std::sync::LazyLock::new(|| {
+        let mut index = std::collections::HashMap::new();
+        for entry in all() {
+            index.entry(entry.code.to_lowercase()).or_insert(entry);
+        }
+        index
+    });
+
+/// The entry for a code, in any case (or a sentence a written entry explains).
 pub fn find(code: &str) -> Option<&'static Entry> {
     let code = SAID_AS
         .iter()
         .find(|(said, _)| said.eq_ignore_ascii_case(code))
         .map_or(code, |(_, name)| name);
-    all().find(|e| e.code.eq_ignore_ascii_case(code))
+    BY_CODE.get(&code.to_lowercase()).copied()
 }
